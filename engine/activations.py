@@ -1,0 +1,178 @@
+"""Activation functions g(Z), each a small object with ``forward`` and ``backward``.
+
+Shapes: ``Z`` and ``A = g(Z)`` are ``(m, n)`` (m samples, n units).  ``backward(dA, Z, A)``
+returns ``dZ = dA ⊙ g′(Z)`` for element-wise activations; softmax, which couples the units
+of a row, applies its Jacobian instead.  The UI and the file format refer to activations by
+``name``; look them up in :data:`ACTIVATIONS`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+class Activation:
+    """Base class: an element-wise activation ``A = g(Z)`` with derivative ``g′(Z)``."""
+
+    name = "activation"
+    #: Formula for humans, with ``z`` as the argument (used by the step inspector).
+    formula = "g(z)"
+    #: True when g works on each element alone (everything but softmax).
+    elementwise = True
+
+    def forward(self, Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        raise NotImplementedError
+
+    def derivative(self, Z: np.ndarray, A: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """g′(Z) element-wise, given the cached output ``A = g(Z)``."""
+        raise NotImplementedError
+
+    def backward(self, dA: np.ndarray, Z: np.ndarray, A: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
+        """dZ = dA ⊙ g′(Z)."""
+        d = self.derivative(Z, A, out=out)
+        return np.multiply(d, dA, out=d)
+
+    def __repr__(self) -> str:
+        return f"<activation {self.name}>"
+
+
+class Identity(Activation):
+    name = "identity"
+    formula = "z"
+
+    def forward(self, Z, out=None):
+        if out is None:
+            return Z.copy()
+        np.copyto(out, Z)
+        return out
+
+    def derivative(self, Z, A, out=None):
+        if out is None:
+            return np.ones_like(Z)
+        out.fill(1.0)
+        return out
+
+    def backward(self, dA, Z, A, out=None):
+        if out is None:
+            return dA.copy()
+        np.copyto(out, dA)
+        return out
+
+
+class ReLU(Activation):
+    name = "relu"
+    formula = "max(0, z)"
+
+    def forward(self, Z, out=None):
+        return np.maximum(Z, 0.0, out=out)
+
+    def derivative(self, Z, A, out=None):
+        # g′(0) is taken as 0, as PyTorch does.
+        if out is None:
+            return (Z > 0).astype(Z.dtype)
+        return np.greater(Z, 0.0, out=out, casting="unsafe")
+
+    def backward(self, dA, Z, A, out=None):
+        # dA where Z > 0, else 0; one ufunc call, no temporary mask.
+        return np.multiply(dA, Z > 0, out=out)
+
+
+class LeakyReLU(Activation):
+    name = "leaky_relu"
+
+    def __init__(self, slope: float = 0.01):
+        self.slope = float(slope)
+        self.formula = f"max({self.slope:g}·z, z)"
+
+    def forward(self, Z, out=None):
+        out = np.multiply(Z, self.slope, out=out)
+        return np.maximum(Z, out, out=out)
+
+    def derivative(self, Z, A, out=None):
+        d = np.where(Z > 0, 1.0, self.slope).astype(Z.dtype, copy=False)
+        if out is None:
+            return d
+        np.copyto(out, d)
+        return out
+
+
+class Sigmoid(Activation):
+    name = "sigmoid"
+    formula = "1 / (1 + e^(−z))"
+
+    def forward(self, Z, out=None):
+        # Clipping keeps exp() finite (so no overflow warnings) for any |z|, even 1e300:
+        # σ(±clip) already equals 0 or 1 to the precision of the dtype, or is a tiny
+        # positive number below any tolerance anyone uses.
+        limit = _EXP_LIMIT[Z.dtype.itemsize]
+        out = np.clip(Z, -limit, limit, out=out)
+        np.negative(out, out=out)
+        np.exp(out, out=out)
+        out += 1.0
+        return np.reciprocal(out, out=out)
+
+    def derivative(self, Z, A, out=None):
+        # σ′(z) = σ(z)·(1 − σ(z))
+        out = np.subtract(1.0, A, out=out)
+        return np.multiply(out, A, out=out)
+
+
+class Tanh(Activation):
+    name = "tanh"
+    formula = "tanh(z)"
+
+    def forward(self, Z, out=None):
+        return np.tanh(Z, out=out)
+
+    def derivative(self, Z, A, out=None):
+        # tanh′(z) = 1 − tanh(z)²
+        out = np.multiply(A, A, out=out)
+        return np.subtract(1.0, out, out=out)
+
+
+class Softmax(Activation):
+    """Row-wise softmax: A[i, k] = exp(Z[i, k]) / Σ_j exp(Z[i, j]).  Output layers only."""
+
+    name = "softmax"
+    formula = "e^(z_k) / Σⱼ e^(z_j)"
+    elementwise = False
+
+    def forward(self, Z, out=None):
+        out = np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+        np.exp(out, out=out)
+        out /= out.sum(axis=1, keepdims=True)
+        return out
+
+    def derivative(self, Z, A, out=None):
+        """The diagonal of the Jacobian, ∂A_k/∂Z_k = A_k(1 − A_k) (for plots only)."""
+        out = np.subtract(1.0, A, out=out)
+        return np.multiply(out, A, out=out)
+
+    def backward(self, dA, Z, A, out=None):
+        # dZ_k = A_k · (dA_k − Σ_j dA_j A_j): the Jacobian-vector product of softmax.
+        s = np.einsum("ij,ij->i", dA, A)[:, None]
+        out = np.subtract(dA, s, out=out)
+        return np.multiply(out, A, out=out)
+
+
+# exp() overflows just above 709 in float64 and 88 in float32.
+_EXP_LIMIT = {8: 700.0, 4: 80.0, 2: 11.0}
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a for a in (Identity(), ReLU(), LeakyReLU(), Sigmoid(), Tanh(), Softmax())
+}
+#: Activations a hidden layer may use (softmax couples units and belongs at the output).
+HIDDEN_ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "identity")
+OUTPUT_ACTIVATIONS = ("sigmoid", "softmax", "identity", "tanh", "relu", "leaky_relu")
+
+
+def get_activation(name_or_object) -> Activation:
+    """Look an activation up by name (or pass an :class:`Activation` through)."""
+    if isinstance(name_or_object, Activation):
+        return name_or_object
+    try:
+        return ACTIVATIONS[name_or_object]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown activation {name_or_object!r}; choose one of {', '.join(ACTIVATIONS)}"
+        ) from None

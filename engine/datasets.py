@@ -1,0 +1,284 @@
+"""Toy datasets on the plane, generated reproducibly from a seed.
+
+``load(name, n_samples=, noise=, test_fraction=, seed=, n_classes=, features=)`` returns a
+:class:`Dataset`: raw points (m, 2) with labels, split into train and test, plus the input
+features the network sees (``X_train``, ``X_test``).
+
+Tasks: ``"binary"`` (labels 0/1, one sigmoid output), ``"multiclass"`` (labels 0…k−1, a softmax
+output of k units) and ``"regression"`` (real targets).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from . import features as feature_module
+
+BINARY, MULTICLASS, REGRESSION = "binary", "multiclass", "regression"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Points and labels, split into train and test.
+
+    ``points_*``: (m, d) raw inputs (d = 2 for the plane datasets); ``y_*``: (m,) class labels
+    (int) or regression targets (float).  ``features`` names the network's inputs derived from
+    the points (see :mod:`engine.features`); datasets that are not 2-D use their raw inputs.
+    """
+
+    name: str
+    task: str
+    points_train: np.ndarray
+    y_train: np.ndarray
+    points_test: np.ndarray
+    y_test: np.ndarray
+    n_classes: int = 0
+    features: tuple[str, ...] = feature_module.DEFAULT_FEATURES
+    domain: tuple[tuple[float, float], tuple[float, float]] = ((-6.0, 6.0), (-6.0, 6.0))
+    params: dict = field(default_factory=dict)
+    class_names: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.is_planar:
+            object.__setattr__(self, "features", feature_module.check_features(self.features))
+        for name in ("points_train", "y_train", "points_test", "y_test"):
+            array = getattr(self, name)
+            array.setflags(write=False)
+
+    # ------------------------------------------------------------------ shape of the data
+    @property
+    def is_planar(self) -> bool:
+        """True when the raw inputs are points (x₁, x₂): the boundary plot applies."""
+        return self.points_train.shape[1] == 2
+
+    @property
+    def is_classification(self) -> bool:
+        return self.task in (BINARY, MULTICLASS)
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        """The network's input names: the selected features, or raw inputs x1…xd."""
+        if self.is_planar:
+            return self.features
+        return tuple(f"x{i + 1}" for i in range(self.points_train.shape[1]))
+
+    @property
+    def n_inputs(self) -> int:
+        return len(self.input_names)
+
+    @property
+    def n_outputs(self) -> int:
+        """Output units a network needs: k for k > 2 classes, else 1."""
+        return self.n_classes if self.task == MULTICLASS else 1
+
+    @property
+    def default_loss(self) -> str:
+        return {BINARY: "bce", MULTICLASS: "cross_entropy", REGRESSION: "mse"}[self.task]
+
+    @property
+    def default_output(self) -> str:
+        return {BINARY: "sigmoid", MULTICLASS: "softmax", REGRESSION: "identity"}[self.task]
+
+    # ------------------------------------------------------------------ inputs
+    def inputs(self, points: np.ndarray) -> np.ndarray:
+        """Raw points (m, d) → network inputs (m, n_inputs)."""
+        if self.is_planar:
+            return feature_module.transform(points, self.features)
+        return np.ascontiguousarray(points, dtype=np.float64)
+
+    @property
+    def X_train(self) -> np.ndarray:
+        return self.inputs(self.points_train)
+
+    @property
+    def X_test(self) -> np.ndarray:
+        return self.inputs(self.points_test)
+
+    def with_features(self, names: Sequence[str]) -> "Dataset":
+        if not self.is_planar:
+            raise ValueError(f"{self.name!r} is not a 2-D dataset; derived features need x₁, x₂")
+        return dataclasses.replace(self, features=feature_module.check_features(names))
+
+    def target_function(self, points: np.ndarray) -> np.ndarray | None:
+        """The noiseless function a regression dataset samples, or None."""
+        generator = GENERATORS.get(self.name)
+        if generator is None or generator.target is None:
+            return None
+        return generator.target(np.asarray(points, dtype=np.float64))
+
+    def __repr__(self) -> str:
+        return (f"<Dataset {self.name} {self.task} train={len(self.y_train)} "
+                f"test={len(self.y_test)} features={','.join(self.input_names)}>")
+
+
+# ---------------------------------------------------------------------- generators
+@dataclass(frozen=True)
+class Generator:
+    """Makes (points (n, 2), labels (n,)) from (n, noise, n_classes, rng)."""
+
+    make: Callable
+    task: str
+    domain: tuple
+    n_samples: int = 300
+    noise: float = 0.0
+    test_fraction: float = 0.3
+    classes: tuple[int, int] = (2, 2)        # allowed n_classes (min, max)
+    target: Callable | None = None           # regression: the noiseless f(points)
+    description: str = ""
+
+
+def _corners(truth):
+    def make(n, noise, n_classes, rng):
+        corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+        index = np.arange(n) % 4
+        points = corners[index] + rng.normal(0.0, noise, size=(n, 2))
+        return points, np.array(truth)[index]
+    return make
+
+
+def _xor_clouds(n, noise, n_classes, rng):
+    points = rng.uniform(-5, 5, size=(n, 2))
+    points += np.where(points > 0, 0.3, -0.3)          # a little gap along both axes
+    labels = (points[:, 0] * points[:, 1] > 0).astype(np.int64)
+    return points + rng.normal(0.0, noise, size=(n, 2)), labels
+
+
+def _circles(n, noise, n_classes, rng):
+    labels = np.arange(n) % 2                          # 1: inner disk, 0: ring
+    radius = np.where(labels == 1, rng.uniform(0, 2.0, n), rng.uniform(3.5, 5.0, n))
+    angle = rng.uniform(0, 2 * np.pi, n)
+    points = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+    return points + rng.normal(0.0, noise, size=(n, 2)), labels
+
+
+def _moons(n, noise, n_classes, rng):
+    labels = np.arange(n) % 2
+    t = rng.uniform(0, np.pi, n)
+    upper = np.column_stack([np.cos(t), np.sin(t)])
+    lower = np.column_stack([1.0 - np.cos(t), 0.5 - np.sin(t)])
+    points = np.where(labels[:, None] == 0, upper, lower)
+    points = (points - [0.5, 0.25]) * 3.0
+    return points + rng.normal(0.0, noise, size=(n, 2)), labels
+
+
+def _gaussians(n, noise, n_classes, rng):
+    labels = np.arange(n) % n_classes
+    if n_classes == 2:
+        centres = np.array([[2.0, 2.0], [-2.0, -2.0]])
+    else:
+        angles = 2 * np.pi * np.arange(n_classes) / n_classes
+        centres = 3.0 * np.column_stack([np.cos(angles), np.sin(angles)])
+    return centres[labels] + rng.normal(0.0, 0.5 + noise, size=(n, 2)), labels
+
+
+def _spiral(n, noise, n_classes, rng):
+    labels = np.arange(n) % n_classes
+    s = rng.uniform(0.0, 1.0, n)                       # position along the arm
+    radius = 5.0 * s
+    angle = 1.75 * 2 * np.pi * s + 2 * np.pi * labels / n_classes
+    points = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
+    return points + rng.normal(0.0, noise, size=(n, 2)), labels
+
+
+def _regression(f):
+    def make(n, noise, n_classes, rng):
+        points = rng.uniform(-1.0, 1.0, size=(n, 2))
+        return points, f(points) + rng.normal(0.0, noise, size=n)
+    return make
+
+
+def _paraboloid(points):
+    return points[:, 0] ** 2 + points[:, 1] ** 2
+
+
+def _plane(points):
+    return points[:, 0] + points[:, 1]
+
+
+_UNIT = ((-0.5, 1.5), (-0.5, 1.5))
+_PLANE = ((-6.0, 6.0), (-6.0, 6.0))
+_SQUARE = ((-1.2, 1.2), (-1.2, 1.2))
+
+GENERATORS: dict[str, Generator] = {
+    "xor": Generator(_corners([0, 1, 1, 0]), BINARY, _UNIT, n_samples=4, test_fraction=0.0,
+                     description="the four corners of the unit square; 1 where x₁ ≠ x₂"),
+    "and": Generator(_corners([0, 0, 0, 1]), BINARY, _UNIT, n_samples=4, test_fraction=0.0,
+                     description="the four corners; 1 only at (1, 1)"),
+    "or": Generator(_corners([0, 1, 1, 1]), BINARY, _UNIT, n_samples=4, test_fraction=0.0,
+                    description="the four corners; 0 only at (0, 0)"),
+    "xor_clouds": Generator(_xor_clouds, BINARY, _PLANE, noise=0.3,
+                            description="noisy XOR: class 1 in the 1st and 3rd quadrants"),
+    "circles": Generator(_circles, BINARY, _PLANE, noise=0.3,
+                         description="a disk inside a ring"),
+    "moons": Generator(_moons, BINARY, _PLANE, noise=0.3,
+                       description="two interleaving half moons"),
+    "gaussians": Generator(_gaussians, BINARY, _PLANE, noise=0.5, classes=(2, 8),
+                           description="one Gaussian blob per class"),
+    "spiral": Generator(_spiral, BINARY, _PLANE, noise=0.2, classes=(2, 8),
+                        description="interleaved spiral arms, one per class"),
+    "paraboloid": Generator(_regression(_paraboloid), REGRESSION, _SQUARE, noise=0.0,
+                            target=_paraboloid, description="f(x₁, x₂) = x₁² + x₂²"),
+    "plane": Generator(_regression(_plane), REGRESSION, _SQUARE, noise=0.0,
+                       target=_plane, description="f(x₁, x₂) = x₁ + x₂"),
+}
+NAMES = tuple(GENERATORS)
+
+
+def load(name: str, n_samples: int | None = None, noise: float | None = None,
+         test_fraction: float | None = None, seed: int = 0, n_classes: int | None = None,
+         features: Sequence[str] = feature_module.DEFAULT_FEATURES) -> Dataset:
+    """Generate dataset ``name`` (see :data:`NAMES`); unset options take its defaults."""
+    generator = GENERATORS.get(name)
+    if generator is None:
+        raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(NAMES)}")
+    n_samples = generator.n_samples if n_samples is None else n_samples
+    noise = generator.noise if noise is None else noise
+    test_fraction = generator.test_fraction if test_fraction is None else test_fraction
+    lo, hi = generator.classes
+    n_classes = lo if n_classes is None else n_classes
+    _check_int("n_samples", n_samples, 1, 100_000)
+    _check_int("seed", seed, 0, 2**63 - 1)
+    _check_int("n_classes", n_classes, lo, hi,
+               hint=f"{name!r} has exactly {lo} classes" if lo == hi else None)
+    if not _is_number(noise) or noise < 0:
+        raise ValueError(f"noise must be a number ≥ 0, not {noise!r}")
+    if not _is_number(test_fraction) or not 0 <= test_fraction < 1:
+        raise ValueError(f"test_fraction must be in [0, 1), not {test_fraction!r}")
+    n_test = int(round(n_samples * test_fraction))
+    if n_samples - n_test < 1:
+        raise ValueError(f"a test fraction of {test_fraction:g} leaves no training samples "
+                         f"out of {n_samples}; lower it or add samples")
+
+    rng = np.random.default_rng(seed)
+    points, labels = generator.make(n_samples, float(noise), n_classes, rng)
+    order = rng.permutation(n_samples)
+    test, train = order[:n_test], order[n_test:]
+    if generator.task != REGRESSION:
+        labels = labels.astype(np.int64)
+    task = MULTICLASS if generator.task == BINARY and n_classes > 2 else generator.task
+    return Dataset(
+        name=name, task=task,
+        points_train=np.ascontiguousarray(points[train]), y_train=labels[train],
+        points_test=np.ascontiguousarray(points[test]), y_test=labels[test],
+        n_classes=0 if task == REGRESSION else n_classes,
+        features=tuple(features), domain=generator.domain,
+        params={"n_samples": int(n_samples), "noise": float(noise),
+                "test_fraction": float(test_fraction), "seed": int(seed),
+                "n_classes": int(n_classes)},
+    )
+
+
+def describe(name: str) -> str:
+    return GENERATORS[name].description
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float, np.integer, np.floating)) and np.isfinite(x)
+
+
+def _check_int(what, value, lo, hi, hint=None):
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or not lo <= value <= hi:
+        raise ValueError(hint or f"{what} must be a whole number from {lo} to {hi}, not {value!r}")

@@ -1,0 +1,115 @@
+"""Per-epoch training history with bounded memory.
+
+Rows are recorded at epochs that are multiples of a stride.  When the table is full, every
+other row is dropped and the stride doubles, so a million-epoch run keeps at most
+``capacity`` rows spread evenly over the whole run.  The newest row is always kept apart
+(``latest``), so the current values are exact whatever the stride.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+
+class History:
+    """A table of floats, one column per name in ``columns`` (the first being ``"epoch"``)."""
+
+    def __init__(self, columns: Sequence[str], capacity: int = 4096):
+        if capacity < 2:
+            raise ValueError("history capacity must be at least 2")
+        self.columns = ("epoch", *columns)
+        self.capacity = capacity
+        self._index = {name: i for i, name in enumerate(self.columns)}
+        self.clear()
+
+    def clear(self) -> None:
+        self._rows = np.full((self.capacity, len(self.columns)), np.nan)
+        self._count = 0
+        self.stride = 1
+        self._latest: np.ndarray | None = None
+
+    def append(self, epoch: int, values: Sequence[float]) -> None:
+        """Record ``values`` (one per column after "epoch") for ``epoch``."""
+        row = np.empty(len(self.columns))
+        row[0] = epoch
+        row[1:] = values
+        self._latest = row
+        if epoch % self.stride:
+            return
+        if self._count == self.capacity:
+            self._thin()
+            if epoch % self.stride:
+                return
+        if self._count and epoch <= self._rows[self._count - 1, 0]:
+            return                        # already recorded (e.g. after a restore)
+        self._rows[self._count] = row
+        self._count += 1
+
+    def _thin(self) -> None:
+        self.stride *= 2
+        kept = self._rows[: self._count]
+        kept = kept[kept[:, 0] % self.stride == 0]
+        self._rows[: len(kept)] = kept
+        self._rows[len(kept):] = np.nan
+        self._count = len(kept)
+
+    def truncate(self, epoch: int) -> None:
+        """Forget every row after ``epoch`` (when training restarts from an earlier point)."""
+        keep = int(np.searchsorted(self._rows[: self._count, 0], epoch, side="right"))
+        self._rows[keep: self._count] = np.nan
+        self._count = keep
+        if self._latest is not None and self._latest[0] > epoch:
+            self._latest = self._rows[keep - 1].copy() if keep else None
+
+    # ------------------------------------------------------------------ reading
+    def __len__(self) -> int:
+        return self._count + (self._latest_is_extra())
+
+    def _latest_is_extra(self) -> bool:
+        return self._latest is not None and (
+            self._count == 0 or self._latest[0] > self._rows[self._count - 1, 0])
+
+    def table(self) -> np.ndarray:
+        """All rows (recorded ones, then the latest): shape (len(self), n_columns), a copy."""
+        rows = self._rows[: self._count]
+        if self._latest_is_extra():
+            rows = np.vstack([rows, self._latest])
+        return rows.copy()
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        """One column over all rows, e.g. ``history["train_loss"]``."""
+        try:
+            i = self._index[column]
+        except KeyError:
+            raise KeyError(f"no column {column!r}; columns are {', '.join(self.columns)}") from None
+        rows = self._rows[: self._count, i]
+        if self._latest_is_extra():
+            rows = np.append(rows, self._latest[i])
+        return rows.copy()
+
+    @property
+    def latest(self) -> dict[str, float]:
+        """The newest row as a dict (empty before the first append)."""
+        if self._latest is None:
+            return {}
+        return dict(zip(self.columns, self._latest.tolist()))
+
+    def state(self) -> dict:
+        """Everything needed to rebuild this history (for saving a session)."""
+        return {"columns": list(self.columns[1:]), "capacity": self.capacity,
+                "stride": self.stride, "rows": self._rows[: self._count].copy(),
+                "latest": None if self._latest is None else self._latest.copy()}
+
+    @classmethod
+    def from_state(cls, state: dict) -> "History":
+        history = cls(state["columns"], capacity=int(state["capacity"]))
+        rows = np.asarray(state["rows"], dtype=float)
+        if rows.ndim != 2 or rows.shape[1] != len(history.columns) or len(rows) > history.capacity:
+            raise ValueError("the history table has the wrong shape")
+        history._rows[: len(rows)] = rows
+        history._count = len(rows)
+        history.stride = int(state["stride"])
+        latest = state.get("latest")
+        history._latest = None if latest is None else np.asarray(latest, dtype=float).copy()
+        return history

@@ -1,0 +1,87 @@
+"""Weight initializers: ``init.weights(n_in, n_out, rng) -> W`` of shape (n_in, n_out).
+
+Biases always start at 0.  Every random initializer draws from the ``numpy.random.Generator``
+it is given, so a network is reproducible from its seed.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+class Initializer:
+    name = "init"
+    description = ""
+
+    def weights(self, n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<init {self.name}>"
+
+
+class Zeros(Initializer):
+    name = "zeros"
+    description = "W = 0: every hidden unit starts (and stays) identical"
+
+    def weights(self, n_in, n_out, rng):
+        return np.zeros((n_in, n_out))
+
+
+class Constant(Initializer):
+    name = "constant"
+
+    def __init__(self, value: float = 0.5):
+        self.value = float(value)
+        self.description = f"W = {self.value:g}: symmetric, like zeros"
+
+    def weights(self, n_in, n_out, rng):
+        return np.full((n_in, n_out), self.value)
+
+
+class Small(Initializer):
+    name = "small"
+    description = "W ~ N(0, 1) · 0.01"
+
+    def weights(self, n_in, n_out, rng):
+        return rng.standard_normal((n_in, n_out)) * 0.01
+
+
+class Uniform(Initializer):
+    name = "uniform"
+    description = "W ~ U(−0.5, 0.5), as TensorFlow Playground does"
+
+    def weights(self, n_in, n_out, rng):
+        return rng.uniform(-0.5, 0.5, size=(n_in, n_out))
+
+
+class Xavier(Initializer):
+    name = "xavier"
+    description = "Glorot: W ~ U(±√(6 / (n_in + n_out))), for tanh and sigmoid"
+
+    def weights(self, n_in, n_out, rng):
+        limit = np.sqrt(6.0 / (n_in + n_out))
+        return rng.uniform(-limit, limit, size=(n_in, n_out))
+
+
+class He(Initializer):
+    name = "he"
+    description = "He: W ~ N(0, 2 / n_in), for ReLU"
+
+    def weights(self, n_in, n_out, rng):
+        return rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in)
+
+
+INITIALIZERS: dict[str, Initializer] = {
+    i.name: i for i in (Zeros(), Constant(), Small(), Uniform(), Xavier(), He())
+}
+
+
+def get_initializer(name_or_object) -> Initializer:
+    if isinstance(name_or_object, Initializer):
+        return name_or_object
+    try:
+        return INITIALIZERS[name_or_object]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown initializer {name_or_object!r}; choose one of {', '.join(INITIALIZERS)}"
+        ) from None

@@ -1,0 +1,29 @@
+"""Quality measures beside the loss: accuracy for classification, R² for regression."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def predicted_classes(A: np.ndarray) -> np.ndarray:
+    """Class of each sample from the output A (m, k): argmax, or A > 0.5 for one output."""
+    if A.shape[1] == 1:
+        return (A[:, 0] > 0.5).astype(np.int64)
+    return A.argmax(axis=1)
+
+
+def accuracy(A: np.ndarray, labels: np.ndarray) -> float:
+    """Fraction of samples whose predicted class equals the label (NaN for no samples)."""
+    if len(labels) == 0:
+        return float("nan")
+    return float(np.mean(predicted_classes(A) == labels))
+
+
+def r_squared(A: np.ndarray, y: np.ndarray) -> float:
+    """R² = 1 − Σ(ŷ − y)² / Σ(y − ȳ)² for one output column (NaN for no samples)."""
+    if len(y) == 0:
+        return float("nan")
+    residual = float(np.sum((A[:, 0] - y) ** 2))
+    total = float(np.sum((y - y.mean()) ** 2))
+    if total == 0.0:
+        return 1.0 if residual == 0.0 else 0.0
+    return 1.0 - residual / total

@@ -1,0 +1,222 @@
+"""The multilayer perceptron: a stack of :class:`~engine.layers.Dense` layers.
+
+All parameters live in one flat vector ``theta`` (W¹, b¹, W², b², … end to end) and all
+gradients in one flat vector ``grad`` of the same layout; each layer's ``W``, ``b``, ``dW`` and
+``db`` are views into them.  The optimizer thus updates every layer with a few NumPy calls.
+
+Regularization (weights only, never biases):
+``penalty = l1 · Σ|W| + (l2 / 2) · Σ W²``, whose gradient is ``l1 · sign(W) + l2 · W``.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .activations import HIDDEN_ACTIVATIONS, get_activation
+from .initializers import get_initializer
+from .layers import Dense
+from .losses import get_loss
+
+DTYPES = {"float64": np.float64, "float32": np.float32}
+
+
+class Network:
+    """A multilayer perceptron.
+
+    ``Network([2, 4, 1], hidden="relu", output="sigmoid", init="he", seed=0)`` has 2 inputs,
+    one hidden layer of 4 ReLU units and one sigmoid output.  ``activations=[...]`` names the
+    activation of every layer instead (one per layer, the last being the output's).
+    ``Network([2, 1], output="sigmoid")`` has no hidden layer: logistic regression.
+    """
+
+    def __init__(self, sizes: Sequence[int], hidden: str = "relu", output: str = "sigmoid",
+                 activations: Sequence[str] | None = None, init: str = "he", seed: int | None = 0,
+                 dtype: str = "float64"):
+        sizes = _check_sizes(sizes)
+        n_layers = len(sizes) - 1
+        if activations is None:
+            activations = [hidden] * (n_layers - 1) + [output]
+        activations = list(activations)
+        if len(activations) != n_layers:
+            raise ValueError(f"give {n_layers} activation(s), one per layer, not {len(activations)}")
+        acts = [get_activation(a) for a in activations]
+        for i, a in enumerate(acts[:-1]):
+            if a.name not in HIDDEN_ACTIVATIONS:
+                raise ValueError(f"hidden layer {i + 1} cannot use {a.name!r}; "
+                                 f"choose one of {', '.join(HIDDEN_ACTIVATIONS)}")
+        if dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
+        self.sizes = sizes
+        self.dtype = DTYPES[dtype]
+        self.init = get_initializer(init).name
+        self.seed = seed
+        self.layers = [Dense(n_in, n_out, act)
+                       for n_in, n_out, act in zip(sizes[:-1], sizes[1:], acts)]
+        n_params = sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+        self.theta = np.zeros(n_params, self.dtype)
+        self.grad = np.zeros(n_params, self.dtype)
+        self.slices: list[tuple[slice, slice]] = []   # (W slice, b slice) of each layer in θ
+        start = 0
+        for layer in self.layers:
+            w = slice(start, start + layer.n_in * layer.n_out)
+            b = slice(w.stop, w.stop + layer.n_out)
+            start = b.stop
+            self.slices.append((w, b))
+            layer.bind(self.theta[w].reshape(layer.n_in, layer.n_out), self.theta[b],
+                       self.grad[w].reshape(layer.n_in, layer.n_out), self.grad[b])
+        self.initialize(seed)
+
+    # ---------------------------------------------------------------- description
+    @property
+    def n_inputs(self) -> int:
+        return self.sizes[0]
+
+    @property
+    def n_outputs(self) -> int:
+        return self.sizes[-1]
+
+    @property
+    def activations(self) -> list[str]:
+        return [layer.activation.name for layer in self.layers]
+
+    @property
+    def output_activation(self) -> str:
+        return self.layers[-1].activation.name
+
+    @property
+    def dtype_name(self) -> str:
+        return np.dtype(self.dtype).name
+
+    def spec(self) -> dict:
+        """Everything needed to rebuild this network's architecture (not its weights)."""
+        return {"sizes": list(self.sizes), "activations": self.activations,
+                "init": self.init, "seed": self.seed, "dtype": self.dtype_name}
+
+    def __repr__(self) -> str:
+        arch = "-".join(map(str, self.sizes))
+        return f"<Network {arch} {'/'.join(self.activations)}>"
+
+    # ---------------------------------------------------------------- parameters
+    def initialize(self, seed: int | None = None, init: str | None = None) -> None:
+        """Draw fresh weights with ``init`` (default: the network's) from ``seed``; b = 0."""
+        if init is not None:
+            self.init = get_initializer(init).name
+        if seed is not None:
+            self.seed = seed
+        rng = np.random.default_rng(self.seed)
+        initializer = get_initializer(self.init)
+        for layer in self.layers:
+            layer.W[...] = initializer.weights(layer.n_in, layer.n_out, rng)
+            layer.b[...] = 0.0
+
+    def copy(self, dtype: str | None = None) -> "Network":
+        """An independent copy (optionally in another dtype) with the same weights."""
+        other = Network(self.sizes, activations=[layer.activation for layer in self.layers],
+                        init=self.init,
+                        seed=self.seed, dtype=dtype or self.dtype_name)
+        other.theta[...] = self.theta
+        return other
+
+    def get_weights(self) -> list[dict[str, np.ndarray]]:
+        """Copies of every layer's parameters: ``[{"W": W, "b": b}, ...]``."""
+        return [{"W": layer.W.copy(), "b": layer.b.copy()} for layer in self.layers]
+
+    def set_weights(self, weights: Sequence[dict]) -> None:
+        if len(weights) != len(self.layers):
+            raise ValueError(f"expected weights for {len(self.layers)} layers, got {len(weights)}")
+        for layer, w in zip(self.layers, weights):
+            layer.W = w["W"]
+            layer.b = w["b"]
+
+    # ---------------------------------------------------------------- forward
+    def as_input(self, X) -> np.ndarray:
+        """Validate X (m, n_inputs) and convert it to the network's dtype."""
+        X = np.asarray(X, dtype=self.dtype)
+        if X.ndim == 1 and self.n_inputs == 1:
+            X = X.reshape(-1, 1)
+        if X.ndim != 2 or X.shape[1] != self.n_inputs:
+            raise ValueError(f"the network takes {self.n_inputs} input(s) per sample: give an "
+                             f"(m, {self.n_inputs}) array, not shape {np.shape(X)}")
+        if not np.isfinite(X).all():
+            raise ValueError("the inputs contain NaN or infinite values")
+        return np.ascontiguousarray(X)
+
+    def propagate(self, X: np.ndarray) -> np.ndarray:
+        """Fast forward pass on an already validated X; returns the output layer's buffer
+        (overwritten by the next pass with the same batch size).  Layers cache Z and A."""
+        A = X
+        for layer in self.layers:
+            A = layer.forward(A)
+        return A
+
+    def forward(self, X) -> np.ndarray:
+        """Predictions Â = f(X), shape (m, n_outputs)."""
+        return self.propagate(self.as_input(X)).copy()
+
+    def forward_all(self, X) -> list[np.ndarray]:
+        """Every layer's output for X, in one pass: ``[A¹ (m, n₁), A² (m, n₂), …, Â]``."""
+        self.propagate(self.as_input(X))
+        return [layer.A.copy() for layer in self.layers]
+
+    # ---------------------------------------------------------------- loss and gradients
+    def targets(self, y, loss) -> np.ndarray:
+        """Targets as an (m, n_outputs) matrix in the network's dtype, checked against the loss."""
+        loss = get_loss(loss)
+        loss.check_output(self.output_activation)
+        return loss.targets(y, self.n_outputs, self.dtype)
+
+    def penalty(self, l1: float = 0.0, l2: float = 0.0) -> float:
+        """l1 · Σ|W| + (l2 / 2) · Σ W² over every layer's weights (biases excluded)."""
+        total = 0.0
+        for layer in self.layers:
+            if l1:
+                total += l1 * float(np.abs(layer.W).sum())
+            if l2:
+                total += 0.5 * l2 * float(np.vdot(layer.W, layer.W))
+        return total
+
+    def backpropagate(self, Y: np.ndarray, loss, l1: float = 0.0, l2: float = 0.0) -> None:
+        """Fill ``grad`` from the cached forward pass: the chain rule from the output back."""
+        out = self.layers[-1]
+        dZ = loss.output_dZ(out.Z, out.A, Y, out.activation, out=out.workspace(Y.shape[0]).dZ)
+        for i in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[i]
+            dA_prev = layer.backward(dZ, need_dA_prev=i > 0)
+            if i > 0:
+                dZ = self.layers[i - 1].dZ_from(dA_prev)
+        if l1 or l2:
+            for layer in self.layers:
+                layer.add_penalty(l1, l2)
+
+    def loss(self, X, y, loss: str = "mse", l1: float = 0.0, l2: float = 0.0) -> float:
+        """The loss on (X, y) plus the regularization penalty."""
+        loss = get_loss(loss)
+        Y = self.targets(y, loss)
+        self.propagate(self.as_input(X))
+        out = self.layers[-1]
+        return loss.value(out.Z, out.A, Y) + self.penalty(l1, l2)
+
+    def gradients(self, X, y, loss: str = "mse", l1: float = 0.0,
+                  l2: float = 0.0) -> list[dict[str, np.ndarray]]:
+        """∂L/∂W and ∂L/∂b of every layer: ``[{"W": dW, "b": db}, ...]`` (copies)."""
+        loss = get_loss(loss)
+        X = self.as_input(X)
+        Y = self.targets(y, loss)
+        if Y.shape[0] != X.shape[0]:
+            raise ValueError(f"X has {X.shape[0]} samples but y has {Y.shape[0]}")
+        self.propagate(X)
+        self.backpropagate(Y, loss, l1, l2)
+        return [{"W": layer.dW.copy(), "b": layer.db.copy()} for layer in self.layers]
+
+
+def _check_sizes(sizes) -> list[int]:
+    try:
+        sizes = [int(s) for s in sizes]
+    except (TypeError, ValueError):
+        raise ValueError(f"sizes must be a list of unit counts like [2, 4, 1], not {sizes!r}") from None
+    if len(sizes) < 2:
+        raise ValueError("a network needs at least an input size and an output size, e.g. [2, 1]")
+    if min(sizes) < 1:
+        raise ValueError(f"every layer needs at least one unit: {sizes}")
+    return sizes

@@ -1,0 +1,377 @@
+"""TrainingSession: a network, its data, the loss, the optimizer, the epoch count and history.
+
+A *step* is one optimizer update on one mini-batch (the whole training set by default); an
+*epoch* is one pass over the shuffled training set.  ``step()``, ``step_epoch()``, ``run(n)``
+and ``phases()`` all move the same state, so the window can mix them freely.
+
+Divergence: when a gradient or the loss at the end of an epoch is not finite, the network
+goes back to the last weights whose loss was finite (and the optimizer's running state is
+cleared), training stops, and ``diverged`` says what happened.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable, Iterator
+
+import numpy as np
+
+from . import metrics
+from .datasets import REGRESSION, Dataset
+from .diagnostics import Diagnosis, diagnose
+from .history import History
+from .losses import get_loss
+from .network import Network
+from .optimizers import Optimizer, make_optimizer
+
+Listener = Callable[[str, "TrainingSession"], None]
+
+
+class TrainingSession:
+    """Owns everything training needs; see the module docstring."""
+
+    def __init__(self, network: Network, data: Dataset, loss: str | None = None,
+                 optimizer: str = "sgd", learning_rate: float = 0.03,
+                 batch_size: int | None = None, l1: float = 0.0, l2: float = 0.0,
+                 seed: int = 0, history_capacity: int = 4096):
+        self.network = network
+        self.data = data
+        self._check_fit(network, data)
+        self._loss = get_loss(loss or data.default_loss)
+        self._check_loss(self._loss)
+        self._optimizer: Optimizer = make_optimizer(optimizer, learning_rate)
+        self.batch_size = batch_size
+        self.l1, self.l2 = l1, l2
+        self.seed = seed
+        self._listeners: list[Listener] = []
+        self.metric = "r2" if data.task == REGRESSION else "accuracy"
+        n_layers = len(network.layers)
+        self.history = History(
+            ["train_loss", "test_loss", f"train_{self.metric}", f"test_{self.metric}"]
+            + [f"grad_norm_{i}" for i in range(n_layers)], capacity=history_capacity)
+        self._prepare_data()
+        self._last_good = network.theta.copy()
+        self._restart()
+
+    # ------------------------------------------------------------------ validation
+    @staticmethod
+    def _check_fit(network: Network, data: Dataset) -> None:
+        if network.n_inputs != data.n_inputs:
+            raise ValueError(
+                f"the network has {network.n_inputs} input(s) but the data gives "
+                f"{data.n_inputs} ({', '.join(data.input_names)}); "
+                f"make the first layer size {data.n_inputs}")
+        if network.n_outputs != data.n_outputs and not (
+                data.task == "binary" and network.n_outputs == 2
+                and network.output_activation == "softmax"):
+            raise ValueError(
+                f"the network has {network.n_outputs} output(s) but {data.name!r} needs "
+                f"{data.n_outputs} ({data.task})")
+
+    def _check_loss(self, loss) -> None:
+        loss.check_output(self.network.output_activation)
+        if self.data.task == REGRESSION and loss.name != "mse":
+            raise ValueError(f"regression targets need the 'mse' loss, not {loss.name!r}")
+
+    def _prepare_data(self) -> None:
+        net, data = self.network, self.data
+        self._X = net.as_input(data.X_train)
+        self._Y = self._loss.targets(data.y_train, net.n_outputs, net.dtype)
+        self._X_test = net.as_input(data.X_test) if len(data.y_test) else self._X[:0]
+        self._Y_test = (self._loss.targets(data.y_test, net.n_outputs, net.dtype)
+                        if len(data.y_test) else self._Y[:0])
+
+    # ------------------------------------------------------------------ settings
+    @property
+    def loss(self) -> str:
+        return self._loss.name
+
+    @loss.setter
+    def loss(self, name: str) -> None:
+        loss = get_loss(name)
+        self._check_loss(loss)
+        self._loss = loss
+        self._prepare_data()
+
+    @property
+    def loss_function(self):
+        return self._loss
+
+    @property
+    def optimizer(self) -> Optimizer:
+        return self._optimizer
+
+    @optimizer.setter
+    def optimizer(self, name: str) -> None:
+        """Switch optimizer (keeping the learning rate); its running state starts empty."""
+        if name != self._optimizer.name:
+            self._optimizer = make_optimizer(name, self._optimizer.learning_rate)
+
+    @property
+    def learning_rate(self) -> float:
+        return self._optimizer.learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        self._optimizer.learning_rate = value
+
+    @property
+    def batch_size(self) -> int | None:
+        """Samples per step; None (or ≥ the training set) means the whole set."""
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value: int | None) -> None:
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"batch size must be a whole number ≥ 1 or None, not {value!r}")
+            value = int(value)
+        self._batch_size = value
+        self._cursor, self._order = 0, None     # a new batch size starts a fresh epoch order
+
+    @property
+    def l1(self) -> float:
+        return self._l1
+
+    @l1.setter
+    def l1(self, value: float) -> None:
+        self._l1 = _rate("L1", value)
+
+    @property
+    def l2(self) -> float:
+        return self._l2
+
+    @l2.setter
+    def l2(self, value: float) -> None:
+        self._l2 = _rate("L2", value)
+
+    def settings(self) -> dict:
+        return {"loss": self.loss, "optimizer": self.optimizer.name,
+                "learning_rate": self.learning_rate, "batch_size": self.batch_size,
+                "l1": self.l1, "l2": self.l2, "seed": self.seed}
+
+    # ------------------------------------------------------------------ events
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener(event, session)`` on "trained", "diverged", "reset" and "weights"."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _emit(self, event: str) -> None:
+        for listener in list(self._listeners):
+            listener(event, self)
+
+    # ------------------------------------------------------------------ state
+    @property
+    def n_train(self) -> int:
+        return self._X.shape[0]
+
+    @property
+    def steps_per_epoch(self) -> int:
+        bs = self._effective_batch()
+        return -(-self.n_train // bs)
+
+    def _effective_batch(self) -> int:
+        return self.n_train if self._batch_size is None else min(self._batch_size, self.n_train)
+
+    def _restart(self) -> None:
+        self.epoch = 0
+        self.steps = 0
+        self._cursor = 0            # index of the next mini-batch within the epoch
+        self._order = None          # the epoch's shuffled sample order (mini-batches only)
+        self._rng = np.random.default_rng(self.seed)
+        self.diverged: str | None = None
+        self._last_grad_norms = np.full(len(self.network.layers), np.nan)
+        self.history.clear()
+        self._record()
+
+    def reset(self, seed: int | None = None) -> None:
+        """New random weights (from ``seed``, default the network's own), epoch 0, no history."""
+        self.network.initialize(seed)
+        self._optimizer.reset()
+        self._restart()
+        self._emit("reset")
+
+    # ------------------------------------------------------------------ training
+    def next_batch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | slice]:
+        """(X, Y, sample indices) of the next step, without moving the cursor."""
+        bs = self._effective_batch()
+        if bs >= self.n_train:
+            return self._X, self._Y, slice(None)
+        if self._order is None:
+            self._order = self._rng.permutation(self.n_train)
+        idx = self._order[self._cursor * bs: (self._cursor + 1) * bs]
+        return self._X[idx], self._Y[idx], idx
+
+    def _after_step(self) -> None:
+        """Advance the cursor; at the end of the epoch record it."""
+        self.steps += 1
+        self._cursor += 1
+        if self._cursor >= self.steps_per_epoch:
+            self._cursor = 0
+            self._order = None
+            self._end_epoch()
+
+    def _gradient_ok(self) -> bool:
+        g = self.network.grad
+        if np.isfinite(np.dot(g, g)):
+            return True
+        self._diverge("The gradient overflowed (it is no longer a finite number).")
+        return False
+
+    def step(self) -> bool:
+        """One optimizer step on the next mini-batch.  False if training diverged."""
+        self.diverged = None
+        X, Y, _ = self.next_batch()
+        net = self.network
+        net.propagate(X)
+        net.backpropagate(Y, self._loss, self._l1, self._l2)
+        if not self._gradient_ok():
+            return False
+        self._optimizer.step(net.theta, net.grad)
+        self._after_step()
+        return self.diverged is None
+
+    def step_epoch(self) -> bool:
+        """Finish the current epoch (one whole epoch from its start).  False if it diverged."""
+        start = self.epoch
+        while self.epoch == start:
+            if not self.step():
+                self._emit("trained")
+                return False
+        self._emit("trained")
+        return True
+
+    def run(self, epochs: int, max_seconds: float | None = None) -> int:
+        """Train up to ``epochs`` epochs (or until ``max_seconds`` pass, or divergence).
+
+        Returns the number of epochs completed.
+        """
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+            raise ValueError(f"epochs must be a whole number ≥ 0, not {epochs!r}")
+        deadline = None if max_seconds is None else time.perf_counter() + max_seconds
+        done = 0
+        while done < epochs:
+            start = self.epoch
+            while self.epoch == start:
+                if not self.step():
+                    self._emit("trained")
+                    return done
+            done += 1
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+        self._emit("trained")
+        return done
+
+    def phases(self) -> Iterator:
+        """One training step, phase by phase; see :mod:`engine.phases`."""
+        from .phases import step_phases
+        return step_phases(self)
+
+    # ------------------------------------------------------------------ epochs and history
+    def _end_epoch(self) -> None:
+        self.epoch += 1
+        self._last_grad_norms = np.array(
+            [np.sqrt(np.vdot(layer.dW, layer.dW)) for layer in self.network.layers])
+        if not self._record():
+            self._diverge("The loss became infinite or NaN: the steps overshoot.")
+        else:
+            np.copyto(self._last_good, self.network.theta)
+            self._last_good_epoch = self.epoch
+
+    def _record(self) -> bool:
+        """Evaluate and append a history row; False (and nothing recorded) if not finite."""
+        train = self._evaluate(self._X, self._Y, self.data.y_train)
+        test = self._evaluate(self._X_test, self._Y_test, self.data.y_test)
+        if not np.isfinite(train[0]):
+            return False
+        self.history.append(self.epoch, [train[0], test[0], train[1], test[1],
+                                         *self._last_grad_norms])
+        if self.epoch == 0:
+            self._last_good_epoch = 0
+        return True
+
+    def _diverge(self, what: str) -> None:
+        lr = self.learning_rate
+        self.network.theta[...] = self._last_good
+        self._optimizer.reset()
+        self.history.truncate(self._last_good_epoch)
+        self.epoch = self._last_good_epoch
+        self._cursor, self._order = 0, None
+        self.diverged = (f"{what} Training stopped and the weights went back to those of "
+                         f"epoch {self.epoch}, the last with a finite loss. Try a lower learning "
+                         f"rate than {lr:g}.")
+        self._emit("diverged")
+
+    def _evaluate(self, X, Y, labels) -> tuple[float, float]:
+        if X.shape[0] == 0:
+            return float("nan"), float("nan")
+        net = self.network
+        with np.errstate(all="ignore"):
+            A = net.propagate(X)
+            out = net.layers[-1]
+            loss = self._loss.value(out.Z, A, Y)
+        score = (metrics.r_squared(A, labels) if self.metric == "r2"
+                 else metrics.accuracy(A, labels))
+        return loss, score
+
+    def evaluate(self, split: str = "train") -> dict[str, float]:
+        """``{"loss": …, "accuracy": …}`` (or ``"r2"`` for regression) on "train" or "test".
+
+        The loss is the data loss, without the regularization penalty.  NaN when the split
+        has no samples.
+        """
+        if split == "train":
+            loss, score = self._evaluate(self._X, self._Y, self.data.y_train)
+        elif split == "test":
+            loss, score = self._evaluate(self._X_test, self._Y_test, self.data.y_test)
+        else:
+            raise ValueError(f"split must be 'train' or 'test', not {split!r}")
+        return {"loss": loss, self.metric: score}
+
+    @property
+    def grad_norms(self) -> np.ndarray:
+        """‖dW‖ of every layer at the last step of the last epoch."""
+        return self._last_grad_norms.copy()
+
+    def diagnose(self) -> Diagnosis:
+        """Dead units, identical units, vanishing/exploding gradients and divergence, now."""
+        return diagnose(self.network, self._X, self._last_grad_norms, self.diverged)
+
+    # ------------------------------------------------------------------ editing
+    def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
+        """Set W[i, j] of ``layer`` (0-based) by hand; training continues from it."""
+        W = self.network.layers[layer].W
+        W[i, j] = _finite("weight", value)
+        self.weights_edited()
+
+    def set_bias(self, layer: int, j: int, value: float) -> None:
+        self.network.layers[layer].b[j] = _finite("bias", value)
+        self.weights_edited()
+
+    def weights_edited(self) -> None:
+        """Tell the session the weights were changed from outside training."""
+        np.copyto(self._last_good, self.network.theta)
+        self._last_good_epoch = self.epoch
+        self._emit("weights")
+
+
+def _rate(what: str, value) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a number ≥ 0, not {value!r}") from None
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{what} must be a number ≥ 0, not {value!r}")
+    return value
+
+
+def _finite(what: str, value) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"a {what} must be a number, not {value!r}") from None
+    if not np.isfinite(value):
+        raise ValueError(f"a {what} must be a finite number, not {value!r}")
+    return value
