@@ -1,6 +1,6 @@
 """Weight initializers: ``init.weights(n_in, n_out, rng) -> W`` of shape (n_in, n_out).
 
-Biases always start at 0.  Every random initializer draws from the ``numpy.random.Generator``
+Biases start at 0 (see ``Network.initialize`` for the one exception).  Every random initializer draws from the ``numpy.random.Generator``
 it is given, so a network is reproducible from its seed.
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ import numpy as np
 class Initializer:
     name = "init"
     description = ""
+    random = True            # False for the symmetric ones (zeros, constant)
 
     def weights(self, n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
         raise NotImplementedError
@@ -21,6 +22,7 @@ class Initializer:
 
 class Zeros(Initializer):
     name = "zeros"
+    random = False
     description = "W = 0: every hidden unit starts (and stays) identical"
 
     def weights(self, n_in, n_out, rng):
@@ -29,6 +31,7 @@ class Zeros(Initializer):
 
 class Constant(Initializer):
     name = "constant"
+    random = False
 
     def __init__(self, value: float = 0.5):
         self.value = float(value)

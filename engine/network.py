@@ -19,6 +19,7 @@ from .layers import Dense
 from .losses import get_loss
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
+RELU_BIAS = 0.1
 
 
 class Network:
@@ -99,16 +100,23 @@ class Network:
 
     # ---------------------------------------------------------------- parameters
     def initialize(self, seed: int | None = None, init: str | None = None) -> None:
-        """Draw fresh weights with ``init`` (default: the network's) from ``seed``; b = 0."""
+        """Draw fresh weights with ``init`` (default: the network's) from ``seed``.
+
+        Biases start at 0, except in hidden ReLU and leaky-ReLU layers under a random
+        initializer, which start at 0.1 (as TensorFlow Playground does): a unit with b = 0 and
+        an input at the origin sits exactly on the kink, and too many start out dead.
+        """
         if init is not None:
             self.init = get_initializer(init).name
         if seed is not None:
             self.seed = seed
         rng = np.random.default_rng(self.seed)
         initializer = get_initializer(self.init)
-        for layer in self.layers:
+        for i, layer in enumerate(self.layers):
             layer.W[...] = initializer.weights(layer.n_in, layer.n_out, rng)
-            layer.b[...] = 0.0
+            relu_like = layer.activation.name in ("relu", "leaky_relu")
+            hidden = i < len(self.layers) - 1
+            layer.b[...] = RELU_BIAS if relu_like and hidden and initializer.random else 0.0
 
     def copy(self, dtype: str | None = None) -> "Network":
         """An independent copy (optionally in another dtype) with the same weights."""

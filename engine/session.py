@@ -24,6 +24,10 @@ from .network import Network
 from .optimizers import Optimizer, make_optimizer
 
 Listener = Callable[[str, "TrainingSession"], None]
+# Overflow while training is detected (non-finite gradient or loss) and handled by stopping
+# and restoring the last good weights, so NumPy's warnings about it are noise.
+def _overflow_is_handled():
+    return np.errstate(over="ignore", invalid="ignore")
 
 
 class TrainingSession:
@@ -222,6 +226,12 @@ class TrainingSession:
 
     def step(self) -> bool:
         """One optimizer step on the next mini-batch.  False if training diverged."""
+        with _overflow_is_handled():
+            ok = self._step()
+        self._emit("trained")
+        return ok
+
+    def _step(self) -> bool:
         self.diverged = None
         X, Y, _ = self.next_batch()
         net = self.network
@@ -235,13 +245,7 @@ class TrainingSession:
 
     def step_epoch(self) -> bool:
         """Finish the current epoch (one whole epoch from its start).  False if it diverged."""
-        start = self.epoch
-        while self.epoch == start:
-            if not self.step():
-                self._emit("trained")
-                return False
-        self._emit("trained")
-        return True
+        return self.run(1) == 1
 
     def run(self, epochs: int, max_seconds: float | None = None) -> int:
         """Train up to ``epochs`` epochs (or until ``max_seconds`` pass, or divergence).
@@ -252,15 +256,17 @@ class TrainingSession:
             raise ValueError(f"epochs must be a whole number ≥ 0, not {epochs!r}")
         deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         done = 0
-        while done < epochs:
-            start = self.epoch
-            while self.epoch == start:
-                if not self.step():
-                    self._emit("trained")
-                    return done
-            done += 1
-            if deadline is not None and time.perf_counter() >= deadline:
-                break
+        with _overflow_is_handled():
+            while done < epochs:
+                start = self.epoch
+                while self.epoch == start:
+                    if not self._step():
+                        break
+                if self.diverged:
+                    break
+                done += 1
+                if deadline is not None and time.perf_counter() >= deadline:
+                    break
         self._emit("trained")
         return done
 
@@ -308,12 +314,12 @@ class TrainingSession:
         if X.shape[0] == 0:
             return float("nan"), float("nan")
         net = self.network
-        with np.errstate(all="ignore"):
+        with _overflow_is_handled():
             A = net.propagate(X)
             out = net.layers[-1]
             loss = self._loss.value(out.Z, A, Y)
-        score = (metrics.r_squared(A, labels) if self.metric == "r2"
-                 else metrics.accuracy(A, labels))
+            score = (metrics.r_squared(A, labels) if self.metric == "r2"
+                     else metrics.accuracy(A, labels))
         return loss, score
 
     def evaluate(self, split: str = "train") -> dict[str, float]:

@@ -1,0 +1,13 @@
+"""Test setup: Qt renders offscreen, so the suite needs no display."""
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# Keep the tests independent of the user's saved window settings.
+os.environ.setdefault("BACKPROP_LAB_SETTINGS", "ephemeral")
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
