@@ -1,0 +1,150 @@
+"""Command line and application start-up: ``python main.py`` / ``backprop-lab``.
+
+``--screenshot out.png`` renders the window offscreen (after ``--epochs`` of training) and
+exits, for docs and checks.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    from engine import datasets
+    from engine.optimizers import OPTIMIZERS
+    from engine.activations import HIDDEN_ACTIVATIONS
+
+    parser = argparse.ArgumentParser(
+        prog="backprop-lab",
+        description="Backprop Lab: watch a neural network train, one weight and one gradient "
+                    "at a time.")
+    parser.add_argument("--dataset", choices=datasets.NAMES, help="dataset to start with")
+    parser.add_argument("--layers", help="hidden layer sizes, e.g. 8,8 (0 or '' for none)")
+    parser.add_argument("--activation", choices=HIDDEN_ACTIVATIONS,
+                        help="activation of every hidden layer")
+    parser.add_argument("--optimizer", choices=tuple(OPTIMIZERS))
+    parser.add_argument("--learning-rate", type=float)
+    parser.add_argument("--seed", type=int, help="seed of the initial weights")
+    parser.add_argument("--epochs", type=int, default=0,
+                        help="train this many epochs before showing the window")
+    parser.add_argument("--screenshot", type=Path,
+                        help="render the window offscreen to this PNG and exit")
+    parser.add_argument("--size", default="1600x1000", help="window size WIDTHxHEIGHT")
+    parser.add_argument("--fresh", action="store_true",
+                        help="ignore the settings saved by the last launch")
+    args = parser.parse_args(argv)
+    try:
+        w, h = (int(v) for v in args.size.lower().split("x"))
+        if not (200 <= w <= 10000 and 200 <= h <= 10000):
+            raise ValueError
+        args.size = (w, h)
+    except ValueError:
+        parser.error(f"--size must look like 1600x1000 (200 to 10000 pixels), not {args.size!r}")
+    if args.epochs < 0:
+        parser.error("--epochs must be ≥ 0")
+    if args.learning_rate is not None and not args.learning_rate > 0:
+        parser.error("--learning-rate must be a positive number")
+    if args.layers is not None:
+        try:
+            text = args.layers.strip()
+            args.layers = [] if text in ("", "0", "none") else [int(v) for v in text.split(",")]
+            if any(not 1 <= u <= 16 for u in args.layers) or len(args.layers) > 8:
+                raise ValueError
+        except ValueError:
+            parser.error("--layers takes up to 8 comma-separated unit counts from 1 to 16, "
+                         f"e.g. 8,8 (not {args.layers!r})")
+    return args
+
+
+def config_from_args(args, base):
+    """The stored (or default) config with the command line's choices on top."""
+    from engine.datasets import GENERATORS
+
+    changes = {}
+    if args.dataset:
+        g = GENERATORS[args.dataset]
+        changes.update(dataset=args.dataset, n_samples=g.n_samples, noise=g.noise,
+                       test_fraction=g.test_fraction, n_classes=g.classes[0])
+    if args.layers is not None:
+        act = args.activation or (base.activations[0] if base.activations else "tanh")
+        changes.update(hidden=args.layers, activations=[act] * len(args.layers))
+    elif args.activation:
+        changes.update(activations=[args.activation] * len(base.hidden))
+    for name in ("optimizer", "learning_rate", "seed"):
+        if getattr(args, name) is not None:
+            changes[name] = getattr(args, name)
+    return type(base)(**{**base.__dict__, **changes}).normalized()
+
+
+def settings_store():
+    """QSettings for window geometry and the last settings (None when disabled for tests)."""
+    from PySide6.QtCore import QSettings
+
+    where = os.environ.get("BACKPROP_LAB_SETTINGS")
+    if where == "ephemeral":
+        return None
+    if where:
+        return QSettings(where, QSettings.Format.IniFormat)
+    return QSettings("BackpropLab", "Backprop Lab")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # One BLAS thread: tiny matrices gain nothing from more, and a second thread would
+    # compete with the GUI for the CPU.
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1)
+
+    from PySide6.QtWidgets import QApplication
+
+    from .config import Config
+    from .main_window import MainWindow, report_exception
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Backprop Lab")
+    app.setOrganizationName("BackpropLab")
+    settings = None if args.screenshot is not None else settings_store()
+    base = Config()
+    if settings is not None and not args.fresh:
+        window_probe = settings.value("config")
+        if window_probe:
+            import json
+            try:
+                base = Config.from_dict(json.loads(window_probe))
+            except (ValueError, TypeError):
+                base = Config()
+    config = config_from_args(args, base)
+    try:
+        window = MainWindow(config, settings)
+    except ValueError as exc:
+        print(f"backprop-lab: {exc}", file=sys.stderr)
+        return 2
+    sys.excepthook = lambda *exc: report_exception(window, *exc)
+    if args.epochs:
+        window.controller.session.run(args.epochs)
+    if args.screenshot is not None:
+        return screenshot(app, window, args.screenshot, args.size)
+    window.resize(*args.size) if args.size != (1600, 1000) or settings is None else None
+    window.show()
+    return app.exec()
+
+
+def screenshot(app, window, path: Path, size: tuple[int, int]) -> int:
+    window.resize(*size)
+    window.show()
+    for _ in range(3):
+        app.processEvents()
+    window.render_now()
+    app.processEvents()
+    image = window.grab()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(path)):
+        print(f"backprop-lab: could not write {path}", file=sys.stderr)
+        return 1
+    print(f"wrote {path} ({image.width()}x{image.height()})")
+    window.close()
+    return 0

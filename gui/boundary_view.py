@@ -1,0 +1,189 @@
+"""The output plot: the network's output over the input plane with the data points on top.
+
+Classification shows the class probability (two classes: orange → blue; more: each class's
+color mixed by probability), regression the predicted value beside the target function on the
+same color scale.  A selected unit's output can replace the network's as an overlay.
+Plot items are created once and updated with ``setImage``/``setData``.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from engine.datasets import MULTICLASS, REGRESSION
+
+from . import colors, heatmaps
+
+VIRIDIS = (pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=False)
+           .astype(np.uint8))
+
+
+def _plot(title: str) -> pg.PlotWidget:
+    plot = pg.PlotWidget()
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(False, False)
+    plot.hideButtons()
+    plot.setAspectLocked(True)
+    plot.setLabel("bottom", "x₁")
+    plot.setLabel("left", "x₂")
+    plot.setTitle(title)
+    return plot
+
+
+class BoundaryView(QWidget):
+    #: A click on the plane: x₁, x₂, the mouse button and keyboard modifiers.
+    planeClicked = Signal(float, float, object, object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.theme = colors.LIGHT
+        self.lut = colors.diverging_lut(self.theme)
+        self.data = None
+        self.discrete = False
+        self.show_test = True
+        self.output: np.ndarray | None = None     # (r, r, k) network output on the grid
+        self.overlay: tuple[str, np.ndarray, str] | None = None  # (title, (r, r), activation)
+
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.test_box = QCheckBox("Test points")
+        self.test_box.setChecked(True)
+        self.test_box.toggled.connect(self.set_show_test)
+        self.discrete_box = QCheckBox("Discretize")
+        self.discrete_box.toggled.connect(self.set_discrete)
+        toggles = QHBoxLayout()
+        toggles.addWidget(self.caption, 1)
+        toggles.addWidget(self.test_box)
+        toggles.addWidget(self.discrete_box)
+
+        self.plot = _plot("")
+        self.image = pg.ImageItem()
+        self.plot.addItem(self.image)
+        self.train_points = pg.ScatterPlotItem(size=8, pxMode=True)
+        self.test_points = pg.ScatterPlotItem(size=8, pxMode=True, symbol="s")
+        self.plot.addItem(self.train_points)
+        self.plot.addItem(self.test_points)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+
+        self.target_plot = _plot("target f(x₁, x₂)")
+        self.target_image = pg.ImageItem()
+        self.target_plot.addItem(self.target_image)
+        self.target_plot.hide()
+
+        plots = QHBoxLayout()
+        plots.setContentsMargins(0, 0, 0, 0)
+        plots.addWidget(self.plot)
+        plots.addWidget(self.target_plot)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(toggles)
+        layout.addLayout(plots, 1)
+
+    # ------------------------------------------------------------------ data
+    def set_data(self, data, grid=None, target=None) -> None:
+        """New dataset: its points, the plot's range and (regression) the target image."""
+        self.data = data
+        (x0, x1), (y0, y1) = data.domain
+        # The images are placed by ``rect`` each time they are set (ImageItem.setRect needs an
+        # image to scale against).
+        self._rect = QRectF(x0, y0, x1 - x0, y1 - y0)
+        for plot in (self.plot, self.target_plot):
+            plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        regression = data.task == REGRESSION
+        self.target_plot.setVisible(regression and target is not None)
+        self._levels = (0.0, 1.0)
+        if regression and target is not None:
+            lo, hi = float(np.nanmin(target)), float(np.nanmax(target))
+            self._levels = (lo, hi if hi > lo else lo + 1.0)
+            self._show(heatmaps.lut_image(target, *self._levels, VIRIDIS), self.target_image)
+        self._set_points()
+
+    def _brushes(self, labels: np.ndarray, alpha: int) -> list:
+        if self.data.task == REGRESSION:
+            lo, hi = self._levels
+            t = np.clip((labels - lo) / (hi - lo), 0, 1)
+            rgb = VIRIDIS[np.round(t * 255).astype(int)]
+        else:
+            rgb = colors.class_colors(self.data.n_classes)[labels]
+        return [pg.mkBrush(int(r), int(g), int(b), alpha) for r, g, b in rgb]
+
+    def _set_points(self) -> None:
+        data = self.data
+        outline = pg.mkPen(self.theme.text, width=1.0)
+        self.train_points.setData(pos=data.points_train, brush=self._brushes(data.y_train, 255),
+                                  pen=outline)
+        if len(data.y_test):
+            self.test_points.setData(pos=data.points_test, brush=self._brushes(data.y_test, 150),
+                                     pen=pg.mkPen(self.theme.text, width=1.0,
+                                                  style=Qt.PenStyle.DashLine))
+        else:
+            self.test_points.setData(pos=np.zeros((0, 2)))
+        self.test_points.setVisible(self.show_test)
+
+    # ------------------------------------------------------------------ output
+    def set_output(self, output: np.ndarray) -> None:
+        """The network's output on the grid, (r, r, k)."""
+        self.output = output
+        if self.overlay is None:
+            self._draw()
+
+    def set_overlay(self, overlay: tuple[str, np.ndarray, str] | None) -> None:
+        """Show one unit's output (title, (r, r) values, activation) instead, or None."""
+        self.overlay = overlay
+        self._draw()
+
+    def displayed_image(self) -> np.ndarray | None:
+        """What the heatmap shows right now (for tests)."""
+        return self.image.image
+
+    def _draw(self) -> None:
+        if self.data is None:
+            return
+        if self.overlay is not None:
+            title, values, activation = self.overlay
+            self._show(heatmaps.diverging_image(heatmaps.scaled(values, activation), self.lut))
+            self.caption.setText(f"<b>{title}</b> — click the unit again to show the output")
+            return
+        if self.output is None:
+            return
+        out, task = self.output, self.data.task
+        if task == REGRESSION:
+            self._show(heatmaps.lut_image(out[:, :, 0], *self._levels, VIRIDIS))
+            caption = "Prediction ŷ(x₁, x₂), same color scale as the target"
+        elif task == MULTICLASS or out.shape[2] > 1:
+            n = max(self.data.n_classes, out.shape[2])
+            self._show(colors.class_mix_image(out, n, self.theme, self.discrete))
+            caption = "Most likely class (color), faded where the network is unsure"
+        else:
+            p = out[:, :, 0]
+            if self.discrete:
+                p = (p > 0.5).astype(float)
+            self._show(heatmaps.lut_image(p, 0.0, 1.0, self.lut))
+            caption = "P(class 1): blue = class 1, orange = class 0"
+        self.caption.setText(caption)
+
+    def _show(self, rgb: np.ndarray, image: pg.ImageItem | None = None) -> None:
+        """Put an RGB image (row 0 = lowest x₂) over the dataset's domain."""
+        (image or self.image).setImage(rgb, levels=(0, 255), rect=self._rect)
+
+    # ------------------------------------------------------------------ toggles
+    def set_discrete(self, on: bool) -> None:
+        self.discrete = bool(on)
+        if self.discrete_box.isChecked() != self.discrete:
+            self.discrete_box.setChecked(self.discrete)
+        self._draw()
+
+    def set_show_test(self, on: bool) -> None:
+        self.show_test = bool(on)
+        if self.test_box.isChecked() != self.show_test:
+            self.test_box.setChecked(self.show_test)
+        self.test_points.setVisible(self.show_test)
+
+    def _clicked(self, event) -> None:
+        vb = self.plot.getViewBox()
+        if not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        point = vb.mapSceneToView(event.scenePos())
+        self.planeClicked.emit(point.x(), point.y(), event.button(), event.modifiers())

@@ -1,0 +1,145 @@
+"""What the user has chosen in the panels: data, features, architecture and training settings.
+
+A :class:`Config` builds a :class:`engine.TrainingSession`; ``to_dict``/``from_dict`` keep it in
+QSettings across launches (versioned, with unknown or invalid entries falling back to
+defaults so that an old or damaged settings file never stops the app).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from engine import Network, TrainingSession, datasets
+from engine.activations import HIDDEN_ACTIVATIONS
+from engine.datasets import GENERATORS, MULTICLASS, REGRESSION
+from engine.features import FEATURES
+from engine.initializers import INITIALIZERS
+from engine.optimizers import OPTIMIZERS
+
+CONFIG_VERSION = 1
+MAX_HIDDEN_LAYERS = 8
+MAX_UNITS = 16
+
+#: Fields whose change needs new data or a new network (the rest apply to the live session).
+DATA_FIELDS = ("dataset", "n_samples", "noise", "test_fraction", "data_seed", "n_classes")
+ARCHITECTURE_FIELDS = ("features", "hidden", "activations", "init", "seed", "loss")
+TRAINING_FIELDS = ("optimizer", "learning_rate", "batch_size", "l1", "l2")
+
+
+@dataclass
+class Config:
+    dataset: str = "circles"
+    n_samples: int = 300
+    noise: float = 0.3
+    test_fraction: float = 0.3
+    data_seed: int = 0
+    n_classes: int = 2
+    features: tuple[str, ...] = ("x1", "x2")
+    hidden: list[int] = field(default_factory=lambda: [4, 2])
+    activations: list[str] = field(default_factory=lambda: ["tanh", "tanh"])
+    loss: str = "bce"
+    init: str = "xavier"
+    seed: int = 0
+    optimizer: str = "adam"
+    learning_rate: float = 0.03
+    batch_size: int | None = 10
+    l1: float = 0.0
+    l2: float = 0.0
+
+    # ---------------------------------------------------------------- derived choices
+    @property
+    def task(self) -> str:
+        task = GENERATORS[self.dataset].task
+        return MULTICLASS if task == "binary" and self.n_classes > 2 else task
+
+    def losses(self) -> tuple[str, ...]:
+        """The losses that fit this config's task."""
+        return {REGRESSION: ("mse",), MULTICLASS: ("cross_entropy",)}.get(self.task, ("bce", "mse"))
+
+    def output_activation(self) -> str:
+        if self.task == REGRESSION:
+            return "identity"
+        return {"cross_entropy": "softmax"}.get(self.loss, "sigmoid")
+
+    def normalized(self) -> "Config":
+        """A copy with every field valid and consistent (e.g. a loss that fits the task)."""
+        c = dataclasses.replace(self, hidden=list(self.hidden), activations=list(self.activations))
+        if c.dataset not in GENERATORS:
+            c.dataset = Config.dataset
+        lo, hi = GENERATORS[c.dataset].classes
+        c.n_classes = min(max(int(c.n_classes), lo), hi)
+        c.hidden = [min(max(int(u), 1), MAX_UNITS) for u in c.hidden][:MAX_HIDDEN_LAYERS]
+        acts = [a if a in HIDDEN_ACTIVATIONS else "tanh" for a in c.activations]
+        c.activations = (acts + [acts[-1] if acts else "tanh"] * len(c.hidden))[: len(c.hidden)]
+        c.features = tuple(f for f in c.features if f in FEATURES) or ("x1", "x2")
+        if c.loss not in c.losses():
+            c.loss = c.losses()[0]
+        if c.init not in INITIALIZERS:
+            c.init = Config.init
+        if c.optimizer not in OPTIMIZERS:
+            c.optimizer = Config.optimizer
+        return c
+
+    def changed_fields(self, other: "Config") -> set[str]:
+        return {f.name for f in dataclasses.fields(self)
+                if getattr(self, f.name) != getattr(other, f.name)}
+
+    # ---------------------------------------------------------------- building
+    def load_data(self):
+        n_classes = self.n_classes if GENERATORS[self.dataset].classes[1] > 2 else None
+        return datasets.load(self.dataset, n_samples=self.n_samples, noise=self.noise,
+                             test_fraction=self.test_fraction, seed=self.data_seed,
+                             n_classes=n_classes, features=self.features)
+
+    def build_network(self, data) -> Network:
+        sizes = [data.n_inputs, *self.hidden, data.n_outputs]
+        return Network(sizes, activations=[*self.activations, self.output_activation()],
+                       init=self.init, seed=self.seed)
+
+    def build_session(self, data=None) -> TrainingSession:
+        """A fresh session (raises ValueError with a message for settings that do not fit)."""
+        data = data if data is not None else self.load_data()
+        return TrainingSession(self.build_network(data), data, loss=self.loss,
+                               optimizer=self.optimizer, learning_rate=self.learning_rate,
+                               batch_size=self.batch_size, l1=self.l1, l2=self.l2, seed=self.seed)
+
+    # ---------------------------------------------------------------- persistence
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["features"] = list(self.features)
+        d["version"] = CONFIG_VERSION
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Config":
+        """Rebuild from ``to_dict`` output; anything unknown or invalid takes the default."""
+        if not isinstance(d, dict):
+            return cls()
+        d = migrate(dict(d))
+        default = cls()
+        kwargs = {}
+        for f in dataclasses.fields(cls):
+            if f.name not in d:
+                continue
+            value, reference = d[f.name], getattr(default, f.name)
+            try:
+                if f.name == "batch_size":
+                    value = None if value in (None, "", "None") else int(value)
+                elif f.name == "features":
+                    value = tuple(str(v) for v in value)
+                elif f.name == "hidden":
+                    value = [int(v) for v in value]
+                elif f.name == "activations":
+                    value = [str(v) for v in value]
+                else:
+                    value = type(reference)(value)
+            except (TypeError, ValueError):
+                continue
+            kwargs[f.name] = value
+        return cls(**kwargs).normalized()
+
+
+def migrate(d: dict) -> dict:
+    """Bring an older settings dict up to CONFIG_VERSION (version 1 is the first)."""
+    d.pop("version", None)
+    return d

@@ -1,0 +1,85 @@
+"""The transport bar: play/pause, step one epoch, reset, speed and the epoch counter."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget)
+
+from .session_controller import SPEEDS
+
+
+def speed_label(speed: int | None) -> str:
+    return "max speed" if speed is None else f"{speed} epoch{'s' if speed != 1 else ''}/s"
+
+
+class TransportBar(QWidget):
+    playToggled = Signal()
+    stepRequested = Signal()
+    resetRequested = Signal()
+    speedChanged = Signal(object)        # epochs per second, or None for as fast as possible
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        style = self.style()
+        self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._pause_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+
+        self.play_button = self._button("Play", self._play_icon, "Train continuously (Space)")
+        self.play_button.clicked.connect(self.playToggled)
+        self.step_button = self._button("Step epoch",
+                                        style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward),
+                                        "Train one epoch (→)")
+        self.step_button.clicked.connect(self.stepRequested)
+        self.reset_button = self._button("Reset",
+                                         style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload),
+                                         "New random weights from the current seed (R)")
+        self.reset_button.clicked.connect(self.resetRequested)
+
+        self.speed = QSlider(Qt.Orientation.Horizontal)
+        self.speed.setRange(0, len(SPEEDS) - 1)
+        self.speed.setValue(len(SPEEDS) - 1)
+        self.speed.setFixedWidth(140)
+        self.speed.setToolTip("Training speed: from 1 epoch per second to as fast as possible")
+        self.speed.valueChanged.connect(self._speed_moved)
+        self.speed_text = QLabel(speed_label(None))
+        self.speed_text.setMinimumWidth(110)
+
+        self.epoch_label = QLabel()
+        self.epoch_label.setObjectName("epochCounter")
+        font = self.epoch_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.epoch_label.setFont(font)
+        self.set_epoch(0)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        for w in (self.play_button, self.step_button, self.reset_button):
+            layout.addWidget(w)
+        layout.addSpacing(16)
+        layout.addWidget(QLabel("Speed"))
+        layout.addWidget(self.speed)
+        layout.addWidget(self.speed_text)
+        layout.addStretch(1)
+        layout.addWidget(self.epoch_label)
+
+    def _button(self, text, icon, tip) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setIcon(icon)
+        button.setToolTip(tip)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setAutoRaise(False)
+        return button
+
+    def _speed_moved(self, index: int) -> None:
+        speed = SPEEDS[index]
+        self.speed_text.setText(speed_label(speed))
+        self.speedChanged.emit(speed)
+
+    def set_running(self, running: bool) -> None:
+        self.play_button.setText("Pause" if running else "Play")
+        self.play_button.setIcon(self._pause_icon if running else self._play_icon)
+        self.play_button.setToolTip(("Pause" if running else "Train continuously") + " (Space)")
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch_label.setText(f"Epoch {epoch:,}")

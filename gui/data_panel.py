@@ -1,0 +1,118 @@
+"""Data panel: dataset, noise, samples, test fraction, classes, seed, and input features."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout,
+                               QGroupBox, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from engine import datasets
+from engine.datasets import GENERATORS
+from engine.features import FEATURES
+
+from .session_controller import SessionController
+
+DATASET_TITLES = {
+    "xor": "XOR (4 points)", "and": "AND (4 points)", "or": "OR (4 points)",
+    "xor_clouds": "XOR clouds", "circles": "Circles", "moons": "Moons",
+    "gaussians": "Gaussian blobs", "spiral": "Spiral", "paraboloid": "Regression: x₁² + x₂²",
+    "plane": "Regression: x₁ + x₂",
+}
+
+
+class DataPanel(QWidget):
+    def __init__(self, controller: SessionController, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.dataset = QComboBox()
+        for name in datasets.NAMES:
+            self.dataset.addItem(DATASET_TITLES.get(name, name), name)
+            self.dataset.setItemData(self.dataset.count() - 1, datasets.describe(name),
+                                     Qt.ItemDataRole.ToolTipRole)
+        self.dataset.currentIndexChanged.connect(self._dataset_chosen)
+        self.noise = QDoubleSpinBox()
+        self.noise.setRange(0.0, 3.0)
+        self.noise.setSingleStep(0.05)
+        self.noise.setToolTip("Standard deviation of the Gaussian noise added to the points "
+                              "(to the targets, for regression)")
+        self.samples = QSpinBox()
+        self.samples.setRange(4, 5000)
+        self.samples.setSingleStep(10)
+        self.test = QSpinBox()
+        self.test.setRange(0, 90)
+        self.test.setSuffix(" %")
+        self.test.setSingleStep(5)
+        self.test.setToolTip("Share of the samples held out as the test set")
+        self.classes = QSpinBox()
+        self.classes.setRange(2, 8)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 999_999)
+        self.regenerate = QPushButton("Regenerate")
+        self.regenerate.setToolTip("Draw a new sample of the same dataset (next data seed)")
+        self.regenerate.clicked.connect(
+            lambda: controller.apply(data_seed=controller.config.data_seed + 1))
+        for spin, field in ((self.noise, "noise"), (self.samples, "n_samples"),
+                            (self.classes, "n_classes"), (self.seed, "data_seed")):
+            spin.setKeyboardTracking(False)
+            spin.valueChanged.connect(lambda v, f=field: controller.apply(**{f: v}))
+        self.test.setKeyboardTracking(False)
+        self.test.valueChanged.connect(lambda v: controller.apply(test_fraction=v / 100))
+
+        data_box = QGroupBox("Data")
+        form = QFormLayout(data_box)
+        form.addRow("Dataset", self.dataset)
+        form.addRow("Noise", self.noise)
+        form.addRow("Samples", self.samples)
+        form.addRow("Test set", self.test)
+        form.addRow("Classes", self.classes)
+        form.addRow("Data seed", self.seed)
+        form.addRow(self.regenerate)
+
+        feature_box = QGroupBox("Input features")
+        grid = QGridLayout(feature_box)
+        self.feature_boxes: dict[str, QCheckBox] = {}
+        for k, (name, feature) in enumerate(FEATURES.items()):
+            box = QCheckBox(feature.label)
+            box.setToolTip(f"Feed {feature.label} to the network as an input")
+            box.toggled.connect(self._features_toggled)
+            grid.addWidget(box, k // 2, k % 2)
+            self.feature_boxes[name] = box
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(data_box)
+        layout.addWidget(feature_box)
+        controller.configChanged.connect(self.refresh)
+        controller.rebuilt.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        c = self.controller.config
+        widgets = [self.dataset, self.noise, self.samples, self.test, self.classes, self.seed,
+                   *self.feature_boxes.values()]
+        blockers = [QSignalBlocker(w) for w in widgets]
+        self.dataset.setCurrentIndex(self.dataset.findData(c.dataset))
+        self.noise.setValue(c.noise)
+        self.samples.setValue(c.n_samples)
+        self.test.setValue(round(c.test_fraction * 100))
+        lo, hi = GENERATORS[c.dataset].classes
+        self.classes.setRange(lo, hi)
+        self.classes.setValue(c.n_classes)
+        self.classes.setEnabled(hi > lo)
+        self.seed.setValue(c.data_seed)
+        for name, box in self.feature_boxes.items():
+            box.setChecked(name in c.features)
+        del blockers
+
+    def _dataset_chosen(self, index: int) -> None:
+        name = self.dataset.itemData(index)
+        g = GENERATORS[name]
+        self.controller.apply(dataset=name, n_samples=g.n_samples, noise=g.noise,
+                              test_fraction=g.test_fraction, n_classes=g.classes[0])
+
+    def _features_toggled(self) -> None:
+        chosen = tuple(n for n, box in self.feature_boxes.items() if box.isChecked())
+        if not chosen:
+            self.controller.error.emit("Keep at least one input feature.")
+            self.refresh()
+            return
+        self.controller.apply(features=chosen)

@@ -1,0 +1,52 @@
+"""Turning grid outputs into colors: unit thumbnails and the output heatmap.
+
+Inputs are the arrays of :func:`engine.grid.decision_grid` (each (r, r, n_units), row 0 at the
+bottom of the plane); outputs are uint8 RGB images in the same orientation.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import colors
+
+#: Activations whose output lies in [0, 1]: 0.5 is drawn neutral.
+UNIT_INTERVAL = ("sigmoid", "softmax")
+
+
+def scaled(values: np.ndarray, activation: str) -> np.ndarray:
+    """Values → t in [−1, 1] for the diverging scale (NaN → 0)."""
+    values = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
+    if activation in UNIT_INTERVAL:
+        return np.clip(2.0 * values - 1.0, -1.0, 1.0)
+    peak = float(np.abs(values).max())
+    return values / peak if peak > 0 else values
+
+
+def diverging_image(t: np.ndarray, lut: np.ndarray) -> np.ndarray:
+    """t in [−1, 1], shape (h, w) → (h, w, 3) uint8 through the diverging lookup table."""
+    return lut_image(t, -1.0, 1.0, lut)
+
+
+def lut_image(values: np.ndarray, lo: float, hi: float, lut: np.ndarray) -> np.ndarray:
+    """Values on [lo, hi], shape (h, w) → (h, w, 3) uint8 through ``lut`` (NaN → lo)."""
+    t = (np.nan_to_num(values, nan=lo) - lo) / (hi - lo if hi > lo else 1.0)
+    index = np.round(t * (len(lut) - 1)).astype(np.intp)
+    return lut[np.clip(index, 0, len(lut) - 1)]
+
+
+def unit_images(layer_outputs: list[np.ndarray], activations: list[str], lut: np.ndarray,
+                step: int) -> list[list[np.ndarray]]:
+    """Per layer, per unit: an RGB thumbnail from every ``step``-th grid row and column."""
+    images = []
+    for A, act in zip(layer_outputs, activations):
+        small = A[::step, ::step]
+        images.append([diverging_image(scaled(small[:, :, u], act), lut)
+                       for u in range(small.shape[2])])
+    return images
+
+
+def input_images(inputs: np.ndarray, resolution: int, lut: np.ndarray,
+                 step: int) -> list[np.ndarray]:
+    """Thumbnails of each input feature over the plane; inputs is (r², n_inputs)."""
+    grid = inputs.reshape(resolution, resolution, -1)[::step, ::step]
+    return [diverging_image(scaled(grid[:, :, k], "identity"), lut) for k in range(grid.shape[2])]

@@ -1,0 +1,161 @@
+"""Loss against epoch (train and test, log-scale toggle) over accuracy or R², with the
+current values as text and the value under the mouse on hover.
+
+The history the engine keeps is already decimated (a few thousand rows however long the run),
+and the curves clip to the view and downsample, so a million-epoch run stays fast.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from . import colors
+
+TRAIN_COLOR = (33, 102, 172)
+TEST_COLOR = (230, 97, 1)
+
+
+class LossPlot(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.theme = colors.LIGHT
+        self.metric = "accuracy"
+        self._history = None
+        self._table: np.ndarray | None = None
+        self._columns: tuple[str, ...] = ()
+
+        self.values = QLabel("—")
+        self.values.setTextFormat(Qt.TextFormat.RichText)
+        self.log_box = QCheckBox("Log scale")
+        self.log_box.toggled.connect(self.set_log)
+        top = QHBoxLayout()
+        top.addWidget(self.values, 1)
+        top.addWidget(self.log_box)
+
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.loss = self.canvas.addPlot(row=0, col=0)
+        self.score = self.canvas.addPlot(row=1, col=0)
+        self.canvas.ci.layout.setRowStretchFactor(0, 3)
+        self.canvas.ci.layout.setRowStretchFactor(1, 2)
+        self.score.setXLink(self.loss)
+        self.loss.setLabel("left", "loss")
+        self.score.setLabel("bottom", "epoch")
+        self.score.setLabel("left", "accuracy")
+        for plot in (self.loss, self.score):
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.setClipToView(True)
+            plot.setDownsampling(auto=True, mode="peak")
+            plot.getAxis("left").enableAutoSIPrefix(False)
+        self.loss.addLegend(offset=(-10, 10))
+        self.train_curve = self.loss.plot(name="train", pen=pg.mkPen(TRAIN_COLOR, width=2))
+        self.test_curve = self.loss.plot(name="test", pen=pg.mkPen(TEST_COLOR, width=2,
+                                                                   style=Qt.PenStyle.DashLine))
+        self.train_score = self.score.plot(pen=pg.mkPen(TRAIN_COLOR, width=2))
+        self.test_score = self.score.plot(pen=pg.mkPen(TEST_COLOR, width=2,
+                                                       style=Qt.PenStyle.DashLine))
+        self.hover = pg.TextItem(anchor=(0, 1), color=self.theme.text, fill=(255, 255, 255, 220))
+        self.hover.setZValue(10)
+        self.hover.hide()
+        self.loss.addItem(self.hover, ignoreBounds=True)
+        self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen(self.theme.muted, width=1))
+        self.cursor.hide()
+        self.loss.addItem(self.cursor, ignoreBounds=True)
+        self.canvas.scene().sigMouseMoved.connect(self._mouse_moved)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.canvas, 1)
+
+    def set_metric(self, metric: str) -> None:
+        self.metric = metric
+        self.score.setLabel("left", "R²" if metric == "r2" else "accuracy")
+        if metric == "accuracy":
+            self.score.setYRange(0, 1.02, padding=0)
+        else:
+            self.score.enableAutoRange(axis="y")
+
+    def set_history(self, history) -> None:
+        """Redraw from a :class:`engine.history.History`."""
+        self._history = history
+        table = history.table()
+        self._table, self._columns = table, history.columns
+        col = {name: i for i, name in enumerate(history.columns)}
+        epochs = table[:, 0]
+        train, test = table[:, col["train_loss"]], table[:, col["test_loss"]]
+        if self.log_box.isChecked():
+            train, test = _positive(train), _positive(test)
+        self.train_curve.setData(epochs, train, connect="finite")
+        has_test = np.isfinite(table[:, col["test_loss"]]).any()
+        self.test_curve.setData(epochs if has_test else [], test if has_test else [],
+                                connect="finite")
+        self.train_score.setData(epochs, table[:, col[f"train_{self.metric}"]], connect="finite")
+        if has_test:
+            self.test_score.setData(epochs, table[:, col[f"test_{self.metric}"]], connect="finite")
+        else:
+            self.test_score.setData([], [])
+        self.values.setText(self._summary(history.latest, has_test))
+
+    def _summary(self, latest: dict, has_test: bool) -> str:
+        if not latest:
+            return "—"
+        metric = self.metric
+
+        def fmt(v, is_metric=False):
+            if not np.isfinite(v):
+                return "—"
+            return f"{v:.1%}" if is_metric and metric == "accuracy" else f"{v:.4g}"
+
+        name = "R²" if metric == "r2" else "accuracy"
+        parts = [f"<span style='color:#2166ac'><b>train</b> loss {fmt(latest['train_loss'])}, "
+                 f"{name} {fmt(latest[f'train_{metric}'], True)}</span>"]
+        if has_test:
+            parts.append(f"<span style='color:#b04a00'><b>test</b> loss "
+                         f"{fmt(latest['test_loss'])}, {name} "
+                         f"{fmt(latest[f'test_{metric}'], True)}</span>")
+        return " &nbsp; ".join(parts)
+
+    def set_log(self, on: bool) -> None:
+        if self.log_box.isChecked() != on:
+            self.log_box.setChecked(on)
+        self.loss.setLogMode(y=on)
+        if self._history is not None:
+            self.set_history(self._history)      # log mode drops values ≤ 0
+        self.loss.enableAutoRange()
+
+    def hover_text(self, epoch: float) -> str | None:
+        """Text for the mouse at ``epoch``: the nearest recorded epoch and its values."""
+        if self._table is None or not len(self._table):
+            return None
+        i = int(np.argmin(np.abs(self._table[:, 0] - epoch)))
+        row = dict(zip(self._columns, self._table[i]))
+        text = f"epoch {int(row['epoch'])}\ntrain loss {row['train_loss']:.4g}"
+        if np.isfinite(row["test_loss"]):
+            text += f"\ntest loss {row['test_loss']:.4g}"
+        return text
+
+    def _mouse_moved(self, pos) -> None:
+        vb = self.loss.getViewBox()
+        if not vb.sceneBoundingRect().contains(pos):
+            self.hover.hide()
+            self.cursor.hide()
+            return
+        point = vb.mapSceneToView(pos)
+        text = self.hover_text(point.x())
+        if text is None:
+            return
+        self.hover.setText(text)
+        self.hover.setPos(point.x(), point.y())
+        self.cursor.setPos(point.x())
+        self.hover.show()
+        self.cursor.show()
+
+
+def _positive(values: np.ndarray) -> np.ndarray:
+    out = values.copy()
+    out[~(out > 0)] = np.nan
+    return out

@@ -1,0 +1,399 @@
+"""The network graph: units as heatmap thumbnails, edges colored by weight, left to right.
+
+One widget paints everything (edges, thumbnails, headers, +/− buttons) in a single
+``paintEvent``: far cheaper than hundreds of scene items.  Geometry is recomputed on resize or
+when the architecture changes, so the graph always fills the widget.
+
+Interaction: hover for exact values (a unit's tooltip shows z = Σ w·x + b with live numbers),
+click a unit to select it, click an edge to type a new weight, +/− under a hidden layer's
+header to change its units.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QDoubleValidator, QFont, QImage, QPainter, QPen
+from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
+
+from engine.features import label as feature_label
+
+from . import colors
+
+
+@dataclass
+class Button:
+    rect: QRectF
+    layer: int            # hidden layer index (0-based among hidden layers); -1: the whole net
+    delta: int            # +1 or −1
+    kind: str             # "units" or "layers"
+
+
+def image_from_rgb(rgb: np.ndarray) -> QImage:
+    """(h, w, 3) uint8, row 0 = bottom of the plane → QImage (row 0 = top)."""
+    rgb = np.ascontiguousarray(rgb[::-1])
+    h, w, _ = rgb.shape
+    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+class NetworkView(QWidget):
+    unitSelected = Signal(int, int)          # column (0 = inputs, l = layer l), unit; (-1, -1): none
+    unitsChangeRequested = Signal(int, int)  # hidden layer index, +1/−1
+    layersChangeRequested = Signal(int)      # +1/−1
+    weightTyped = Signal(int, int, int, float)   # layer, i, j, value
+
+    EDGE_SCALE = 1.0        # |w| at which an edge's color saturates
+    MAX_EDGE_WIDTH = 7.0
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setMinimumSize(320, 240)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.theme = colors.LIGHT
+        self.line_scale = 1.0            # presentation mode thickens lines
+        self.font_scale = 1.0
+        self.network = None
+        self.input_names: tuple[str, ...] = ()
+        self.thumbnails: list[list[QImage]] = []   # per column, per unit
+        self.selected: tuple[int, int] | None = None
+        self.edge_values: list[np.ndarray] | None = None   # per layer (n_in, n_out); None: weights
+        self.edge_mode_label = "weight"
+        self._rects: list[list[QRectF]] = []
+        self._buttons: list[Button] = []
+        self._headers: list[tuple[QRectF, str]] = []
+        self._editor: QLineEdit | None = None
+        self._edit_target: tuple[int, int, int] | None = None
+
+    # ------------------------------------------------------------------ model
+    def set_network(self, network, input_names) -> None:
+        """A new architecture: recompute the layout."""
+        structure_changed = (self.network is None or network.sizes != self.network.sizes)
+        self.network = network
+        self.input_names = tuple(input_names)
+        if structure_changed:
+            self.selected = None
+            self.thumbnails = []
+        self._layout()
+        self.update()
+
+    def set_thumbnails(self, thumbnails: list[list[QImage]]) -> None:
+        self.thumbnails = thumbnails
+        self.update()
+
+    @property
+    def unit_counts(self) -> list[int]:
+        """Units drawn per column, inputs first."""
+        return [len(col) for col in self._rects]
+
+    # ------------------------------------------------------------------ geometry
+    def resizeEvent(self, event) -> None:
+        self._layout()
+        super().resizeEvent(event)
+
+    def _layout(self) -> None:
+        self._rects, self._buttons, self._headers = [], [], []
+        if self.network is None:
+            return
+        sizes = self.network.sizes
+        w, h = self.width(), self.height()
+        fs = self.font_scale
+        header = 46 * fs
+        footer = 26 * fs
+        left_margin = 34 * fs          # input labels
+        n_cols = len(sizes)
+        col_w = (w - left_margin - 12) / n_cols
+        rows = max(sizes)
+        usable_h = h - header - footer - 8
+        size = min(col_w * 0.5, usable_h / rows * 0.8, 84.0 * fs)
+        size = max(size, 10.0)
+        for c, n in enumerate(sizes):
+            cx = left_margin + col_w * (c + 0.5)
+            gap = usable_h / n
+            col = []
+            for u in range(n):
+                cy = header + gap * (u + 0.5)
+                col.append(QRectF(cx - size / 2, cy - size / 2, size, size))
+            self._rects.append(col)
+            if c == 0:
+                title = "Input"
+            elif c == n_cols - 1:
+                title = f"Output\n{self.network.layers[c - 1].activation.name}"
+            else:
+                title = f"Layer {c}\n{n} × {self.network.layers[c - 1].activation.name}"
+            self._headers.append((QRectF(cx - col_w / 2, 2, col_w, header * 0.62), title))
+            if 0 < c < n_cols - 1:
+                b = 15 * fs
+                y = header * 0.64
+                self._buttons.append(Button(QRectF(cx - b - 2, y, b, b), c - 1, -1, "units"))
+                self._buttons.append(Button(QRectF(cx + 2, y, b, b), c - 1, +1, "units"))
+        b = 15 * fs
+        self._buttons.append(Button(QRectF(w - 2 * b - 10, h - b - 5, b, b), -1, -1, "layers"))
+        self._buttons.append(Button(QRectF(w - b - 6, h - b - 5, b, b), -1, +1, "layers"))
+
+    def unit_rect(self, column: int, unit: int) -> QRectF:
+        return self._rects[column][unit]
+
+    def edge_segment(self, layer: int, i: int, j: int) -> tuple[QPointF, QPointF]:
+        """Ends of the edge from unit i of column ``layer`` to unit j of column ``layer + 1``."""
+        a, b = self._rects[layer][i], self._rects[layer + 1][j]
+        return QPointF(a.right(), a.center().y()), QPointF(b.left(), b.center().y())
+
+    def edge_at(self, pos: QPointF, tolerance: float = 5.0) -> tuple[int, int, int] | None:
+        """(layer, i, j) of the edge nearest ``pos`` within ``tolerance`` pixels."""
+        best, best_d = None, tolerance
+        for layer in range(len(self._rects) - 1):
+            x0 = self._rects[layer][0].right()
+            x1 = self._rects[layer + 1][0].left()
+            if not x0 - tolerance <= pos.x() <= x1 + tolerance:
+                continue
+            for i in range(len(self._rects[layer])):
+                for j in range(len(self._rects[layer + 1])):
+                    p, q = self.edge_segment(layer, i, j)
+                    d = _distance_to_segment(pos, p, q)
+                    if d < best_d:
+                        best, best_d = (layer, i, j), d
+        return best
+
+    def unit_at(self, pos: QPointF) -> tuple[int, int] | None:
+        for c, col in enumerate(self._rects):
+            for u, rect in enumerate(col):
+                if rect.adjusted(-2, -2, 2, 2).contains(pos):
+                    return c, u
+        return None
+
+    def button_at(self, pos: QPointF) -> Button | None:
+        for button in self._buttons:
+            if button.rect.adjusted(-2, -2, 2, 2).contains(pos):
+                return button
+        return None
+
+    # ------------------------------------------------------------------ colors
+    def edge_value(self, layer: int, i: int, j: int) -> float:
+        values = self.edge_values[layer] if self.edge_values is not None else \
+            self.network.layers[layer].W
+        return float(values[i, j])
+
+    def edge_scale(self, layer: int) -> float:
+        if self.edge_values is None:
+            return self.EDGE_SCALE
+        finite = np.abs(self.edge_values[layer][np.isfinite(self.edge_values[layer])])
+        return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+
+    def edge_color(self, layer: int, i: int, j: int) -> QColor:
+        """Blue for positive, orange for negative, neutral grey near 0."""
+        return colors.diverging_color(self.edge_value(layer, i, j), self.edge_scale(layer),
+                                      self.theme)
+
+    def edge_width(self, layer: int, i: int, j: int) -> float:
+        magnitude = abs(self.edge_value(layer, i, j)) / self.edge_scale(layer)
+        if not math.isfinite(magnitude):
+            magnitude = 1.0
+        return min(0.6 + 2.4 * magnitude, self.MAX_EDGE_WIDTH) * self.line_scale
+
+    # ------------------------------------------------------------------ painting
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), self.theme.qcolor("background"))
+        if self.network is None or not self._rects:
+            return
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self._paint_edges(p)
+        self._paint_units(p)
+        self._paint_labels(p)
+        p.end()
+
+    def _paint_edges(self, p: QPainter) -> None:
+        pen = QPen()
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        for layer in range(len(self._rects) - 1):
+            for i in range(len(self._rects[layer])):
+                for j in range(len(self._rects[layer + 1])):
+                    pen.setColor(self.edge_color(layer, i, j))
+                    pen.setWidthF(self.edge_width(layer, i, j))
+                    p.setPen(pen)
+                    a, b = self.edge_segment(layer, i, j)
+                    p.drawLine(a, b)
+
+    def _paint_units(self, p: QPainter) -> None:
+        border = QPen(self.theme.qcolor("muted"), 1.0 * self.line_scale)
+        selected = QPen(self.theme.qcolor("highlight"), 3.0 * self.line_scale)
+        for c, col in enumerate(self._rects):
+            images = self.thumbnails[c] if c < len(self.thumbnails) else []
+            for u, rect in enumerate(col):
+                if u < len(images):
+                    p.drawImage(rect, images[u])
+                else:
+                    p.fillRect(rect, self.theme.qcolor("panel"))
+                p.setPen(selected if self.selected == (c, u) else border)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRect(rect)
+
+    def _paint_labels(self, p: QPainter) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 9.0) * self.font_scale)
+        p.setFont(font)
+        p.setPen(self.theme.qcolor("text"))
+        for rect, title in self._headers:
+            p.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, title)
+        for u, rect in enumerate(self._rects[0]):
+            name = feature_label(self.input_names[u]) if u < len(self.input_names) else f"x{u + 1}"
+            box = QRectF(rect.left() - 60 * self.font_scale - 4, rect.top(),
+                         60 * self.font_scale, rect.height())
+            p.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
+        for button in self._buttons:
+            p.setPen(QPen(self.theme.qcolor("muted"), 1.0))
+            p.setBrush(self.theme.qcolor("panel"))
+            p.drawRoundedRect(button.rect, 3, 3)
+            p.setPen(self.theme.qcolor("text"))
+            p.drawText(button.rect, Qt.AlignmentFlag.AlignCenter, "+" if button.delta > 0 else "−")
+        legend = (f"edges: {self.edge_mode_label} — blue +, orange −, width ∝ |value|"
+                  "      layers:")
+        p.setPen(self.theme.qcolor("muted"))
+        last = self._buttons[-2].rect
+        p.drawText(QRectF(8, last.top() - 4, last.left() - 14, last.height() + 8),
+                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, legend)
+
+    # ------------------------------------------------------------------ tooltips
+    def tooltip_at(self, pos: QPointF) -> str | None:
+        """The text shown when hovering ``pos`` (None over empty space)."""
+        if self.network is None:
+            return None
+        button = self.button_at(pos)
+        if button is not None:
+            what = "unit" if button.kind == "units" else "hidden layer"
+            return f"{'Add' if button.delta > 0 else 'Remove'} a {what}"
+        unit = self.unit_at(pos)
+        if unit is not None:
+            return self.unit_description(*unit)
+        edge = self.edge_at(pos)
+        if edge is not None:
+            layer, i, j = edge
+            src = (feature_label(self.input_names[i]) if layer == 0
+                   else f"unit {i + 1} of layer {layer}")
+            dst = "the output" if layer == len(self.network.layers) - 1 and \
+                self.network.sizes[-1] == 1 else f"unit {j + 1} of layer {layer + 1}"
+            text = f"w = {self.network.layers[layer].W[i, j]:.6g}   ({src} → {dst})"
+            if self.edge_values is not None:
+                text += f"\n{self.edge_mode_label} = {self.edge_values[layer][i, j]:.6g}"
+            return text + "\nClick to type a new weight."
+        return None
+
+    def unit_description(self, column: int, unit: int) -> str:
+        if column == 0:
+            name = self.input_names[unit] if unit < len(self.input_names) else f"x{unit + 1}"
+            return f"Input {feature_label(name)}\nThe thumbnail shows it over the plane."
+        layer = self.network.layers[column - 1]
+        inputs = ([feature_label(n) for n in self.input_names] if column == 1
+                  else [f"a{_sub(i + 1)}" for i in range(layer.n_in)])
+        terms = " ".join(f"{'+' if w >= 0 else '−'} {abs(w):.3g}·{name}"
+                         for w, name in zip(layer.W[:, unit], inputs))
+        terms = terms[2:] if terms.startswith("+ ") else "−" + terms[2:]
+        b = layer.b[unit]
+        where = "Output" if column == len(self.network.layers) else f"Layer {column}"
+        return (f"{where}, unit {unit + 1} ({layer.activation.name})\n"
+                f"z = {terms} {'+' if b >= 0 else '−'} {abs(b):.3g}\n"
+                f"a = {layer.activation.name}(z)\nClick to inspect.")
+
+    # ------------------------------------------------------------------ mouse
+    def mouseMoveEvent(self, event) -> None:
+        text = self.tooltip_at(event.position())
+        if text:
+            QToolTip.showText(event.globalPosition().toPoint(), text, self)
+        else:
+            QToolTip.hideText()
+        over = self.unit_at(event.position()) or self.button_at(event.position()) or \
+            self.edge_at(event.position())
+        self.setCursor(Qt.CursorShape.PointingHandCursor if over else Qt.CursorShape.ArrowCursor)
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self.network is None:
+            return
+        pos = event.position()
+        button = self.button_at(pos)
+        if button is not None:
+            if button.kind == "units":
+                self.unitsChangeRequested.emit(button.layer, button.delta)
+            else:
+                self.layersChangeRequested.emit(button.delta)
+            return
+        unit = self.unit_at(pos)
+        if unit is not None:
+            self.select(None if self.selected == unit else unit)
+            return
+        edge = self.edge_at(pos)
+        if edge is not None:
+            self.edit_weight(*edge, pos)
+            return
+        self.select(None)
+
+    def select(self, unit: tuple[int, int] | None) -> None:
+        self.selected = unit
+        self.unitSelected.emit(*(unit if unit else (-1, -1)))
+        self.update()
+
+    # ------------------------------------------------------------------ weight editor
+    def edit_weight(self, layer: int, i: int, j: int, pos: QPointF | None = None) -> QLineEdit:
+        """Open an inline editor for W[i, j] of ``layer``; Enter applies, Esc cancels."""
+        self._close_editor()
+        editor = QLineEdit(self)
+        editor.setObjectName("weightEditor")
+        validator = QDoubleValidator(-1e6, 1e6, 8, editor)
+        validator.setNotation(QDoubleValidator.Notation.StandardNotation)
+        editor.setValidator(validator)
+        editor.setText(f"{self.network.layers[layer].W[i, j]:.6g}")
+        editor.selectAll()
+        editor.setFixedWidth(int(110 * self.font_scale))
+        if pos is None:
+            a, b = self.edge_segment(layer, i, j)
+            pos = (a + b) / 2
+        editor.move(int(pos.x()) - editor.width() // 2, int(pos.y()) - editor.height() // 2)
+        editor.setToolTip(f"New weight {i + 1}→{j + 1} of layer {layer + 1}; Enter applies, Esc cancels")
+        editor.returnPressed.connect(self._commit_editor)
+        editor.editingFinished.connect(self._close_editor_later)
+        self._editor, self._edit_target = editor, (layer, i, j)
+        editor.show()
+        editor.setFocus()
+        return editor
+
+    def _commit_editor(self) -> None:
+        if self._editor is None or self._edit_target is None:
+            return
+        text = self._editor.text().strip().replace(",", ".")
+        try:
+            value = float(text)
+        except ValueError:
+            return
+        target = self._edit_target
+        self._close_editor()
+        self.weightTyped.emit(*target, value)
+
+    def _close_editor_later(self) -> None:
+        if self._editor is not None and not self._editor.hasFocus():
+            self._close_editor()
+
+    def _close_editor(self) -> None:
+        if self._editor is not None:
+            editor, self._editor = self._editor, None
+            self._edit_target = None
+            editor.hide()
+            editor.deleteLater()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape and self._editor is not None:
+            self._close_editor()
+            return
+        super().keyPressEvent(event)
+
+
+def _sub(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def _distance_to_segment(p: QPointF, a: QPointF, b: QPointF) -> float:
+    dx, dy = b.x() - a.x(), b.y() - a.y()
+    length2 = dx * dx + dy * dy
+    t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((p.x() - a.x()) * dx + (p.y() - a.y()) * dy) / length2))
+    return math.hypot(p.x() - a.x() - t * dx, p.y() - a.y() - t * dy)

@@ -1,0 +1,105 @@
+"""Training panel: loss, optimizer, learning rate, batch size and L1/L2 regularization.
+
+These apply to the running session from its next step.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtGui import QDoubleValidator
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QSpinBox
+
+from engine.optimizers import OPTIMIZERS
+
+from .session_controller import SessionController
+
+LEARNING_RATES = ("0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",
+                  "3", "10")
+LOSS_TITLES = {"bce": "binary cross-entropy", "mse": "mean squared error",
+               "cross_entropy": "softmax cross-entropy"}
+
+
+class TrainingPanel(QGroupBox):
+    def __init__(self, controller: SessionController, parent=None):
+        super().__init__("Training", parent)
+        self.controller = controller
+        self.loss = QComboBox()
+        self.loss.currentIndexChanged.connect(self._loss_chosen)
+        self.optimizer = QComboBox()
+        for name in OPTIMIZERS:
+            self.optimizer.addItem(name, name)
+        self.optimizer.currentIndexChanged.connect(
+            lambda i: controller.apply(optimizer=self.optimizer.itemData(i)))
+        self.learning_rate = QComboBox()
+        self.learning_rate.setEditable(True)
+        self.learning_rate.addItems(LEARNING_RATES)
+        validator = QDoubleValidator(1e-8, 100.0, 8, self.learning_rate)
+        validator.setNotation(QDoubleValidator.Notation.StandardNotation)
+        self.learning_rate.setValidator(validator)
+        self.learning_rate.setToolTip("Step size η (pick or type a positive number)")
+        self.learning_rate.lineEdit().editingFinished.connect(self._rate_typed)
+        self.learning_rate.activated.connect(lambda _i: self._rate_typed())
+        self.batch = QSpinBox()
+        self.batch.setRange(0, 5000)
+        self.batch.setSpecialValueText("full batch")
+        self.batch.setKeyboardTracking(False)
+        self.batch.setToolTip("Samples per step; 'full batch' uses the whole training set")
+        self.batch.valueChanged.connect(lambda v: controller.apply(batch_size=v or None))
+        self.l1 = self._rate_spin("L1 penalty λ₁·Σ|W| (weights only)")
+        self.l1.valueChanged.connect(lambda v: controller.apply(l1=v))
+        self.l2 = self._rate_spin("L2 penalty (λ₂/2)·ΣW² (weights only)")
+        self.l2.valueChanged.connect(lambda v: controller.apply(l2=v))
+
+        form = QFormLayout(self)
+        form.addRow("Loss", self.loss)
+        form.addRow("Optimizer", self.optimizer)
+        form.addRow("Learning rate", self.learning_rate)
+        form.addRow("Batch size", self.batch)
+        form.addRow("L1", self.l1)
+        form.addRow("L2", self.l2)
+        controller.configChanged.connect(self.refresh)
+        controller.rebuilt.connect(self.refresh)
+        self.refresh()
+
+    @staticmethod
+    def _rate_spin(tip: str) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox()
+        spin.setRange(0.0, 10.0)
+        spin.setDecimals(4)
+        spin.setSingleStep(0.001)
+        spin.setKeyboardTracking(False)
+        spin.setToolTip(tip)
+        return spin
+
+    def _loss_chosen(self, index: int) -> None:
+        name = self.loss.itemData(index)
+        if name:
+            self.controller.apply(loss=name)
+
+    def _rate_typed(self) -> None:
+        text = self.learning_rate.currentText().strip().replace(",", ".")
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not value > 0:
+            self.controller.error.emit(f"The learning rate must be a positive number, not {text!r}.")
+            self.refresh()
+            return
+        self.controller.apply(learning_rate=value)
+
+    def refresh(self) -> None:
+        c = self.controller.config
+        widgets = (self.loss, self.optimizer, self.learning_rate, self.batch, self.l1, self.l2)
+        blockers = [QSignalBlocker(w) for w in widgets]
+        self.loss.clear()
+        for name in c.losses():
+            self.loss.addItem(LOSS_TITLES[name], name)
+        self.loss.setCurrentIndex(self.loss.findData(c.loss))
+        self.loss.setEnabled(self.loss.count() > 1)
+        self.optimizer.setCurrentIndex(self.optimizer.findData(c.optimizer))
+        self.learning_rate.setCurrentText(f"{c.learning_rate:g}")
+        self.batch.setMaximum(max(self.controller.session.n_train, 1))
+        self.batch.setValue(c.batch_size or 0)
+        self.l1.setValue(c.l1)
+        self.l2.setValue(c.l2)
+        del blockers
