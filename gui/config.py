@@ -7,6 +7,7 @@ defaults so that an old or damaged settings file never stops the app).
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 
 from engine import Network, TrainingSession, datasets
@@ -74,6 +75,16 @@ class Config:
         c.features = tuple(f for f in c.features if f in FEATURES) or ("x1", "x2")
         if c.loss not in c.losses():
             c.loss = c.losses()[0]
+        defaults = Config()
+        for name, lo, hi in (("learning_rate", 1e-8, 100.0), ("noise", 0.0, 10.0),
+                             ("test_fraction", 0.0, 0.9), ("l1", 0.0, 10.0), ("l2", 0.0, 10.0),
+                             ("n_samples", 4, 100_000), ("data_seed", 0, 2**31 - 1),
+                             ("seed", 0, 2**31 - 1)):
+            value = getattr(c, name)
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and lo <= value <= hi):
+                setattr(c, name, getattr(defaults, name))
+        if c.batch_size is not None and not (isinstance(c.batch_size, int) and c.batch_size >= 1):
+            c.batch_size = None
         if c.init not in INITIALIZERS:
             c.init = Config.init
         if c.optimizer not in OPTIMIZERS:

@@ -28,10 +28,11 @@ def diverging_image(t: np.ndarray, lut: np.ndarray) -> np.ndarray:
 
 
 def lut_image(values: np.ndarray, lo: float, hi: float, lut: np.ndarray) -> np.ndarray:
-    """Values on [lo, hi], shape (h, w) → (h, w, 3) uint8 through ``lut`` (NaN → lo)."""
-    t = (np.nan_to_num(values, nan=lo) - lo) / (hi - lo if hi > lo else 1.0)
-    index = np.round(t * (len(lut) - 1)).astype(np.intp)
-    return lut[np.clip(index, 0, len(lut) - 1)]
+    """Values on [lo, hi], shape (h, w) → (h, w, 3) uint8 through ``lut`` (clipped; NaN → lo)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        t = (values - lo) / (hi - lo if hi > lo else 1.0)
+    t = np.clip(np.nan_to_num(t, nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
+    return lut[np.round(t * (len(lut) - 1)).astype(np.intp)]
 
 
 def unit_images(layer_outputs: list[np.ndarray], activations: list[str], lut: np.ndarray,

@@ -1,0 +1,265 @@
+"""The window, driven like a user would (pytest-qt, offscreen)."""
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, QSettings, Qt
+
+from engine.grid import decision_grid
+from gui.config import Config
+from gui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(Config(dataset="xor_clouds", hidden=[4, 3], activations=["tanh", "tanh"],
+                          optimizer="adam", learning_rate=0.03, batch_size=10))
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    w.render_now()
+    return w
+
+
+def click_point(qtbot, widget, point: QPointF):
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=point.toPoint())
+
+
+def test_step_advances_the_epoch_and_the_loss_curve(window, qtbot):
+    session = window.controller.session
+    assert session.epoch == 0
+    qtbot.mouseClick(window.transport.step_button, Qt.MouseButton.LeftButton)
+    assert session.epoch == 1
+    qtbot.waitUntil(lambda: len(window.loss_plot.train_curve.getData()[0]) == 2, timeout=2000)
+    assert window.transport.epoch_label.text() == "Epoch 1"
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert session.epoch == 2
+
+
+def test_play_then_pause_stops(window, qtbot):
+    session = window.controller.session
+    qtbot.mouseClick(window.transport.play_button, Qt.MouseButton.LeftButton)
+    assert window.transport.play_button.text() == "Pause"
+    qtbot.waitUntil(lambda: session.epoch > 20, timeout=5000)
+    qtbot.mouseClick(window.transport.play_button, Qt.MouseButton.LeftButton)
+    assert window.transport.play_button.text() == "Play"
+    stopped = session.epoch
+    qtbot.wait(300)
+    assert session.epoch == stopped
+    qtbot.waitUntil(lambda: window.transport.epoch_label.text() == f"Epoch {stopped:,}")
+
+
+def test_space_toggles_play(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.loop.running
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert not window.loop.running
+
+
+def test_speed_limits_epochs_per_second(window, qtbot):
+    window.transport.speed.setValue(2)                  # 5 epochs per second
+    assert window.loop.speed == 5
+    window.loop.play()
+    qtbot.wait(1000)
+    window.loop.pause()
+    assert 2 <= window.controller.session.epoch <= 8
+
+
+def test_adding_layers_and_units_updates_the_graph(window, qtbot):
+    view = window.network_view
+    assert view.unit_counts == [2, 4, 3, 1]
+    qtbot.mouseClick(window.architecture_panel.add_layer, Qt.MouseButton.LeftButton)
+    assert view.unit_counts == [2, 4, 3, 3, 1]
+    assert window.controller.session.network.sizes == [2, 4, 3, 3, 1]
+    plus = next(b for b in view._buttons if b.kind == "units" and b.layer == 0 and b.delta > 0)
+    click_point(qtbot, view, plus.rect.center())
+    assert view.unit_counts == [2, 5, 3, 3, 1]
+    minus = next(b for b in view._buttons if b.kind == "layers" and b.delta < 0)
+    click_point(qtbot, view, minus.rect.center())
+    assert view.unit_counts == [2, 5, 3, 1]
+    assert "Rebuilt" in window.statusBar().currentMessage()
+
+
+def test_six_hidden_layers_of_eight_fit(window, qtbot):
+    window.controller.apply(hidden=[8] * 6, activations=["relu"] * 6)
+    window.render_now()
+    view = window.network_view
+    assert view.unit_counts == [2] + [8] * 6 + [1]
+    sizes = {round(r.width()) for col in view._rects for r in col}
+    assert min(sizes) >= 20                      # thumbnails stay legible
+    for col in view._rects:                      # nothing overlaps or leaves the widget
+        for a, b in zip(col, col[1:]):
+            assert a.bottom() < b.top()
+        assert col[-1].bottom() <= view.height() and col[0].top() >= 0
+
+
+def test_edge_color_follows_the_sign_of_its_weight(window, qtbot):
+    view = window.network_view
+    session = window.controller.session
+    for value, positive in ((1.5, True), (-1.5, False)):
+        session.set_weight(0, 1, 2, value)
+        window.render_now()
+        color = view.edge_color(0, 1, 2)
+        assert (color.blue() > color.red()) is positive
+        # ...and that is what is painted: sample the middle of the edge.
+        image = view.grab().toImage()
+        a, b = view.edge_segment(0, 1, 2)
+        mid = ((a + b) / 2).toPoint()
+        ratio = image.devicePixelRatio()
+        pixel = image.pixelColor(int(mid.x() * ratio), int(mid.y() * ratio))
+        assert (pixel.blue() > pixel.red()) is positive, pixel.name()
+    session.set_weight(0, 1, 2, 0.0)
+    neutral = view.edge_color(0, 1, 2)
+    assert abs(neutral.red() - neutral.blue()) < 10
+
+
+def test_typing_a_weight_changes_the_engine(window, qtbot):
+    view = window.network_view
+    a, b = view.edge_segment(1, 2, 0)
+    click_point(qtbot, view, a + (b - a) * 0.5)
+    editor = view.findChild(type(view._editor), "weightEditor") if view._editor else None
+    assert editor is not None and editor.isVisible()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "-2.75")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert window.controller.session.network.layers[1].W[2, 0] == -2.75
+    assert view._editor is None
+
+
+def test_escape_cancels_the_weight_editor(window, qtbot):
+    view = window.network_view
+    before = window.controller.session.network.theta.copy()
+    editor = view.edit_weight(0, 0, 0)
+    qtbot.keyClicks(editor, "9")
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert view._editor is None
+    np.testing.assert_array_equal(window.controller.session.network.theta, before)
+
+
+def test_output_heatmap_equals_the_engines_predictions(window, qtbot):
+    session = window.controller.session
+    session.run(30)
+    window.render_now()
+    grid = window._grid
+    expected = session.network.forward(grid.inputs).reshape(grid.resolution, grid.resolution)
+    np.testing.assert_allclose(window.boundary.output[:, :, 0], expected, rtol=1e-12)
+    assert grid.resolution >= 150
+    # The image shown is that probability through the color scale: bottom-left corner first.
+    shown = window.boundary.displayed_image()
+    lut = window.boundary.lut
+    corner = lut[int(round(expected[0, 0] * (len(lut) - 1)))]
+    np.testing.assert_array_equal(shown[0, 0], corner)
+    # Orientation: grid row 0 is the lowest x₂.
+    assert grid.ys[0] < grid.ys[-1] and np.allclose(grid.points[0], [grid.xs[0], grid.ys[0]])
+
+
+def test_unit_hover_shows_its_equation_with_live_numbers(window):
+    view = window.network_view
+    layer = window.controller.session.network.layers[0]
+    text = view.tooltip_at(view.unit_rect(1, 2).center())
+    assert "z = " in text and f"{abs(layer.W[0, 2]):.3g}·x₁" in text
+    assert f"{abs(layer.b[2]):.3g}" in text
+    a, b = view.edge_segment(0, 0, 1)
+    edge_text = view.tooltip_at((a + b) / 2)
+    assert f"w = {layer.W[0, 1]:.6g}" in edge_text
+
+
+def test_clicking_a_unit_inspects_it_and_overlays_its_heatmap(window, qtbot):
+    view = window.network_view
+    click_point(qtbot, view, view.unit_rect(1, 0).center())
+    assert view.selected == (1, 0)
+    window.render_now()
+    assert "Layer 1, unit 1" in window.inspector.text.text()
+    assert "bias" in window.inspector.text.text()
+    assert window.boundary.overlay is not None and window.boundary.overlay[0] == "Layer 1, unit 1"
+    click_point(qtbot, view, view.unit_rect(1, 0).center())     # again: deselect
+    assert view.selected is None and window.boundary.overlay is None
+
+
+def test_training_settings_apply_without_rebuilding(window, qtbot):
+    session = window.controller.session
+    session.run(5)
+    panel = window.training_panel
+    panel.learning_rate.setCurrentText("0.3")
+    panel.learning_rate.lineEdit().editingFinished.emit()
+    assert window.controller.session is session and session.epoch == 5
+    assert session.learning_rate == 0.3
+    panel.optimizer.setCurrentIndex(panel.optimizer.findData("sgd"))
+    assert session.optimizer.name == "sgd"
+    assert "next step" in window.statusBar().currentMessage()
+
+
+def test_bad_learning_rate_is_refused_and_the_session_kept(window, qtbot):
+    session = window.controller.session
+    panel = window.training_panel
+    panel.learning_rate.setCurrentText("-1")
+    panel.learning_rate.lineEdit().editingFinished.emit()
+    assert session.learning_rate == 0.03
+    assert window.controller.session is session
+
+
+def test_changing_data_rebuilds_and_says_so(window, qtbot):
+    panel = window.data_panel
+    panel.dataset.setCurrentIndex(panel.dataset.findData("paraboloid"))
+    session = window.controller.session
+    assert session.data.name == "paraboloid" and session.data.task == "regression"
+    assert "Rebuilt the data" in window.statusBar().currentMessage()
+    window.render_now()
+    assert window.boundary.target_plot.isVisible()
+    assert window.loss_plot.score.getAxis("left").labelText == "R²"
+
+
+def test_features_change_the_input_units(window, qtbot):
+    window.data_panel.feature_boxes["x1^2"].setChecked(True)
+    assert window.network_view.unit_counts[0] == 3
+    assert window.controller.session.network.n_inputs == 3
+    for box in window.data_panel.feature_boxes.values():
+        box.setChecked(False)
+    assert window.controller.session.network.n_inputs >= 1      # the last one stays
+
+
+def test_an_error_in_a_slot_is_shown_and_the_app_keeps_running(window, qtbot):
+    from gui.main_window import report_exception
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        report_exception(window, type(exc), exc, exc.__traceback__)
+    assert "boom" in window.statusBar().currentMessage()
+    qtbot.mouseClick(window.transport.step_button, Qt.MouseButton.LeftButton)
+    assert window.controller.session.epoch == 1
+
+
+def test_divergence_pauses_and_explains(qtbot):
+    w = MainWindow(Config(dataset="paraboloid", hidden=[8], activations=["relu"],
+                          optimizer="sgd", learning_rate=10.0, batch_size=None))
+    qtbot.addWidget(w)
+    w.loop.play()
+    qtbot.waitUntil(lambda: not w.loop.running, timeout=5000)
+    assert w.controller.session.diverged
+    assert "learning rate" in w.statusBar().currentMessage()
+    assert np.isfinite(w.controller.session.network.theta).all()
+
+
+def test_settings_persist_across_launches(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(Config(), settings)
+    qtbot.addWidget(first)
+    first.controller.apply(dataset="moons", hidden=[5], activations=["relu"], learning_rate=0.1)
+    first.resize(700, 500)
+    first.close()
+    second = MainWindow(None, QSettings(str(tmp_path / "settings.ini"),
+                                        QSettings.Format.IniFormat))
+    qtbot.addWidget(second)
+    c = second.controller.config
+    assert (c.dataset, c.hidden, c.activations, c.learning_rate) == ("moons", [5], ["relu"], 0.1)
+    assert (second.width(), second.height()) == (700, 500)
+
+
+def test_damaged_settings_fall_back_to_defaults(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue("config", '{"dataset": "nope", "hidden": ["x"], "learning_rate": -5}')
+    w = MainWindow(None, settings)
+    qtbot.addWidget(w)
+    assert w.controller.config.dataset == Config().dataset
+    assert w.controller.session.learning_rate > 0
