@@ -95,7 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # One BLAS thread: tiny matrices gain nothing from more, and a second thread would
-    # compete with the GUI for the CPU.
+    # compete with the GUI for the CPU.  (NumPy is imported first so that its BLAS is loaded
+    # when the limit is set.)
+    import numpy  # noqa: F401
     from threadpoolctl import threadpool_limits
     threadpool_limits(1)
 

@@ -14,12 +14,8 @@ UNIT_INTERVAL = ("sigmoid", "softmax")
 
 
 def scaled(values: np.ndarray, activation: str) -> np.ndarray:
-    """Values → t in [−1, 1] for the diverging scale (NaN → 0)."""
-    values = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
-    if activation in UNIT_INTERVAL:
-        return np.clip(2.0 * values - 1.0, -1.0, 1.0)
-    peak = float(np.abs(values).max())
-    return values / peak if peak > 0 else values
+    """Values (h, w) → t in [−1, 1] for the diverging scale (NaN → 0)."""
+    return scaled_units(values[:, :, None], activation)[:, :, 0]
 
 
 def diverging_image(t: np.ndarray, lut: np.ndarray) -> np.ndarray:
@@ -40,14 +36,23 @@ def unit_images(layer_outputs: list[np.ndarray], activations: list[str], lut: np
     """Per layer, per unit: an RGB thumbnail from every ``step``-th grid row and column."""
     images = []
     for A, act in zip(layer_outputs, activations):
-        small = A[::step, ::step]
-        images.append([diverging_image(scaled(small[:, :, u], act), lut)
-                       for u in range(small.shape[2])])
+        rgb = diverging_image(scaled_units(A[::step, ::step], act), lut)     # (h, w, n, 3)
+        images.append([rgb[:, :, u] for u in range(rgb.shape[2])])
     return images
+
+
+def scaled_units(values: np.ndarray, activation: str) -> np.ndarray:
+    """Like :func:`scaled` for (h, w, n) arrays, each unit (last axis) on its own scale."""
+    values = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
+    if activation in UNIT_INTERVAL:
+        return np.clip(2.0 * values - 1.0, -1.0, 1.0)
+    peak = np.abs(values).max(axis=(0, 1))
+    return values / np.where(peak > 0, peak, 1.0)
 
 
 def input_images(inputs: np.ndarray, resolution: int, lut: np.ndarray,
                  step: int) -> list[np.ndarray]:
     """Thumbnails of each input feature over the plane; inputs is (r², n_inputs)."""
     grid = inputs.reshape(resolution, resolution, -1)[::step, ::step]
-    return [diverging_image(scaled(grid[:, :, k], "identity"), lut) for k in range(grid.shape[2])]
+    rgb = diverging_image(scaled_units(grid, "identity"), lut)
+    return [rgb[:, :, k] for k in range(rgb.shape[2])]

@@ -46,17 +46,17 @@ class LossPlot(QWidget):
         for plot in (self.loss, self.score):
             plot.setMenuEnabled(False)
             plot.hideButtons()
-            plot.showGrid(x=True, y=True, alpha=0.15)
             plot.setClipToView(True)
             plot.setDownsampling(auto=True, mode="peak")
             plot.getAxis("left").enableAutoSIPrefix(False)
         self.loss.addLegend(offset=(-10, 10))
-        self.train_curve = self.loss.plot(name="train", pen=pg.mkPen(TRAIN_COLOR, width=2))
-        self.test_curve = self.loss.plot(name="test", pen=pg.mkPen(TEST_COLOR, width=2,
-                                                                   style=Qt.PenStyle.DashLine))
-        self.train_score = self.score.plot(pen=pg.mkPen(TRAIN_COLOR, width=2))
-        self.test_score = self.score.plot(pen=pg.mkPen(TEST_COLOR, width=2,
-                                                       style=Qt.PenStyle.DashLine))
+        # Dense curves: antialiasing would triple the paint time and shows no difference.
+        train_pen = pg.mkPen(TRAIN_COLOR, width=2)
+        test_pen = pg.mkPen(TEST_COLOR, width=2, style=Qt.PenStyle.DashLine)
+        self.train_curve = self.loss.plot(name="train", pen=train_pen, antialias=False)
+        self.test_curve = self.loss.plot(name="test", pen=test_pen, antialias=False)
+        self.train_score = self.score.plot(pen=train_pen, antialias=False)
+        self.test_score = self.score.plot(pen=test_pen, antialias=False)
         self.hover = pg.TextItem(anchor=(0, 1), color=self.theme.text, fill=(255, 255, 255, 220))
         self.hover.setZValue(10)
         self.hover.hide()

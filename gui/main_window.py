@@ -25,7 +25,7 @@ from .config import Config
 from .controls import TransportBar
 from .data_panel import DataPanel
 from .loss_plot import LossPlot
-from .network_view import NetworkView, image_from_rgb
+from .network_view import NetworkView
 from .session_controller import SessionController, TrainingLoop
 from .training_panel import TrainingPanel
 from .unit_inspector import UnitInspector
@@ -33,6 +33,7 @@ from .unit_inspector import UnitInspector
 GRID_RESOLUTION = 160         # output heatmap cells per side
 THUMBNAIL_STEP = 6            # thumbnails sample every 6th grid point: 27 × 27 cells
 FRAME_INTERVAL_MS = 16        # redraw at most at ~60 Hz
+LOSS_PLOT_INTERVAL = 0.1      # seconds between loss-plot redraws while training runs
 
 
 class MainWindow(QMainWindow):
@@ -48,7 +49,7 @@ class MainWindow(QMainWindow):
         self.lut = colors.diverging_lut(self.theme)
         self._grid = None
         self._dirty = True
-        self._structure_dirty = True
+        self._loss_drawn = 0.0
         self.frame_times: list[float] = []
 
         self.transport = TransportBar()
@@ -213,8 +214,7 @@ class MainWindow(QMainWindow):
             self.inspector.clear()
             self.boundary.set_overlay(None)
         self._input_thumbnails = (
-            [image_from_rgb(img) for img in heatmaps.input_images(
-                self._grid.inputs, GRID_RESOLUTION, self.lut, THUMBNAIL_STEP)]
+            heatmaps.input_images(self._grid.inputs, GRID_RESOLUTION, self.lut, THUMBNAIL_STEP)
             if self._grid is not None else [])
         self.mark_dirty()
 
@@ -235,8 +235,7 @@ class MainWindow(QMainWindow):
         if self._grid is not None:
             outputs = decision_grid(net, self._grid)
             thumbs = heatmaps.unit_images(outputs, net.activations, self.lut, THUMBNAIL_STEP)
-            self.network_view.set_thumbnails(
-                [self._input_thumbnails] + [[image_from_rgb(t) for t in layer] for layer in thumbs])
+            self.network_view.set_thumbnails([self._input_thumbnails] + thumbs)
             self.boundary.set_output(outputs[-1])
             selected = self.network_view.selected
             if selected is not None and selected[0] > 0:
@@ -254,7 +253,12 @@ class MainWindow(QMainWindow):
             self.network_view.update()
         if self.network_view.selected is not None:
             self.inspector.show_unit(session, *self.network_view.selected)
-        self.loss_plot.set_history(session.history)
+        # The loss plot is the costliest view to paint and needs no 60 Hz: ~10 Hz while playing.
+        if not self.loop.running or start - self._loss_drawn >= LOSS_PLOT_INTERVAL:
+            self.loss_plot.set_history(session.history)
+            self._loss_drawn = start
+        else:
+            self._dirty = True
         self.frame_times.append(time.perf_counter() - start)
         if len(self.frame_times) > 600:
             del self.frame_times[:300]

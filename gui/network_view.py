@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QDoubleValidator, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
 
@@ -31,9 +31,15 @@ class Button:
     kind: str             # "units" or "layers"
 
 
-def image_from_rgb(rgb: np.ndarray) -> QImage:
-    """(h, w, 3) uint8, row 0 = bottom of the plane → QImage (row 0 = top)."""
-    rgb = np.ascontiguousarray(rgb[::-1])
+def image_from_rgb(rgb: np.ndarray, size: int | None = None) -> QImage:
+    """(h, w, 3) uint8, row 0 = bottom of the plane → QImage (row 0 = top), optionally
+    resampled (nearest cell) to ``size`` × ``size`` pixels so painting is a plain copy."""
+    rgb = rgb[::-1]
+    if size is not None and size > 0:
+        rows = np.arange(size) * rgb.shape[0] // size
+        cols = np.arange(size) * rgb.shape[1] // size
+        rgb = rgb[rows][:, cols]
+    rgb = np.ascontiguousarray(rgb)
     h, w, _ = rgb.shape
     return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
@@ -57,11 +63,13 @@ class NetworkView(QWidget):
         self.font_scale = 1.0
         self.network = None
         self.input_names: tuple[str, ...] = ()
-        self.thumbnails: list[list[QImage]] = []   # per column, per unit
+        self.thumbnails: list[list[QImage]] = []   # per column, per unit, at display size
+        self._thumbnail_arrays: list[list[np.ndarray]] = []
         self.selected: tuple[int, int] | None = None
         self.edge_values: list[np.ndarray] | None = None   # per layer (n_in, n_out); None: weights
         self.edge_mode_label = "weight"
         self._rects: list[list[QRectF]] = []
+        self._lines: list[list[QLineF]] = []
         self._buttons: list[Button] = []
         self._headers: list[tuple[QRectF, str]] = []
         self._editor: QLineEdit | None = None
@@ -75,13 +83,20 @@ class NetworkView(QWidget):
         self.input_names = tuple(input_names)
         if structure_changed:
             self.selected = None
-            self.thumbnails = []
+            self.thumbnails, self._thumbnail_arrays = [], []
         self._layout()
         self.update()
 
-    def set_thumbnails(self, thumbnails: list[list[QImage]]) -> None:
-        self.thumbnails = thumbnails
+    def set_thumbnails(self, thumbnails: list[list[np.ndarray]]) -> None:
+        """Per column (inputs first), per unit: an RGB array of its output over the plane."""
+        self._thumbnail_arrays = thumbnails
+        self._make_images()
         self.update()
+
+    def _make_images(self) -> None:
+        size = int(self._rects[0][0].width()) if self._rects and self._rects[0] else None
+        self.thumbnails = [[image_from_rgb(rgb, size) for rgb in column]
+                           for column in self._thumbnail_arrays]
 
     @property
     def unit_counts(self) -> list[int]:
@@ -91,10 +106,12 @@ class NetworkView(QWidget):
     # ------------------------------------------------------------------ geometry
     def resizeEvent(self, event) -> None:
         self._layout()
+        self._make_images()
         super().resizeEvent(event)
 
     def _layout(self) -> None:
         self._rects, self._buttons, self._headers = [], [], []
+        self._lines: list[list[QLineF]] = []
         if self.network is None:
             return
         sizes = self.network.sizes
@@ -129,6 +146,11 @@ class NetworkView(QWidget):
                 y = header * 0.64
                 self._buttons.append(Button(QRectF(cx - b - 2, y, b, b), c - 1, -1, "units"))
                 self._buttons.append(Button(QRectF(cx + 2, y, b, b), c - 1, +1, "units"))
+        # Edge segments, per layer in W's row-major order (i over inputs, j over units).
+        self._lines = [[QLineF(*self.edge_segment(layer, i, j))
+                        for i in range(len(self._rects[layer]))
+                        for j in range(len(self._rects[layer + 1]))]
+                       for layer in range(len(self._rects) - 1)]
         b = 15 * fs
         self._buttons.append(Button(QRectF(w - 2 * b - 10, h - b - 5, b, b), -1, -1, "layers"))
         self._buttons.append(Button(QRectF(w - b - 6, h - b - 5, b, b), -1, +1, "layers"))
@@ -171,10 +193,15 @@ class NetworkView(QWidget):
         return None
 
     # ------------------------------------------------------------------ colors
-    def edge_value(self, layer: int, i: int, j: int) -> float:
-        values = self.edge_values[layer] if self.edge_values is not None else \
-            self.network.layers[layer].W
-        return float(values[i, j])
+    #: Edges are drawn in this many color steps and quarter-pixel widths, one batch per
+    #: (color, width): a few dozen drawLines calls instead of one per edge.
+    COLOR_STEPS = 21
+
+    def edge_values_of(self, layer: int) -> np.ndarray:
+        """What the edges of ``layer`` show: its weights, or the values set by a mode."""
+        if self.edge_values is not None:
+            return self.edge_values[layer]
+        return self.network.layers[layer].W
 
     def edge_scale(self, layer: int) -> float:
         if self.edge_values is None:
@@ -182,16 +209,27 @@ class NetworkView(QWidget):
         finite = np.abs(self.edge_values[layer][np.isfinite(self.edge_values[layer])])
         return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
 
+    def edge_style(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
+        """(color step index, width in quarter pixels), each (n_in, n_out), for a layer's edges."""
+        values = np.nan_to_num(self.edge_values_of(layer), nan=0.0, posinf=1e9, neginf=-1e9)
+        relative = values / self.edge_scale(layer)
+        t = np.clip(relative, -1.0, 1.0)
+        color = np.round((t + 1.0) * 0.5 * (self.COLOR_STEPS - 1)).astype(int)
+        width = np.minimum(0.6 + 2.4 * np.abs(relative), self.MAX_EDGE_WIDTH) * self.line_scale
+        return color, np.round(width * 4).astype(int)
+
     def edge_color(self, layer: int, i: int, j: int) -> QColor:
-        """Blue for positive, orange for negative, neutral grey near 0."""
-        return colors.diverging_color(self.edge_value(layer, i, j), self.edge_scale(layer),
-                                      self.theme)
+        """The color the edge is painted in: blue for positive, orange for negative values,
+        neutral grey near 0."""
+        color, _ = self.edge_style(layer)
+        return self._palette()[color[i, j]]
 
     def edge_width(self, layer: int, i: int, j: int) -> float:
-        magnitude = abs(self.edge_value(layer, i, j)) / self.edge_scale(layer)
-        if not math.isfinite(magnitude):
-            magnitude = 1.0
-        return min(0.6 + 2.4 * magnitude, self.MAX_EDGE_WIDTH) * self.line_scale
+        return self.edge_style(layer)[1][i, j] / 4.0
+
+    def _palette(self) -> list[QColor]:
+        lut = colors.diverging_lut(self.theme, self.COLOR_STEPS)
+        return [QColor(int(r), int(g), int(b)) for r, g, b in lut]
 
     # ------------------------------------------------------------------ painting
     def paintEvent(self, event) -> None:
@@ -201,21 +239,30 @@ class NetworkView(QWidget):
             return
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self._paint_edges(p)
+        # Scaled thumbnails draw 5× faster without antialiasing, and their cells should look
+        # like cells anyway.
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         self._paint_units(p)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self._paint_labels(p)
         p.end()
 
     def _paint_edges(self, p: QPainter) -> None:
+        palette = self._palette()
+        batches: dict[tuple[int, int], list[QLineF]] = {}
+        for layer in range(len(self._rects) - 1):
+            color, width = self.edge_style(layer)
+            keys = list(zip(color.ravel().tolist(), width.ravel().tolist()))
+            for key, line in zip(keys, self._lines[layer]):
+                batches.setdefault(key, []).append(line)
         pen = QPen()
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-        for layer in range(len(self._rects) - 1):
-            for i in range(len(self._rects[layer])):
-                for j in range(len(self._rects[layer + 1])):
-                    pen.setColor(self.edge_color(layer, i, j))
-                    pen.setWidthF(self.edge_width(layer, i, j))
-                    p.setPen(pen)
-                    a, b = self.edge_segment(layer, i, j)
-                    p.drawLine(a, b)
+        # Thin, pale edges first so that strong ones stay on top.
+        for (c, w), lines in sorted(batches.items(), key=lambda kv: kv[0][1]):
+            pen.setColor(palette[c])
+            pen.setWidthF(w / 4.0)
+            p.setPen(pen)
+            p.drawLines(lines)
 
     def _paint_units(self, p: QPainter) -> None:
         border = QPen(self.theme.qcolor("muted"), 1.0 * self.line_scale)
@@ -224,7 +271,7 @@ class NetworkView(QWidget):
             images = self.thumbnails[c] if c < len(self.thumbnails) else []
             for u, rect in enumerate(col):
                 if u < len(images):
-                    p.drawImage(rect, images[u])
+                    p.drawImage(rect.topLeft(), images[u])
                 else:
                     p.fillRect(rect, self.theme.qcolor("panel"))
                 p.setPen(selected if self.selected == (c, u) else border)

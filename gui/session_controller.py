@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from engine import TrainingSession
 
@@ -119,19 +119,23 @@ SPEEDS = (1, 2, 5, 10, 30, 100, 300, 1000, None)
 
 
 class TrainingLoop(QObject):
-    """Play/pause: runs epochs in chunks of at most ``budget`` seconds per timer tick."""
+    """Play/pause.  One timer tick per display frame (~16 ms) trains for a time-boxed slice
+    and leaves the rest of the frame to drawing; the slice adapts so that a whole frame
+    (training, then drawing) takes about one display period."""
 
     runningChanged = Signal(bool)
 
-    #: Training time per tick at full speed; the rest of the ~16 ms frame is drawing.
-    BUDGET = 0.008
+    FRAME = 1 / 60
+    MIN_BUDGET, MAX_BUDGET = 0.002, 0.012
 
     def __init__(self, controller: SessionController, parent=None):
         super().__init__(parent)
         self.controller = controller
         self.speed: int | None = None
+        self.budget = 0.008
         self._timer = QTimer(self)
-        self._timer.setInterval(1)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(int(self.FRAME * 1000))
         self._timer.timeout.connect(self._tick)
         self._owed = 0.0
         self._last = 0.0
@@ -159,18 +163,21 @@ class TrainingLoop(QObject):
 
     def set_speed(self, epochs_per_second: int | None) -> None:
         self.speed = epochs_per_second
-        self._timer.setInterval(1 if epochs_per_second is None or epochs_per_second > 60 else 5)
+        self._owed = 0.0
 
     def _tick(self) -> None:
+        now = time.perf_counter()
+        period, self._last = now - self._last, now
         session = self.controller.session
         if self.speed is None:
-            session.run(1_000_000, max_seconds=self.BUDGET)
+            # Longer frames than a display period: train less; shorter: train more.
+            self.budget = min(max(self.budget + 0.25 * (self.FRAME - period),
+                                  self.MIN_BUDGET), self.MAX_BUDGET)
+            session.run(1_000_000, max_seconds=self.budget)
             return
-        now = time.perf_counter()
-        self._owed = min(self._owed + (now - self._last) * self.speed, self.speed * 0.25 + 1)
-        self._last = now
+        self._owed = min(self._owed + period * self.speed, self.speed * 0.25 + 1)
         due = int(self._owed)
         if due:
-            self._owed -= session.run(due, max_seconds=self.BUDGET)
+            self._owed -= session.run(due, max_seconds=self.MAX_BUDGET)
             if session.diverged:
                 self._owed = 0.0
