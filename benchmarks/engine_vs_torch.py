@@ -1,22 +1,27 @@
 """Training-step time of the NumPy engine next to the same model in PyTorch (eager, CPU).
 
-    python benchmarks/engine_vs_torch.py            # full run (about a minute)
-    python benchmarks/engine_vs_torch.py --quick    # fewer repetitions (a few seconds)
-    python benchmarks/engine_vs_torch.py --adam     # also the Adam table
+    python benchmarks/engine_vs_torch.py              # full run (about 2 minutes)
+    python benchmarks/engine_vs_torch.py --quick      # fewer repetitions (about 20 s)
+    python benchmarks/engine_vs_torch.py --adam       # also the Adam table
     python benchmarks/engine_vs_torch.py --breakdown  # where the engine's step spends its time
 
 One *step* is, full batch:
 
-* engine:  ``TrainingSession.step()`` — forward, backward, optimizer update, and (since with a
-  full batch every step ends an epoch) the end-of-epoch bookkeeping the session does: gradient
-  norms, a loss/accuracy evaluation on the train and test sets, a history row;
+* engine:  ``TrainingSession.step()``: forward, backward, optimizer update and, since with a
+  full batch every step ends an epoch, the session's end-of-epoch bookkeeping (gradient norms,
+  loss and accuracy on the train and test sets, a history row);
 * torch:   ``zero_grad(set_to_none=True)`` + forward + loss + ``backward()`` + ``opt.step()``.
 
-So the engine column does strictly more work than the torch column.  Times are the median over
-many repetitions after a warm-up.  Engine columns: float64 and float32 with BLAS limited to one
-thread (threadpoolctl), plus float64 with BLAS's default threads.  Torch columns: float32 (its
-default dtype) with ``torch.set_num_threads(1)`` and with its default thread count, plus float64
-with one thread.  ``ratio = best torch / best engine`` (> 1: the engine is faster).
+So the engine does strictly more work per step than torch.  Columns: the engine in float64
+and float32 with BLAS limited to one thread (threadpoolctl), and in float64 with BLAS's default
+thread count; torch in float32 (its default dtype) with ``torch.set_num_threads(1)`` and with
+its default thread count, and in float64 with one thread.
+
+Every step is timed on its own, after a warm-up.  Each cell is the smallest of several round
+medians (see ``timed``), so a burst of load from another process spoils a round, not the
+result.  ``ratio = min(torch columns) / min(engine columns)``: above 1 the engine is faster.
+The machine's BLAS (``threadpoolctl``) and ``OPENBLAS_*`` variables are printed first: OpenBLAS
+picks its kernels by processor, and ``OPENBLAS_CORETYPE`` / ``OPENBLAS_L2_SIZE`` override that.
 """
 from __future__ import annotations
 
@@ -29,6 +34,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -56,7 +62,7 @@ class Case:
     name: str
     sizes: list[int]
     target: float | None           # required speed-up over torch (None: no target)
-    make_data: callable
+    make_data: Callable[[], Dataset]
     hidden: str = "relu"
 
     @property
@@ -90,16 +96,8 @@ CASES = [
 
 
 # ---------------------------------------------------------------------------- timing
-def median_us(step, budget_s: float, min_reps: int, max_reps: int, warmup: int) -> float:
-    """Median wall time of ``step()`` in µs: warm up, then repeat for ``budget_s`` seconds
-    (between ``min_reps`` and ``max_reps`` times), timing every call on its own."""
-    for _ in range(warmup):
-        step()
-    t0 = time.perf_counter()
-    for _ in range(3):
-        step()
-    per_call = max((time.perf_counter() - t0) / 3, 1e-7)
-    reps = int(min(max(budget_s / per_call, min_reps), max_reps))
+def sample_us(step, reps: int) -> float:
+    """Median wall time of ``reps`` calls of ``step()`` in µs, each call timed on its own."""
     times = [0] * reps
     clock = time.perf_counter_ns
     gc_was_enabled = gc.isenabled()
@@ -113,6 +111,72 @@ def median_us(step, budget_s: float, min_reps: int, max_reps: int, warmup: int) 
         if gc_was_enabled:
             gc.enable()
     return statistics.median(times) / 1000.0
+
+
+def calibrate(step, budget_s: float, min_reps: int, max_reps: int, warmup: int) -> int:
+    """Warm ``step`` up and return how many calls fit in ``budget_s`` seconds."""
+    for _ in range(warmup):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(5):
+        step()
+    per_call = max((time.perf_counter() - t0) / 5, 1e-7)
+    return int(min(max(budget_s / per_call, min_reps), max_reps))
+
+
+def timed(steppers: dict, budget_s: float, rounds: int, min_reps: int, max_reps: int,
+          warmup: int) -> dict[str, float]:
+    """Time every ``name -> (step, threads)`` and keep, per name, the smallest of its
+    ``rounds`` round medians: a burst of load from another process (this is often a shared
+    machine) spoils a round, not the result.
+
+    ``threads`` is ``("engine", n)`` or ``("torch", n)``; n = None leaves the library's default
+    thread count.  Single-threaded steppers run in interleaved rounds.  Multi-threaded ones run
+    one after the other, each after a pause: OpenBLAS and OpenMP worker threads keep spinning
+    for a while after their last job, and two spinning pools on a small machine slow each other
+    down by orders of magnitude, which would measure the interference, not the library.
+    """
+    single = {k: v for k, v in steppers.items() if v[1][1] == 1}
+    multi = {k: v for k, v in steppers.items() if v[1][1] != 1}
+    best = {name: float("inf") for name in steppers}
+    reps = {}
+    for name, (step, threads) in single.items():
+        with thread_setting(threads):
+            reps[name] = calibrate(step, budget_s / rounds, min_reps, max_reps, warmup)
+    for _ in range(rounds):
+        for name, (step, threads) in single.items():
+            with thread_setting(threads):
+                best[name] = min(best[name], sample_us(step, reps[name]))
+    for name, (step, threads) in multi.items():
+        time.sleep(0.3)
+        with thread_setting(threads):
+            n = calibrate(step, budget_s / rounds, min_reps, max_reps, warmup)
+            for _ in range(rounds):
+                best[name] = min(best[name], sample_us(step, n))
+        time.sleep(0.3)
+    return best
+
+
+class thread_setting:
+    """Context: BLAS limited for the engine, or torch.set_num_threads for torch."""
+
+    def __init__(self, threads):
+        self.library, self.n = threads
+
+    def __enter__(self):
+        if self.library == "engine" and self.n is not None:
+            self._limit = threadpool_limits(limits=self.n, user_api="blas")
+        elif self.library == "torch" and self.n is not None:
+            self._saved = torch.get_num_threads()
+            torch.set_num_threads(self.n)
+        return self
+
+    def __exit__(self, *exc):
+        if self.library == "engine" and self.n is not None:
+            self._limit.restore_original_limits()
+        elif self.library == "torch" and self.n is not None:
+            torch.set_num_threads(self._saved)
+        return False
 
 
 def engine_stepper(case: Case, data: Dataset, dtype: str, optimizer: str, lr: float):
@@ -156,31 +220,24 @@ COLUMNS = ["eng f64 1T", "eng f32 1T", "eng f64 dT", "torch f32 1T", "torch f32 
 
 def measure(case: Case, optimizer: str, lr: float, timing: dict) -> dict[str, float]:
     data = case.make_data()
-    out: dict[str, float] = {}
-    for dtype in ("float64", "float32"):
-        step, _ = engine_stepper(case, data, dtype, optimizer, lr)
-        with threadpool_limits(limits=1, user_api="blas"):
-            out[f"eng {dtype[-2:].replace('64', 'f64').replace('32', 'f32')} 1T"] = \
-                median_us(step, **timing)
-    step, _ = engine_stepper(case, data, "float64", optimizer, lr)
-    out["eng f64 dT"] = median_us(step, **timing)
+    steppers = {
+        "eng f64 1T": (engine_stepper(case, data, "float64", optimizer, lr)[0], ("engine", 1)),
+        "eng f32 1T": (engine_stepper(case, data, "float32", optimizer, lr)[0], ("engine", 1)),
+        "eng f64 dT": (engine_stepper(case, data, "float64", optimizer, lr)[0],
+                       ("engine", None)),
+    }
     if torch is not None:
-        default_threads = torch.get_num_threads()
-        try:
-            torch.set_num_threads(1)
-            out["torch f32 1T"] = median_us(
-                torch_stepper(case, data, torch.float32, optimizer, lr), **timing)
-            out["torch f64 1T"] = median_us(
-                torch_stepper(case, data, torch.float64, optimizer, lr), **timing)
-        finally:
-            torch.set_num_threads(default_threads)
-        out["torch f32 dT"] = median_us(
-            torch_stepper(case, data, torch.float32, optimizer, lr), **timing)
-    return out
+        steppers["torch f32 1T"] = (torch_stepper(case, data, torch.float32, optimizer, lr),
+                                    ("torch", 1))
+        steppers["torch f32 dT"] = (torch_stepper(case, data, torch.float32, optimizer, lr),
+                                    ("torch", None))
+        steppers["torch f64 1T"] = (torch_stepper(case, data, torch.float64, optimizer, lr),
+                                    ("torch", 1))
+    return timed(steppers, **timing)
 
 
 def table(title: str, optimizer: str, lr: float, timing: dict, with_targets: bool) -> list[bool]:
-    print(f"\n{title}  (median µs per training step; lower is better)")
+    print(f"\n{title}  (µs per training step; lower is better)")
     head = f"{'case':<24}" + "".join(f"{c:>13}" for c in COLUMNS) + \
         f"{'best engine':>13}{'ratio':>8}{'target':>8}"
     print(head)
@@ -208,34 +265,33 @@ def table(title: str, optimizer: str, lr: float, timing: dict, with_targets: boo
 
 def breakdown(timing: dict) -> None:
     """Time the parts of an engine step: forward, backward, update, end-of-epoch bookkeeping."""
-    print("\nEngine step breakdown, float64, BLAS 1 thread (median µs)")
-    head = f"{'case':<24}{'propagate':>11}{'backprop':>10}{'grad ok':>9}{'sgd step':>10}" \
-           f"{'end epoch':>11}{'sum':>9}{'step()':>9}"
+    print("\nEngine step breakdown, float64, BLAS 1 thread (µs; the parts run on their own, "
+          "so they need not add up to step())")
+    names = ("propagate", "backprop", "grad ok", "sgd step", "end epoch", "step()")
+    head = f"{'case':<24}" + "".join(f"{n:>11}" for n in names)
     print(head)
     print("-" * len(head))
+    one = ("engine", 1)
     for case in CASES:
         data = case.make_data()
         _, s = engine_stepper(case, data, "float64", "sgd", 0.05)
         net, X, Y, loss = s.network, s._X, s._Y, s.loss_function
         opt = s.optimizer
-        with threadpool_limits(limits=1, user_api="blas"):
-            parts = {
-                "propagate": median_us(lambda: net.propagate(X), **timing),
-                "backprop": median_us(lambda: net.backpropagate(Y, loss, s.l1, s.l2), **timing),
-                "grad ok": median_us(s._gradient_ok, **timing),
-                "sgd step": median_us(lambda: opt.step(net.theta, net.grad), **timing),
-                "end epoch": median_us(s._end_epoch, **timing),
-            }
-            whole = median_us(s.step, **timing)
-        print(f"{case.name:<24}" + "".join(f"{v:>{w}.1f}" for v, w in
-                                           zip(parts.values(), (11, 10, 9, 10, 11)))
-              + f"{sum(parts.values()):>9.1f}{whole:>9.1f}")
+        parts = timed({
+            "propagate": (lambda: net.propagate(X), one),
+            "backprop": (lambda: net.backpropagate(Y, loss, s.l1, s.l2), one),
+            "grad ok": (s._gradient_ok, one),
+            "sgd step": (lambda: opt.step(net.theta, net.grad), one),
+            "end epoch": (s._end_epoch, one),
+            "step()": (s.step, one),
+        }, **timing)
+        print(f"{case.name:<24}" + "".join(f"{parts[n]:>11.1f}" for n in names), flush=True)
 
 
 def environment() -> None:
-    import numpy
+    import engine
     print("Backprop Lab: engine vs PyTorch, training step time")
-    print(f"python {platform.python_version()}  numpy {numpy.__version__}  "
+    print(f"python {platform.python_version()}  numpy {np.__version__}  "
           f"torch {torch.__version__ if torch else 'not installed'}  "
           f"machine {platform.machine()}  cpus {os.cpu_count()}")
     cpu = _cpu_model()
@@ -255,6 +311,22 @@ def environment() -> None:
                   f"({os.path.basename(pool.get('filepath', ''))})")
     if torch is not None:
         print(f"torch default threads: {torch.get_num_threads()}")
+    print(f"engine: {Path(engine.__file__).parent}")
+    _print_load()
+
+
+def _print_load() -> None:
+    """Other processes on a small machine spoil the default-thread columns above all."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return
+    cpus = os.cpu_count() or 1
+    note = ""
+    if load > 0.5:
+        note = ("  <- other processes are busy: multi-threaded (dT) columns can be far off "
+                "(a thread pool waits for a descheduled worker)")
+    print(f"load average (1 min): {load:.2f} on {cpus} cpus{note}")
 
 
 def _cpu_model() -> str:
@@ -278,8 +350,11 @@ def main(argv=None) -> int:
     if threadpool_limits is None:
         print("threadpoolctl is required: pip install threadpoolctl", file=sys.stderr)
         return 2
-    timing = (dict(budget_s=0.15, min_reps=30, max_reps=3000, warmup=20) if args.quick
-              else dict(budget_s=1.0, min_reps=200, max_reps=20000, warmup=200))
+    # min_reps stays small so that a pathologically slow cell (a thread pool fighting another
+    # process for the cpus: tens of ms per step) cannot stretch the run to many minutes.
+    timing = (dict(budget_s=0.2, rounds=3, min_reps=3, max_reps=2000, warmup=20)
+              if args.quick else
+              dict(budget_s=1.5, rounds=5, min_reps=5, max_reps=20000, warmup=200))
     environment()
     if torch is None:
         print("\nPyTorch is not installed: only the engine columns are shown "
@@ -290,8 +365,10 @@ def main(argv=None) -> int:
         table("Adam (lr 0.001), same models", "adam", 0.001, timing, with_targets=False)
     if args.breakdown:
         breakdown(timing)
+    print()
+    _print_load()
     if ok:
-        print(f"\ntargets met: {sum(ok)}/{len(ok)}")
+        print(f"targets met: {sum(ok)}/{len(ok)}")
     return 0
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout,
+                               QWidget)
 
 from engine.datasets import MULTICLASS, REGRESSION
 
@@ -20,7 +21,7 @@ VIRIDIS = (pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=False)
            .astype(np.uint8))
 
 
-def _plot(title: str) -> pg.PlotWidget:
+def _plot() -> pg.PlotWidget:
     plot = pg.PlotWidget()
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(False, False)
@@ -28,7 +29,10 @@ def _plot(title: str) -> pg.PlotWidget:
     plot.setAspectLocked(True)
     plot.setLabel("bottom", "x₁")
     plot.setLabel("left", "x₂")
-    plot.setTitle(title)
+    # Fixed axis sizes: with the aspect locked, axes that resize with their tick labels can
+    # feed back into the view's range and make the layout oscillate.
+    plot.getAxis("left").setWidth(44)
+    plot.getAxis("bottom").setHeight(36)
     return plot
 
 
@@ -47,7 +51,8 @@ class BoundaryView(QWidget):
         self.overlay: tuple[str, np.ndarray, str] | None = None  # (title, (r, r), activation)
 
         self.caption = QLabel()
-        self.caption.setWordWrap(True)
+        # One line that may be cut short when narrow (the full text is in the tooltip).
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.test_box = QCheckBox("Test points")
         self.test_box.setChecked(True)
         self.test_box.toggled.connect(self.set_show_test)
@@ -58,7 +63,7 @@ class BoundaryView(QWidget):
         toggles.addWidget(self.test_box)
         toggles.addWidget(self.discrete_box)
 
-        self.plot = _plot("")
+        self.plot = _plot()
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
         self.train_points = pg.ScatterPlotItem(size=8, pxMode=True)
@@ -67,7 +72,7 @@ class BoundaryView(QWidget):
         self.plot.addItem(self.test_points)
         self.plot.scene().sigMouseClicked.connect(self._clicked)
 
-        self.target_plot = _plot("target f(x₁, x₂)")
+        self.target_plot = _plot()
         self.target_image = pg.ImageItem()
         self.target_plot.addItem(self.target_image)
         self.target_plot.hide()
@@ -93,6 +98,7 @@ class BoundaryView(QWidget):
             plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         regression = data.task == REGRESSION
         self.target_plot.setVisible(regression and target is not None)
+        self.discrete_box.setEnabled(not regression)
         self._levels = (0.0, 1.0)
         if regression and target is not None:
             lo, hi = float(np.nanmin(target)), float(np.nanmax(target))
@@ -144,14 +150,16 @@ class BoundaryView(QWidget):
         if self.overlay is not None:
             title, values, activation = self.overlay
             self._show(heatmaps.diverging_image(heatmaps.scaled(values, activation), self.lut))
-            self.caption.setText(f"<b>{title}</b> — click the unit again to show the output")
+            self._set_caption(f"<b>{title}</b> — click the unit again to show the output")
             return
         if self.output is None:
             return
         out, task = self.output, self.data.task
         if task == REGRESSION:
             self._show(heatmaps.lut_image(out[:, :, 0], *self._levels, VIRIDIS))
-            caption = "Prediction ŷ(x₁, x₂), same color scale as the target"
+            caption = ("Prediction ŷ(x₁, x₂) (left) and the target function (right), on one "
+                       "color scale" if self.target_plot.isVisibleTo(self) else
+                       "Prediction ŷ(x₁, x₂)")
         elif task == MULTICLASS or out.shape[2] > 1:
             n = max(self.data.n_classes, out.shape[2])
             self._show(colors.class_mix_image(out, n, self.theme, self.discrete))
@@ -162,7 +170,11 @@ class BoundaryView(QWidget):
                 p = (p > 0.5).astype(float)
             self._show(heatmaps.lut_image(p, 0.0, 1.0, self.lut))
             caption = "P(class 1): blue = class 1, orange = class 0"
-        self.caption.setText(caption)
+        self._set_caption(caption)
+
+    def _set_caption(self, text: str) -> None:
+        self.caption.setText(text)
+        self.caption.setToolTip(text)
 
     def _show(self, rgb: np.ndarray, image: pg.ImageItem | None = None) -> None:
         """Put an RGB image (row 0 = lowest x₂) over the dataset's domain."""

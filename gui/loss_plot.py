@@ -74,10 +74,8 @@ class LossPlot(QWidget):
     def set_metric(self, metric: str) -> None:
         self.metric = metric
         self.score.setLabel("left", "R²" if metric == "r2" else "accuracy")
-        if metric == "accuracy":
-            self.score.setYRange(0, 1.02, padding=0)
-        else:
-            self.score.enableAutoRange(axis="y")
+        # Accuracy lives in [0, 1]; R² can start far below 0, which would squash the curve.
+        self.score.setYRange(0 if metric == "accuracy" else -1, 1.02, padding=0)
 
     def set_history(self, history) -> None:
         """Redraw from a :class:`engine.history.History`."""

@@ -263,3 +263,71 @@ def test_damaged_settings_fall_back_to_defaults(qtbot, tmp_path):
     qtbot.addWidget(w)
     assert w.controller.config.dataset == Config().dataset
     assert w.controller.session.learning_rate > 0
+
+
+def test_loss_plot_hover_log_scale_and_current_values(window, qtbot):
+    session = window.controller.session
+    session.run(40)
+    window.render_now()
+    plot = window.loss_plot
+    text = plot.hover_text(20.2)
+    row = dict(zip(session.history.columns, session.history.table()[20]))
+    assert text.startswith("epoch 20") and f"{row['train_loss']:.4g}" in text
+    assert f"{session.history.latest['train_loss']:.4g}" in plot.values.text()
+    qtbot.mouseClick(plot.log_box, Qt.MouseButton.LeftButton)
+    assert plot.loss.getAxis("left").logMode
+    assert window.log_action.isChecked()
+
+
+def test_discretize_and_test_point_toggles(window, qtbot):
+    window.controller.session.run(20)
+    window.render_now()
+    boundary = window.boundary
+    smooth_colors = len(np.unique(boundary.displayed_image().reshape(-1, 3), axis=0))
+    qtbot.mouseClick(boundary.discrete_box, Qt.MouseButton.LeftButton)
+    hard_colors = np.unique(boundary.displayed_image().reshape(-1, 3), axis=0)
+    assert smooth_colors > 10 and len(hard_colors) <= 2
+    assert boundary.test_points.isVisible()
+    qtbot.mouseClick(boundary.test_box, Qt.MouseButton.LeftButton)
+    assert not boundary.test_points.isVisible() and not window.test_action.isChecked()
+
+
+def test_multiclass_output_is_colored_by_class(qtbot):
+    w = MainWindow(Config(dataset="spiral", n_classes=3, hidden=[8], activations=["relu"]))
+    qtbot.addWidget(w)
+    session = w.controller.session
+    assert session.network.sizes[-1] == 3 and session.loss == "cross_entropy"
+    session.run(100)
+    w.render_now()
+    assert w.boundary.output.shape[2] == 3
+    np.testing.assert_allclose(w.boundary.output.sum(axis=2), 1.0)
+    assert w.boundary.displayed_image().shape[2] == 3
+
+
+def test_output_plot_layout_settles_at_every_width():
+    """Aspect-locked plots whose axes resize with their labels can oscillate forever; the
+    event loop must settle at any window width (run in a subprocess so a hang fails)."""
+    import subprocess
+    import sys
+    import textwrap
+    script = textwrap.dedent("""
+        import os
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from gui.config import Config
+        from gui.main_window import MainWindow
+        for dataset in ("paraboloid", "moons"):
+            w = MainWindow(Config(dataset=dataset))
+            w.show()
+            for width in range(900, 2000, 61):
+                w.resize(width, 700 + width % 300)
+                for _ in range(5):
+                    app.processEvents()
+            w.close()
+        print("settled")
+    """)
+    root = __import__("pathlib").Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
+                            text=True, timeout=120)
+    assert "settled" in result.stdout, result.stderr[-2000:]
