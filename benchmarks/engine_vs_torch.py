@@ -1,7 +1,7 @@
 """Training-step time of the NumPy engine next to the same model in PyTorch (eager, CPU).
 
-    python benchmarks/engine_vs_torch.py              # full run (about 2 minutes)
-    python benchmarks/engine_vs_torch.py --quick      # fewer repetitions (about 20 s)
+    python benchmarks/engine_vs_torch.py              # full run (2-3 minutes)
+    python benchmarks/engine_vs_torch.py --quick      # fewer repetitions (about 30 s)
     python benchmarks/engine_vs_torch.py --adam       # also the Adam table
     python benchmarks/engine_vs_torch.py --breakdown  # where the engine's step spends its time
 
@@ -114,9 +114,13 @@ def sample_us(step, reps: int) -> float:
 
 
 def calibrate(step, budget_s: float, min_reps: int, max_reps: int, warmup: int) -> int:
-    """Warm ``step`` up and return how many calls fit in ``budget_s`` seconds."""
+    """Warm ``step`` up (``warmup`` calls, at most a quarter of a second) and return how many
+    calls fit in ``budget_s`` seconds."""
+    deadline = time.perf_counter() + 0.25
     for _ in range(warmup):
         step()
+        if time.perf_counter() > deadline:
+            break
     t0 = time.perf_counter()
     for _ in range(5):
         step()

@@ -329,5 +329,5 @@ def test_output_plot_layout_settles_at_every_width():
     """)
     root = __import__("pathlib").Path(__file__).resolve().parent.parent
     result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
-                            text=True, timeout=120)
+                            text=True, timeout=60)
     assert "settled" in result.stdout, result.stderr[-2000:]
