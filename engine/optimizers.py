@@ -36,6 +36,11 @@ class Optimizer:
     def step(self, params: np.ndarray, g: np.ndarray) -> None:
         params += self.delta(g)
 
+    @property
+    def last_delta(self) -> np.ndarray | None:
+        """Δθ of the last step (None before the first)."""
+        return None if self.t == 0 else self._delta
+
     def reset(self) -> None:
         """Forget the running state (velocities, moments, step count)."""
         for name in self.state_names:

@@ -94,11 +94,24 @@ def step_phases(session):
         return Phase(name, layer, formula, {k: np.array(v, copy=True) for k, v in values.items()},
                      description, start, samples)
 
+    # Between phases the caller may run other forward passes (a window drawing heatmaps),
+    # which overwrite what the layers cache for backward; so keep this step's own copies and
+    # put them back before each use.
+    saved: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def restore(i: int) -> None:
+        layer = net.layers[i]
+        layer.A_prev, layer.Z, layer.A = saved[i]
+
     # Forward, layer by layer.
     A = X
     for i, layer in enumerate(net.layers):
+        if i:
+            restore(i - 1)
+            A = net.layers[i - 1].A
         A_prev = A
         A = layer.forward(A_prev)
+        saved.append((A_prev.copy(), layer.Z.copy(), A.copy()))
         act = layer.activation.name
         meaning = ("each output unit weighs the last hidden layer's activations and adds its "
                    "bias; the output activation turns that into the prediction Â"
@@ -110,6 +123,7 @@ def step_phases(session):
                     meaning[0].upper() + meaning[1:] + ".")
 
     # Loss.
+    restore(L - 1)
     out = net.layers[-1]
     errors = loss.per_sample(out.Z, out.A, Y)
     dA_out = loss.dA(out.A, Y)
@@ -121,10 +135,12 @@ def step_phases(session):
 
     # Backward, from the last layer to the first (the same calls as Network.backpropagate).
     fused = out.activation.name == loss.fused_output
+    restore(L - 1)
     dZ = loss.output_dZ(out.Z, out.A, Y, out.activation, out=out.workspace(m).dZ)
     dA = dA_out
     for i in range(L - 1, -1, -1):
         layer = net.layers[i]
+        restore(i)
         dA_prev = layer.backward(dZ, need_dA_prev=True)
         layer.add_penalty(session.l1, session.l2)
         meaning = ("how much each output unit's input is to blame for the error (dZ), how each "
@@ -142,6 +158,7 @@ def step_phases(session):
                     meaning[0].upper() + meaning[1:] + ".")
         if i > 0:
             dA = dA_prev
+            restore(i - 1)
             dZ = net.layers[i - 1].dZ_from(dA_prev)
 
     if not session._gradient_ok():

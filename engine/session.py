@@ -341,6 +341,14 @@ class TrainingSession:
         """‖dW‖ of every layer at the last step of the last epoch."""
         return self._last_grad_norms.copy()
 
+    def last_update(self) -> list[dict[str, np.ndarray]] | None:
+        """ΔW and Δb of every layer at the last step (copies), or None before any step."""
+        delta = self._optimizer.last_delta
+        if delta is None:
+            return None
+        return [{"W": delta[w].reshape(layer.W.shape).copy(), "b": delta[b].copy()}
+                for layer, (w, b) in zip(self.network.layers, self.network.slices)]
+
     def diagnose(self) -> Diagnosis:
         """Dead units, identical units, vanishing/exploding gradients and divergence, now."""
         return diagnose(self.network, self._X, self._last_grad_norms, self.diverged)

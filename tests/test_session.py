@@ -218,3 +218,26 @@ def test_exploding_gradients_are_named():
     assert gradient_trouble([5e3, 10.0, 1.0]) == (None, 0)
     assert gradient_trouble([1e-6, 0.5, 1.0]) == (0, None)
     assert gradient_trouble([0.5, 0.7, 1.0]) == (None, None)
+
+
+def test_phases_survive_other_forward_passes_between_them():
+    # A window draws heatmaps (forward passes on other data) while a student steps phases.
+    a, b = twin_sessions(sizes=[2, 4, 3, 1], batch_size=16)
+    grid = np.random.default_rng(0).normal(size=(50, 2))
+    for _ in range(4):
+        for _phase in a.phases():
+            a.network.forward_all(grid)
+            a.network.forward_all(a.data.X_train)
+            a.diagnose()
+        b.step()
+        np.testing.assert_array_equal(a.network.theta, b.network.theta)
+
+
+def test_last_update_is_the_step_that_was_taken():
+    session, _ = twin_sessions(optimizer="sgd")
+    assert session.last_update() is None
+    before = [layer.W.copy() for layer in session.network.layers]
+    session.step()
+    for layer, old, delta in zip(session.network.layers, before, session.last_update()):
+        np.testing.assert_allclose(layer.W - old, delta["W"], atol=1e-15)
+        np.testing.assert_allclose(delta["W"], -0.05 * layer.dW, rtol=1e-12)
