@@ -29,6 +29,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, help="seed of the initial weights")
     parser.add_argument("--epochs", type=int, default=0,
                         help="train this many epochs before showing the window")
+    parser.add_argument("--phases", type=int, default=0,
+                        help="then step this many phases of the next training step")
     parser.add_argument("--screenshot", type=Path,
                         help="render the window offscreen to this PNG and exit")
     parser.add_argument("--size", default="1600x1000", help="window size WIDTHxHEIGHT")
@@ -44,6 +46,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"--size must look like 1600x1000 (200 to 10000 pixels), not {args.size!r}")
     if args.epochs < 0:
         parser.error("--epochs must be ≥ 0")
+    if args.phases < 0:
+        parser.error("--phases must be ≥ 0")
     if args.learning_rate is not None and not args.learning_rate > 0:
         parser.error("--learning-rate must be a positive number")
     if args.layers is not None:
@@ -128,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.excepthook = lambda *exc: report_exception(window, *exc)
     if args.epochs:
         window.controller.session.run(args.epochs)
+    for _ in range(args.phases):
+        window.step_phase()
     if args.screenshot is not None:
         return screenshot(app, window, args.screenshot, args.size)
     window.resize(*args.size) if args.size != (1600, 1000) or settings is None else None

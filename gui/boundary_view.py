@@ -17,6 +17,7 @@ from engine.datasets import MULTICLASS, REGRESSION
 
 from . import colors, heatmaps
 
+HEATMAP_FADE = 0.35
 VIRIDIS = (pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=False)
            .astype(np.uint8))
 
@@ -43,7 +44,8 @@ class BoundaryView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.theme = colors.LIGHT
-        self.lut = colors.diverging_lut(self.theme)
+        # The heatmap is a paler version of the class colors so the points stand out on it.
+        self.lut = colors.faded(colors.diverging_lut(self.theme), HEATMAP_FADE, self.theme)
         self.data = None
         self.discrete = False
         self.show_test = True
@@ -68,8 +70,11 @@ class BoundaryView(QWidget):
         self.plot.addItem(self.image)
         self.train_points = pg.ScatterPlotItem(size=8, pxMode=True)
         self.test_points = pg.ScatterPlotItem(size=8, pxMode=True, symbol="s")
+        self.traced = pg.ScatterPlotItem(size=20, pxMode=True, brush=None,
+                                         pen=pg.mkPen(self.theme.highlight, width=3))
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.test_points)
+        self.plot.addItem(self.traced)
         self.plot.scene().sigMouseClicked.connect(self._clicked)
 
         self.target_plot = _plot()
@@ -117,16 +122,19 @@ class BoundaryView(QWidget):
 
     def _set_points(self) -> None:
         data = self.data
-        outline = pg.mkPen(self.theme.text, width=1.0)
+        outline = pg.mkPen(self.theme.background, width=1.5)
         self.train_points.setData(pos=data.points_train, brush=self._brushes(data.y_train, 255),
                                   pen=outline)
         if len(data.y_test):
             self.test_points.setData(pos=data.points_test, brush=self._brushes(data.y_test, 150),
-                                     pen=pg.mkPen(self.theme.text, width=1.0,
-                                                  style=Qt.PenStyle.DashLine))
+                                     pen=pg.mkPen(self.theme.text, width=1.5))
         else:
             self.test_points.setData(pos=np.zeros((0, 2)))
         self.test_points.setVisible(self.show_test)
+
+    def set_traced(self, point) -> None:
+        """Ring the traced training point (None: no ring)."""
+        self.traced.setData(pos=np.zeros((0, 2)) if point is None else np.asarray([point]))
 
     # ------------------------------------------------------------------ output
     def set_output(self, output: np.ndarray) -> None:
@@ -162,7 +170,8 @@ class BoundaryView(QWidget):
                        "Prediction ŷ(x₁, x₂)")
         elif task == MULTICLASS or out.shape[2] > 1:
             n = max(self.data.n_classes, out.shape[2])
-            self._show(colors.class_mix_image(out, n, self.theme, self.discrete))
+            self._show(colors.faded(colors.class_mix_image(out, n, self.theme, self.discrete),
+                                    HEATMAP_FADE, self.theme))
             caption = "Most likely class (color), faded where the network is unsure"
         else:
             p = out[:, :, 0]

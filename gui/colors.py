@@ -80,8 +80,8 @@ def class_mix_image(probabilities: np.ndarray, n_classes: int, theme: Theme = LI
     return np.clip(image, 0, 255).astype(np.uint8)
 
 
-def lightened(rgb, amount: float, theme: Theme = LIGHT) -> tuple[int, int, int]:
-    """Move ``rgb`` towards the theme's background by ``amount`` (0…1)."""
+def faded(rgb: np.ndarray, amount: float, theme: Theme = LIGHT) -> np.ndarray:
+    """uint8 colors (..., 3) moved towards the theme's background by ``amount`` (0…1)."""
     bg = np.array(theme.background, dtype=float)
-    out = np.array(rgb, dtype=float) * (1 - amount) + bg * amount
-    return tuple(int(v) for v in np.round(out))
+    out = rgb.astype(float) * (1 - amount) + bg * amount
+    return np.round(out).astype(np.uint8)

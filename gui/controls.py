@@ -14,6 +14,7 @@ def speed_label(speed: int | None) -> str:
 class TransportBar(QWidget):
     playToggled = Signal()
     stepRequested = Signal()
+    phaseRequested = Signal()
     resetRequested = Signal()
     speedChanged = Signal(object)        # epochs per second, or None for as fast as possible
 
@@ -29,6 +30,13 @@ class TransportBar(QWidget):
                                         style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward),
                                         "Train one epoch (→)")
         self.step_button.clicked.connect(self.stepRequested)
+        self.phase_button = self._button("Step phase",
+                                         style.standardIcon(QStyle.StandardPixmap.SP_ArrowRight),
+                                         "One phase of one training step: forward, loss, "
+                                         "backward, update (Shift+→)")
+        self.phase_button.clicked.connect(self.phaseRequested)
+        self.phase_text = QLabel()
+        self.phase_text.setObjectName("phaseText")
         self.reset_button = self._button("Reset",
                                          style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload),
                                          "New random weights from the current seed (R)")
@@ -53,13 +61,15 @@ class TransportBar(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        for w in (self.play_button, self.step_button, self.reset_button):
+        for w in (self.play_button, self.step_button, self.phase_button, self.reset_button):
             layout.addWidget(w)
         layout.addSpacing(16)
         layout.addWidget(QLabel("Speed"))
         layout.addWidget(self.speed)
         layout.addWidget(self.speed_text)
         layout.addStretch(1)
+        layout.addWidget(self.phase_text)
+        layout.addSpacing(16)
         layout.addWidget(self.epoch_label)
 
     def _button(self, text, icon, tip) -> QToolButton:
@@ -80,6 +90,9 @@ class TransportBar(QWidget):
         self.play_button.setText("Pause" if running else "Play")
         self.play_button.setIcon(self._pause_icon if running else self._play_icon)
         self.play_button.setToolTip(("Pause" if running else "Train continuously") + " (Space)")
+
+    def set_phase(self, text: str) -> None:
+        self.phase_text.setText(f"<b>{text}</b>" if text else "")
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch_label.setText(f"Epoch {epoch:,}")

@@ -15,6 +15,9 @@ from . import colors
 
 TRAIN_COLOR = (33, 102, 172)
 TEST_COLOR = (230, 97, 1)
+#: Per-layer gradient-norm curves: a colorblind-safe sequence from the first layer on.
+GRADIENT_COLORS = [(0, 114, 178), (0, 158, 115), (204, 121, 167), (213, 94, 0), (86, 180, 233),
+                   (230, 159, 0), (90, 90, 90), (240, 228, 66), (0, 0, 0)]
 
 
 class LossPlot(QWidget):
@@ -37,13 +40,20 @@ class LossPlot(QWidget):
         self.canvas = pg.GraphicsLayoutWidget()
         self.loss = self.canvas.addPlot(row=0, col=0)
         self.score = self.canvas.addPlot(row=1, col=0)
+        self.grads = self.canvas.addPlot(row=2, col=0)
         self.canvas.ci.layout.setRowStretchFactor(0, 3)
         self.canvas.ci.layout.setRowStretchFactor(1, 2)
+        self.canvas.ci.layout.setRowStretchFactor(2, 2)
         self.score.setXLink(self.loss)
+        self.grads.setXLink(self.loss)
         self.loss.setLabel("left", "loss")
-        self.score.setLabel("bottom", "epoch")
+        self.grads.setLabel("bottom", "epoch")
         self.score.setLabel("left", "accuracy")
-        for plot in (self.loss, self.score):
+        self.grads.setLabel("left", "‖dW‖")
+        self.grads.setLogMode(y=True)
+        self.grads.addLegend(offset=(-10, 5), labelTextSize="8pt")
+        self.grad_curves: list = []
+        for plot in (self.loss, self.score, self.grads):
             plot.setMenuEnabled(False)
             plot.hideButtons()
             plot.setClipToView(True)
@@ -96,7 +106,25 @@ class LossPlot(QWidget):
             self.test_score.setData(epochs, table[:, col[f"test_{self.metric}"]], connect="finite")
         else:
             self.test_score.setData([], [])
+        self._set_gradient_norms(table, col)
         self.values.setText(self._summary(history.latest, has_test))
+
+    def _set_gradient_norms(self, table: np.ndarray, col: dict) -> None:
+        """One curve per layer: ‖dW‖ of its last step in each epoch, on a log axis."""
+        names = [c for c in col if c.startswith("grad_norm_")]
+        if len(names) != len(self.grad_curves):
+            self.grads.clear()
+            if self.grads.legend is not None:
+                self.grads.legend.clear()
+            self.grad_curves = []
+            for k, _name in enumerate(names):
+                color = GRADIENT_COLORS[k % len(GRADIENT_COLORS)]
+                label = "output" if k == len(names) - 1 else f"layer {k + 1}"
+                self.grad_curves.append(self.grads.plot(name=label, antialias=False,
+                                                        pen=pg.mkPen(color, width=2)))
+        epochs = table[:, 0]
+        for curve, name in zip(self.grad_curves, names):
+            curve.setData(epochs, _positive(table[:, col[name]]), connect="finite")
 
     def _summary(self, latest: dict, has_test: bool) -> str:
         if not latest:

@@ -13,20 +13,28 @@ import traceback
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
+                               QPushButton, QScrollArea, QSplitter, QTabWidget, QVBoxLayout,
+                               QWidget)
 
 from engine.grid import decision_grid, plane_grid
 
+import numpy as np
+
 from . import colors, heatmaps
+from .activation_panel import ActivationPanel
 from .architecture_panel import ArchitecturePanel
 from .boundary_view import BoundaryView
 from .config import Config
 from .controls import TransportBar
 from .data_panel import DataPanel
+from .diagnostics_banner import DiagnosticsBanner
+from .gradient_check_dialog import GradientCheckDialog
 from .loss_plot import LossPlot
 from .network_view import NetworkView
 from .session_controller import SessionController, TrainingLoop
+from .step_inspector import StepInspector
+from .stepper import PhaseStepper
 from .training_panel import TrainingPanel
 from .unit_inspector import UnitInspector
 
@@ -34,6 +42,10 @@ GRID_RESOLUTION = 160         # output heatmap cells per side
 THUMBNAIL_STEP = 6            # thumbnails sample every 6th grid point: 27 × 27 cells
 FRAME_INTERVAL_MS = 16        # redraw at most at ~60 Hz
 LOSS_PLOT_INTERVAL = 0.1      # seconds between loss-plot redraws while training runs
+DIAGNOSIS_INTERVAL = 0.25     # seconds between diagnoses (dead/identical units, gradients)
+#: What the edges of the graph can show.
+EDGE_MODES = {"weight": "weight w", "gradient": "gradient dL/dW", "update": "last update ΔW",
+              "contribution": "w·a (traced sample)"}
 
 
 class MainWindow(QMainWindow):
@@ -45,6 +57,10 @@ class MainWindow(QMainWindow):
             config = self._stored_config()
         self.controller = SessionController(config)
         self.loop = TrainingLoop(self.controller, self)
+        self.stepper = PhaseStepper(self.controller, self)
+        self.traced_sample: int | None = None
+        self.edge_mode = "weight"
+        self._diagnosed = 0.0
         self.theme = colors.LIGHT
         self.lut = colors.diverging_lut(self.theme)
         self._grid = None
@@ -57,6 +73,9 @@ class MainWindow(QMainWindow):
         self.boundary = BoundaryView()
         self.loss_plot = LossPlot()
         self.inspector = UnitInspector()
+        self.step_inspector = StepInspector()
+        self.activation_panel = ActivationPanel()
+        self.banner = DiagnosticsBanner()
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -88,23 +107,46 @@ class MainWindow(QMainWindow):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.panels = scroll
 
+        self.edge_mode_box = QComboBox()
+        for key, label in EDGE_MODES.items():
+            self.edge_mode_box.addItem(label, key)
+        self.edge_mode_box.setToolTip("What the edges' color and width show")
+        self.gradient_check_button = QPushButton("Gradient check…")
+        self.gradient_check_button.setToolTip("Compare backprop's gradients with numerical ones "
+                                              "(central differences)")
+        graph_bar = QHBoxLayout()
+        graph_bar.setContentsMargins(6, 2, 6, 2)
+        graph_bar.addWidget(QLabel("Edges show"))
+        graph_bar.addWidget(self.edge_mode_box)
+        graph_bar.addStretch(1)
+        graph_bar.addWidget(self.gradient_check_button)
+        graph_box = QWidget()
+        graph_layout = QVBoxLayout(graph_box)
+        graph_layout.setContentsMargins(0, 0, 0, 0)
+        graph_layout.setSpacing(2)
+        graph_layout.addLayout(graph_bar)
+        graph_layout.addWidget(self.banner)
+        graph_layout.addWidget(self.network_view, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.step_inspector, "Step inspector")
+        self.tabs.addTab(self.inspector, "Unit inspector")
+        self.tabs.addTab(self.activation_panel, "Activation")
+
         center = QSplitter(Qt.Orientation.Vertical)
-        center.addWidget(self.network_view)
-        inspector_box = QWidget()
-        box = QVBoxLayout(inspector_box)
-        box.setContentsMargins(6, 0, 6, 0)
-        title = QLabel("<b>Unit inspector</b>")
-        box.addWidget(title)
-        box.addWidget(self.inspector, 1)
-        center.addWidget(inspector_box)
-        center.setStretchFactor(0, 4)
-        center.setStretchFactor(1, 1)
+        center.addWidget(graph_box)
+        center.addWidget(self.tabs)
+        center.setStretchFactor(0, 3)
+        center.setStretchFactor(1, 2)
+        center.setSizes([640, 300])          # proportions: the graph gets two thirds
+        self.center_splitter = center
 
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.boundary)
         right.addWidget(self.loss_plot)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
+        right.setSizes([540, 460])
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(scroll)
@@ -137,11 +179,14 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         train = self.menuBar().addMenu("&Training")
-        self.play_action = action(train, "&Play / Pause", self.loop.toggle, "Space")
+        self.play_action = action(train, "&Play / Pause", self.toggle_play, "Space")
         self.step_action = action(train, "&Step epoch", self.step_epoch, "Right")
-        action(train, "&Reset weights", self.controller.reset, "R")
+        self.phase_action = action(train, "Step &phase", self.step_phase, "Shift+Right",
+                                   "One phase of one training step: forward, loss, backward, update")
+        action(train, "&Gradient check…", self.open_gradient_check, "Ctrl+G")
+        action(train, "&Reset weights", self.reset, "R")
         action(train, "Re&generate data", self.controller.rebuild)
-        for a in (self.play_action, self.step_action):
+        for a in (self.play_action, self.step_action, self.phase_action):
             a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         view = self.menuBar().addMenu("&View")
         self.test_action = action(view, "Show &test points", self.boundary.set_show_test)
@@ -162,13 +207,21 @@ class MainWindow(QMainWindow):
         c.diverged.connect(self._on_diverged)
         c.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         c.error.connect(self.show_error)
-        self.transport.playToggled.connect(self.loop.toggle)
+        self.transport.playToggled.connect(self.toggle_play)
         self.transport.stepRequested.connect(self.step_epoch)
-        self.transport.resetRequested.connect(c.reset)
+        self.transport.phaseRequested.connect(self.step_phase)
+        self.transport.resetRequested.connect(self.reset)
+        self.stepper.phaseChanged.connect(self._on_phase)
+        self.edge_mode_box.currentIndexChanged.connect(
+            lambda i: self.set_edge_mode(self.edge_mode_box.itemData(i)))
+        self.gradient_check_button.clicked.connect(self.open_gradient_check)
+        self.boundary.planeClicked.connect(self._plane_clicked)
+        self.step_inspector.sampleChosen.connect(self.trace_sample)
+        self.banner.lowerRateRequested.connect(self._lower_rate)
         self.transport.speedChanged.connect(self.loop.set_speed)
         self.loop.runningChanged.connect(self.transport.set_running)
         self.network_view.unitSelected.connect(self._unit_selected)
-        self.network_view.weightTyped.connect(c.set_weight)
+        self.network_view.weightTyped.connect(self._weight_typed)
         self.network_view.unitsChangeRequested.connect(self.architecture_panel.change_units)
         self.network_view.layersChangeRequested.connect(self.architecture_panel.change_layers)
         self.boundary.discrete_box.toggled.connect(self.discrete_action.setChecked)
@@ -176,15 +229,150 @@ class MainWindow(QMainWindow):
         self.loss_plot.log_box.toggled.connect(self.log_action.setChecked)
 
     # ------------------------------------------------------------------ actions
+    def toggle_play(self) -> None:
+        if not self.loop.running:
+            self.stepper.cancel()
+        self.loop.toggle()
+
     def step_epoch(self) -> None:
         self.loop.pause()
+        self.stepper.cancel()
         self.controller.step_epoch()
+
+    def step_phase(self) -> None:
+        """One phase of one training step (Shift+→)."""
+        self.loop.pause()
+        self.tabs.setCurrentWidget(self.step_inspector)
+        self.stepper.step_phase()
+
+    def reset(self) -> None:
+        self.stepper.cancel()
+        self.controller.reset()
+
+    def _weight_typed(self, layer: int, i: int, j: int, value: float) -> None:
+        self.stepper.cancel()
+        self.controller.set_weight(layer, i, j, value)
+
+    def _lower_rate(self) -> None:
+        rate = self.controller.session.learning_rate / 10
+        if self.controller.apply(learning_rate=rate):
+            self.statusBar().showMessage(f"Learning rate lowered to {rate:g}; press Play to "
+                                         "continue from the restored weights.", 8000)
+            self.banner.show_messages([])
+
+    def open_gradient_check(self) -> GradientCheckDialog:
+        self.loop.pause()
+        dialog = GradientCheckDialog(self.controller.session, self)
+        dialog.setModal(False)
+        dialog.show()
+        self.statusBar().showMessage(
+            "Gradient check " + ("passed" if dialog.result.passed else "FAILED"), 8000)
+        return dialog
+
+    def set_edge_mode(self, mode: str) -> None:
+        self.edge_mode = mode
+        if self.edge_mode_box.currentData() != mode:
+            self.edge_mode_box.setCurrentIndex(self.edge_mode_box.findData(mode))
+        self.network_view.edge_mode_label = EDGE_MODES[mode]
+        self.mark_dirty()
+
+    def trace_sample(self, index: int) -> None:
+        """Follow training sample ``index`` (−1 or None: the whole batch)."""
+        index = None if index is None or index < 0 else int(index)
+        self.traced_sample = index
+        self.step_inspector.set_sample(-1 if index is None else index)
+        points = self.controller.session.data.points_train
+        self.boundary.set_traced(None if index is None or points.shape[1] != 2 else points[index])
+        self._show_phase_details()
+        self.mark_dirty()
+
+    def _plane_clicked(self, x: float, y: float, button, modifiers) -> None:
+        points = self.controller.session.data.points_train
+        if len(points) == 0 or points.shape[1] != 2:
+            return
+        d = np.hypot(points[:, 0] - x, points[:, 1] - y)
+        nearest = int(np.argmin(d))
+        (x0, x1), _ = self.controller.session.data.domain
+        if d[nearest] > 0.05 * (x1 - x0):      # not on a point: stop tracing
+            self.trace_sample(None)
+            self.statusBar().showMessage("Tracing the whole batch.", 4000)
+            return
+        self.trace_sample(nearest)
+        label = self.controller.session.data.y_train[nearest]
+        self.statusBar().showMessage(f"Tracing training sample {nearest + 1} "
+                                     f"({points[nearest][0]:.2f}, {points[nearest][1]:.2f}), "
+                                     f"target {label:g}.", 6000)
+
+    def _on_phase(self, phase) -> None:
+        self.network_view.set_phase(None if phase is None else phase.name,
+                                    None if phase is None else phase.layer)
+        self.transport.set_phase(self.stepper.describe())
+        if phase is not None and phase.layer is not None:
+            self.activation_panel.select_layer(phase.layer)
+        self._show_phase_details()
+        self.mark_dirty()
+
+    def _show_phase_details(self) -> None:
+        """Step inspector and the numbers beside units, for the phases shown so far."""
+        session = self.controller.session
+        phase = self.stepper.current
+        self.step_inspector.show_phase(phase, len(session.network.layers), self.traced_sample)
+        self.network_view.set_annotations(self._annotations())
+
+    def _annotations(self) -> dict[tuple[int, int], str]:
+        """a (forward) then δ = dZ (backward) of every unit the step has reached: the traced
+        sample's value, or the batch mean (written ā, δ̄)."""
+        notes: dict[tuple[int, int], str] = {}
+        for phase in self.stepper.done:
+            if phase.name not in ("forward", "backward"):
+                continue
+            values = phase.values["A" if phase.name == "forward" else "dZ"]
+            row = self._traced_row(phase)
+            mean = row is None
+            vector = values.mean(axis=0) if mean else values[row]
+            symbol = ("ā" if mean else "a") if phase.name == "forward" else ("δ̄" if mean else "δ")
+            for u, v in enumerate(vector):
+                notes[(phase.layer + 1, u)] = f"{symbol} {v:+.3g}"
+            if phase.name == "forward" and phase.layer == 0:
+                inputs = phase.values["A_prev"]
+                first = inputs.mean(axis=0) if mean else inputs[row]
+                for u, v in enumerate(first):
+                    notes[(0, u)] = f"{'x̄' if mean else 'x'} {v:+.3g}"
+        return notes
+
+    def _traced_row(self, phase) -> int | None:
+        """Row of the traced sample in the phase's batch (None: not traced or not in it)."""
+        if self.traced_sample is None:
+            return None
+        if isinstance(phase.samples, slice):
+            return self.traced_sample
+        hits = np.flatnonzero(np.asarray(phase.samples) == self.traced_sample)
+        return int(hits[0]) if hits.size else None
+
+    def _edge_values(self) -> list[np.ndarray] | None:
+        session = self.controller.session
+        net = session.network
+        if self.edge_mode == "gradient":
+            return [layer.dW.copy() for layer in net.layers]
+        if self.edge_mode == "update":
+            update = session.last_update()
+            return ([np.zeros_like(layer.W) for layer in net.layers] if update is None
+                    else [u["W"] for u in update])
+        if self.edge_mode == "contribution":
+            if self.traced_sample is None:
+                return [np.zeros_like(layer.W) for layer in net.layers]
+            x = session.data.X_train[self.traced_sample: self.traced_sample + 1]
+            activations = [x] + net.forward_all(x)
+            return [layer.W * a[0][:, None] for layer, a in zip(net.layers, activations)]
+        return None
 
     def show_error(self, text: str) -> None:
         self.statusBar().showMessage(f"⚠ {text}", 10000)
 
     def _on_diverged(self, text: str) -> None:
+        self.stepper.cancel()
         self.statusBar().showMessage(f"⚠ {text}", 20000)
+        self._diagnose()
 
     def _about(self) -> None:
         QMessageBox.about(self, "About Backprop Lab",
@@ -208,6 +396,12 @@ class MainWindow(QMainWindow):
             values = data.target_function(self._grid.points)
             target = None if values is None else self._grid.image(values)
         self.boundary.set_data(data, self._grid, target)
+        self.traced_sample = None
+        self.boundary.set_traced(None)
+        self.step_inspector.set_sample_count(session.n_train)
+        self.step_inspector.set_sample(-1)
+        self.activation_panel.set_session(session)
+        self.banner.show_messages([])
         self.loss_plot.set_metric(session.metric)
         self.network_view.set_network(session.network, data.input_names)
         if self.network_view.selected is None:
@@ -251,8 +445,15 @@ class MainWindow(QMainWindow):
                                            "identity"))
         else:
             self.network_view.update()
+        self.network_view.edge_values = self._edge_values()
+        self.network_view.update()
         if self.network_view.selected is not None:
             self.inspector.show_unit(session, *self.network_view.selected)
+        if not self.loop.running or start - self._diagnosed >= DIAGNOSIS_INTERVAL:
+            self._diagnose()
+            self._diagnosed = start
+            if self.tabs.currentWidget() is self.activation_panel:
+                self.activation_panel.refresh()
         # The loss plot is the costliest view to paint and needs no 60 Hz: ~10 Hz while playing.
         if not self.loop.running or start - self._loss_drawn >= LOSS_PLOT_INTERVAL:
             self.loss_plot.set_history(session.history)
@@ -262,6 +463,15 @@ class MainWindow(QMainWindow):
         self.frame_times.append(time.perf_counter() - start)
         if len(self.frame_times) > 600:
             del self.frame_times[:300]
+
+    def _diagnose(self) -> None:
+        session = self.controller.session
+        diagnosis = session.diagnose()
+        dead = {(layer + 1, u) for layer, units in diagnosis.dead_units.items() for u in units}
+        identical = {(layer + 1, u): k for layer, groups in diagnosis.identical_units.items()
+                     for k, group in enumerate(groups) for u in group}
+        self.network_view.set_diagnosis(dead, identical)
+        self.banner.show_messages(diagnosis.messages(), diverged=bool(session.diverged))
 
     # ------------------------------------------------------------------ persistence
     def _stored_config(self) -> Config | None:

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QDoubleValidator, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
 
@@ -74,6 +74,15 @@ class NetworkView(QWidget):
         self._headers: list[tuple[QRectF, str]] = []
         self._editor: QLineEdit | None = None
         self._edit_target: tuple[int, int, int] | None = None
+        # Backprop stepping: the phase being shown, numbers beside units, diagnostics marks.
+        self.phase_mark: tuple[str, int | None] | None = None   # (phase name, layer index)
+        self.annotations: dict[tuple[int, int], str] = {}
+        self.dead_units: set[tuple[int, int]] = set()            # (column, unit)
+        self.identical_units: dict[tuple[int, int], int] = {}    # (column, unit) -> group number
+        self._dash_offset = 0.0
+        self._animation = QTimer(self)
+        self._animation.setInterval(40)
+        self._animation.timeout.connect(self._advance_dashes)
 
     # ------------------------------------------------------------------ model
     def set_network(self, network, input_names) -> None:
@@ -97,6 +106,40 @@ class NetworkView(QWidget):
         size = int(self._rects[0][0].width()) if self._rects and self._rects[0] else None
         self.thumbnails = [[image_from_rgb(rgb, size) for rgb in column]
                            for column in self._thumbnail_arrays]
+
+    def set_phase(self, name: str | None, layer: int | None = None) -> None:
+        """Highlight the layer a phase works on (None: no phase) and animate its direction."""
+        self.phase_mark = None if name is None else (name, layer)
+        if name in ("forward", "backward"):
+            self._animation.start()
+        else:
+            self._animation.stop()
+        self.update()
+
+    def set_annotations(self, annotations: dict[tuple[int, int], str]) -> None:
+        """Short texts drawn under units, e.g. {(1, 0): "a = 0.53"}."""
+        self.annotations = annotations
+        self.update()
+
+    def set_diagnosis(self, dead: set[tuple[int, int]], identical: dict[tuple[int, int], int]) -> None:
+        if dead != self.dead_units or identical != self.identical_units:
+            self.dead_units, self.identical_units = dead, identical
+            self.update()
+
+    def _advance_dashes(self) -> None:
+        direction = -1.0 if self.phase_mark and self.phase_mark[0] == "forward" else 1.0
+        self._dash_offset = (self._dash_offset + direction) % 10.0
+        self.update()
+
+    def active_columns(self) -> tuple[int, int] | None:
+        """(from column, to column) of the edges the current phase works on."""
+        if self.phase_mark is None or not self._rects:
+            return None
+        name, layer = self.phase_mark
+        if name == "loss":
+            last = len(self._rects) - 1
+            return last, last
+        return layer, layer + 1
 
     @property
     def unit_counts(self) -> list[int]:
@@ -238,12 +281,15 @@ class NetworkView(QWidget):
         if self.network is None or not self._rects:
             return
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self._paint_phase_band(p)
         self._paint_edges(p)
+        self._paint_phase_flow(p)
         # Scaled thumbnails draw 5× faster without antialiasing, and their cells should look
         # like cells anyway.
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         self._paint_units(p)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self._paint_unit_marks(p)
         self._paint_labels(p)
         p.end()
 
@@ -263,6 +309,69 @@ class NetworkView(QWidget):
             pen.setWidthF(w / 4.0)
             p.setPen(pen)
             p.drawLines(lines)
+
+    def _paint_phase_band(self, p: QPainter) -> None:
+        cols = self.active_columns()
+        if cols is None:
+            return
+        a, b = cols
+        left = self._rects[a][0].left() - 8
+        right = self._rects[b][0].right() + 8
+        band = QRectF(left, 2, right - left, self.height() - 30 * self.font_scale)
+        p.fillRect(band, self.theme.qcolor("highlight", 28))
+        name = self.phase_mark[0]
+        label = {"forward": "forward  →", "backward": "←  backward", "loss": "loss",
+                 "update": "update  W ← W − η·dW"}[name]
+        font = QFont(self.font())
+        font.setBold(True)
+        font.setPointSizeF(max(font.pointSizeF(), 9.0) * self.font_scale)
+        p.setFont(font)
+        p.setPen(self.theme.qcolor("highlight"))
+        p.drawText(QRectF(left, band.bottom() - 22 * self.font_scale, right - left,
+                          20 * self.font_scale), Qt.AlignmentFlag.AlignCenter, label)
+
+    def _paint_phase_flow(self, p: QPainter) -> None:
+        """Moving dashes along the active edges: the direction the numbers flow."""
+        cols = self.active_columns()
+        if cols is None or cols[0] == cols[1]:
+            return
+        name = self.phase_mark[0]
+        pen = QPen(self.theme.qcolor("highlight", 200), 2.0 * self.line_scale)
+        if name in ("forward", "backward"):
+            pen.setStyle(Qt.PenStyle.CustomDashLine)
+            pen.setDashPattern([3.0, 4.0])
+            pen.setDashOffset(self._dash_offset)
+        p.setPen(pen)
+        p.drawLines(self._lines[cols[0]])
+
+    def _paint_unit_marks(self, p: QPainter) -> None:
+        """Numbers beside units while stepping; dead and identical units marked."""
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF() * 0.9, 8.0) * self.font_scale)
+        p.setFont(font)
+        metrics_h = 14 * self.font_scale
+        for (c, u), text in self.annotations.items():
+            if c >= len(self._rects) or u >= len(self._rects[c]):
+                continue
+            rect = self._rects[c][u]
+            box = QRectF(rect.left() - 20, rect.bottom() + 1, rect.width() + 40, metrics_h)
+            p.fillRect(box.adjusted(14, 0, -14, 0), self.theme.qcolor("background", 210))
+            p.setPen(self.theme.qcolor("text"))
+            p.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
+        for c, u in self.dead_units:
+            if c < len(self._rects) and u < len(self._rects[c]):
+                rect = self._rects[c][u]
+                p.fillRect(rect, QColor(128, 128, 128, 170))
+                p.setPen(QColor(255, 255, 255))
+                p.drawText(rect, Qt.AlignmentFlag.AlignCenter, "dead")
+        for (c, u), group in self.identical_units.items():
+            if c < len(self._rects) and u < len(self._rects[c]):
+                rect = self._rects[c][u]
+                tag = QRectF(rect.right() - 16 * self.font_scale, rect.top(),
+                             16 * self.font_scale, 14 * self.font_scale)
+                p.fillRect(tag, self.theme.qcolor("highlight"))
+                p.setPen(QColor(255, 255, 255))
+                p.drawText(tag, Qt.AlignmentFlag.AlignCenter, "≡")
 
     def _paint_units(self, p: QPainter) -> None:
         border = QPen(self.theme.qcolor("muted"), 1.0 * self.line_scale)
@@ -314,7 +423,15 @@ class NetworkView(QWidget):
             return f"{'Add' if button.delta > 0 else 'Remove'} a {what}"
         unit = self.unit_at(pos)
         if unit is not None:
-            return self.unit_description(*unit)
+            text = self.unit_description(*unit)
+            if unit in self.dead_units:
+                text += ("\nDEAD: this ReLU outputs 0 for every training point, so no gradient "
+                         "reaches its weights and it cannot recover.")
+            if unit in self.identical_units:
+                text += ("\nIDENTICAL to other units of this layer (≡): same weights in and out, "
+                         "so they get the same gradient and never differ. Use a random "
+                         "initializer.")
+            return text
         edge = self.edge_at(pos)
         if edge is not None:
             layer, i, j = edge

@@ -1,0 +1,221 @@
+"""Step inspector: the phase being shown, its formula, its meaning and its numbers.
+
+Operands and results appear as small labelled matrices with their shapes, values rounded to
+three significant digits and cells tinted by sign (blue +, orange −).  Per-sample matrices
+highlight the traced sample's row.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QScrollArea,
+                               QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from engine import Phase
+from engine.phases import sup
+
+from . import colors
+
+#: Rows shown per matrix; larger batches scroll within this window of rows.
+MAX_ROWS = 64
+#: Values with one row per sample of the batch.
+PER_SAMPLE = {"A_prev", "Z", "A", "Y_hat", "Y", "errors", "dA", "dZ", "dA_prev"}
+
+
+def value_names(phase: Phase, n_layers: int) -> list[tuple[str, str]]:
+    """(key in phase.values, display name) in reading order for a phase."""
+    if phase.name == "loss":
+        return [("Y_hat", "Â"), ("Y", "Y"), ("errors", "Lᵢ"), ("dA", "dÂ")]
+    l = phase.layer + 1
+    prev = "X" if l == 1 else f"A{sup(l - 1)}"
+    out = l == n_layers
+    if phase.name == "forward":
+        return [("A_prev", prev), ("W", f"W{sup(l)}"), ("b", f"b{sup(l)}"), ("Z", f"Z{sup(l)}"),
+                ("A", "Â" if out else f"A{sup(l)}")]
+    if phase.name == "backward":
+        return [("dA", "dÂ" if out else f"dA{sup(l)}"), ("dZ", f"dZ{sup(l)}"), ("A_prev", prev),
+                ("dW", f"dW{sup(l)}"), ("db", f"db{sup(l)}"), ("dA_prev", f"d{prev}")]
+    return [("W_before", f"W{sup(l)} before"), ("step", f"ΔW{sup(l)}"),
+            ("W_after", f"W{sup(l)} after"), ("b_before", f"b{sup(l)} before"),
+            ("b_step", f"Δb{sup(l)}"), ("b_after", f"b{sup(l)} after")]
+
+
+def fmt(v: float) -> str:
+    if not np.isfinite(v):
+        return str(v)
+    if v == 0:
+        return "0"
+    if 1e-3 <= abs(v) < 1e4:
+        return f"{v:.3g}"
+    return f"{v:.2e}"
+
+
+class MatrixView(QWidget):
+    """A caption ("Z¹  4 × 3") over a small table of rounded, sign-tinted values."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.caption = QLabel()
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.table, 1)
+        self.matrix: np.ndarray | None = None
+
+    def set_matrix(self, name: str, values: np.ndarray, row_labels=None,
+                   highlight: int | None = None, theme=colors.LIGHT) -> None:
+        matrix = np.atleast_2d(values) if values.ndim < 2 else values
+        self.matrix = matrix
+        rows, cols = matrix.shape
+        self.caption.setText(f"<b>{name}</b> &nbsp;<span style='color:gray'>{rows} × {cols}</span>")
+        shown = min(rows, MAX_ROWS)
+        self.table.setRowCount(shown)
+        self.table.setColumnCount(cols)
+        self.table.setHorizontalHeaderLabels([str(j + 1) for j in range(cols)])
+        labels = row_labels if row_labels is not None else [str(i + 1) for i in range(rows)]
+        self.table.setVerticalHeaderLabels([str(r) for r in labels[:shown]])
+        scale = float(np.nanmax(np.abs(matrix[np.isfinite(matrix)]))) if np.isfinite(matrix).any() else 1.0
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        for i in range(shown):
+            for j in range(cols):
+                v = float(matrix[i, j])
+                item = QTableWidgetItem(fmt(v))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                tint = colors.diverging_color(v, scale or 1.0, theme)
+                tint.setAlpha(110)
+                item.setBackground(tint)
+                item.setToolTip(f"{name}[{i + 1}, {j + 1}] = {v:.8g}")
+                if i == highlight:
+                    item.setFont(bold)
+                    item.setBackground(QColor(theme.highlight[0], theme.highlight[1],
+                                              theme.highlight[2], 90))
+                self.table.setItem(i, j, item)
+        if rows > shown:
+            self.caption.setText(self.caption.text() + f" <span style='color:gray'>(first "
+                                                       f"{shown} rows)</span>")
+        self.table.resizeColumnsToContents()
+        width = self.table.verticalHeader().width() + sum(
+            self.table.columnWidth(j) for j in range(cols)) + 20
+        self.table.setFixedWidth(min(width, 520))
+        if highlight is not None and highlight < shown:
+            self.table.scrollToItem(self.table.item(highlight, 0))
+
+
+class StepInspector(QWidget):
+    sampleChosen = Signal(int)        # a training-sample index to trace, −1 for the whole batch
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.theme = colors.LIGHT
+        self.title = QLabel()
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.formula = QLabel()
+        self.formula.setObjectName("formula")
+        formula_font = QFont("DejaVu Sans Mono")
+        formula_font.setStyleHint(QFont.StyleHint.Monospace)
+        formula_font.setPointSizeF(self.font().pointSizeF() * 1.25)
+        self.formula.setFont(formula_font)
+        self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.meaning = QLabel()
+        self.meaning.setWordWrap(True)
+        self.sample = QSpinBox()
+        self.sample.setRange(-1, 0)
+        self.sample.setSpecialValueText("whole batch")
+        self.sample.setToolTip("Trace one training sample through the step (or click a point "
+                               "on the output plot)")
+        self.sample.valueChanged.connect(self.sampleChosen)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(QLabel("Trace sample"))
+        head.addWidget(self.sample)
+
+        self.matrices_box = QWidget()
+        self.matrices_layout = QHBoxLayout(self.matrices_box)
+        self.matrices_layout.setContentsMargins(0, 0, 0, 0)
+        self.matrices_layout.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.matrices_box)
+        self.views: list[MatrixView] = []
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(head)
+        layout.addWidget(self.formula)
+        layout.addWidget(self.meaning)
+        layout.addWidget(scroll, 1)
+        self.phase: Phase | None = None
+        self.show_phase(None, 1, None)
+
+    def set_sample_count(self, n: int) -> None:
+        self.sample.setMaximum(n - 1)
+
+    def set_sample(self, index: int) -> None:
+        """Show ``index`` in the spin box without echoing it back."""
+        self.sample.blockSignals(True)
+        self.sample.setValue(index)
+        self.sample.blockSignals(False)
+
+    def show_phase(self, phase: Phase | None, n_layers: int, sample: int | None) -> None:
+        """Display ``phase`` (None: the idle hint); highlight the traced training sample."""
+        self.phase = phase
+        if phase is None:
+            self.title.setText("Step inspector")
+            self.formula.setText("")
+            self.meaning.setText("Press <b>Step phase</b> (Shift+→) to run one training step "
+                                 "phase by phase: forward through each layer, the loss, backward "
+                                 "from the last layer to the first, then the update.")
+            self._set_matrices([])
+            return
+        title = phase.title
+        if phase.name == "loss":
+            title += f": L = {float(phase.values['loss']):.6g}"
+        self.title.setText(title)
+        self.formula.setText(phase.formula)
+        self.meaning.setText(phase.description)
+        rows = self._batch_rows(phase)
+        highlight = None
+        if sample is not None and sample >= 0:
+            hits = np.flatnonzero(rows == sample)
+            highlight = int(hits[0]) if hits.size else None
+        entries = []
+        for key, name in value_names(phase, n_layers):
+            value = phase.values[key]
+            per_sample = key in PER_SAMPLE
+            if key == "errors":
+                value = value.reshape(-1, 1)
+            entries.append((name, value, rows + 1 if per_sample else None,
+                            highlight if per_sample else None))
+        self._set_matrices(entries)
+
+    @staticmethod
+    def _batch_rows(phase: Phase) -> np.ndarray:
+        """Training-sample index of each row of the phase's per-sample matrices."""
+        if isinstance(phase.samples, slice):
+            m = next(v.shape[0] for k, v in phase.values.items() if k in ("A_prev", "Y", "dZ"))
+            return np.arange(m)
+        return np.asarray(phase.samples)
+
+    def _set_matrices(self, entries) -> None:
+        while len(self.views) < len(entries):
+            view = MatrixView()
+            self.matrices_layout.addWidget(view)
+            self.views.append(view)
+        for view, entry in zip(self.views, entries):
+            name, value, row_labels, highlight = entry
+            view.set_matrix(name, np.asarray(value, dtype=float), row_labels, highlight, self.theme)
+            view.show()
+        for view in self.views[len(entries):]:
+            view.hide()
