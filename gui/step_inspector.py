@@ -204,8 +204,8 @@ class StepInspector(QWidget):
     def _batch_rows(phase: Phase) -> np.ndarray:
         """Training-sample index of each row of the phase's per-sample matrices."""
         if isinstance(phase.samples, slice):
-            m = next(v.shape[0] for k, v in phase.values.items() if k in ("A_prev", "Y", "dZ"))
-            return np.arange(m)
+            sizes = [v.shape[0] for k, v in phase.values.items() if k in PER_SAMPLE]
+            return np.arange(sizes[0] if sizes else 0)
         return np.asarray(phase.samples)
 
     def _set_matrices(self, entries) -> None:
