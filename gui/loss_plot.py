@@ -99,6 +99,7 @@ class LossPlot(QWidget):
             train, test = _positive(train), _positive(test)
         self.train_curve.setData(epochs, train, connect="finite")
         has_test = np.isfinite(table[:, col["test_loss"]]).any()
+        self._show_test_in_legend(has_test)
         self.test_curve.setData(epochs if has_test else [], test if has_test else [],
                                 connect="finite")
         self.train_score.setData(epochs, table[:, col[f"train_{self.metric}"]], connect="finite")
@@ -125,6 +126,15 @@ class LossPlot(QWidget):
         epochs = table[:, 0]
         for curve, name in zip(self.grad_curves, names):
             curve.setData(epochs, _positive(table[:, col[name]]), connect="finite")
+
+    def _show_test_in_legend(self, shown: bool) -> None:
+        legend = self.loss.legend
+        listed = any(item is self.test_curve for _sample, item in
+                     ((s, getattr(s, "item", None)) for s, _l in legend.items))
+        if shown and not listed:
+            legend.addItem(self.test_curve, "test")
+        elif not shown and listed:
+            legend.removeItem(self.test_curve)
 
     def _summary(self, latest: dict, has_test: bool) -> str:
         if not latest:
