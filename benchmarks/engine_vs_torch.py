@@ -130,34 +130,37 @@ def calibrate(step, budget_s: float, min_reps: int, max_reps: int, warmup: int) 
 
 def timed(steppers: dict, budget_s: float, rounds: int, min_reps: int, max_reps: int,
           warmup: int) -> dict[str, float]:
-    """Time every ``name -> (step, threads)`` and keep, per name, the smallest of its
-    ``rounds`` round medians: a burst of load from another process (this is often a shared
-    machine) spoils a round, not the result.
+    """Time every ``name -> (step, threads)`` in ``rounds`` rounds and keep, per name, the
+    smallest of its round medians.  Every round visits every stepper, so all of them see the
+    same spread of load from other processes (this is often a shared machine), and a burst
+    of it spoils a round, not the result.
 
     ``threads`` is ``("engine", n)`` or ``("torch", n)``; n = None leaves the library's default
-    thread count.  Single-threaded steppers run in interleaved rounds.  Multi-threaded ones run
-    one after the other, each after a pause: OpenBLAS and OpenMP worker threads keep spinning
-    for a while after their last job, and two spinning pools on a small machine slow each other
-    down by orders of magnitude, which would measure the interference, not the library.
+    thread count.  Multi-threaded steppers get a short pause before and after their turn:
+    OpenBLAS and OpenMP worker threads keep spinning for a while after their last job, and two
+    spinning pools on a small machine slow each other down by orders of magnitude, which would
+    measure the interference, not the library.
     """
-    single = {k: v for k, v in steppers.items() if v[1][1] == 1}
-    multi = {k: v for k, v in steppers.items() if v[1][1] != 1}
     best = {name: float("inf") for name in steppers}
     reps = {}
-    for name, (step, threads) in single.items():
+
+    def turn(name, action):
+        step, threads = steppers[name]
+        multi = threads[1] != 1
+        if multi:
+            time.sleep(0.15)
         with thread_setting(threads):
-            reps[name] = calibrate(step, budget_s / rounds, min_reps, max_reps, warmup)
+            result = action(step)
+        if multi:
+            time.sleep(0.15)
+        return result
+
+    for name in steppers:
+        reps[name] = turn(name, lambda step: calibrate(step, budget_s / rounds, min_reps,
+                                                       max_reps, warmup))
     for _ in range(rounds):
-        for name, (step, threads) in single.items():
-            with thread_setting(threads):
-                best[name] = min(best[name], sample_us(step, reps[name]))
-    for name, (step, threads) in multi.items():
-        time.sleep(0.3)
-        with thread_setting(threads):
-            n = calibrate(step, budget_s / rounds, min_reps, max_reps, warmup)
-            for _ in range(rounds):
-                best[name] = min(best[name], sample_us(step, n))
-        time.sleep(0.3)
+        for name in steppers:
+            best[name] = min(best[name], turn(name, lambda step: sample_us(step, reps[name])))
     return best
 
 

@@ -47,6 +47,7 @@ class BoundaryView(QWidget):
         # The heatmap is a paler version of the class colors so the points stand out on it.
         self.lut = colors.faded(colors.diverging_lut(self.theme), HEATMAP_FADE, self.theme)
         self.data = None
+        self.point_size = 8.0
         self.discrete = False
         self.show_test = True
         self.output: np.ndarray | None = None     # (r, r, k) network output on the grid
@@ -131,6 +132,18 @@ class BoundaryView(QWidget):
         else:
             self.test_points.setData(pos=np.zeros((0, 2)))
         self.test_points.setVisible(self.show_test)
+
+    def set_theme(self, theme, scale: float = 1.0) -> None:
+        self.theme = theme
+        self.point_size = 8 * scale
+        self.lut = colors.faded(colors.diverging_lut(theme), HEATMAP_FADE, theme)
+        self.traced.setPen(pg.mkPen(theme.highlight, width=3 * scale))
+        self.traced.setSize(20 * scale)
+        for item in (self.train_points, self.test_points):
+            item.setSize(self.point_size)
+        if self.data is not None:
+            self._set_points()
+            self._draw()
 
     def set_traced(self, point) -> None:
         """Ring the traced training point (None: no ring)."""

@@ -26,6 +26,8 @@ class Theme:
     muted: tuple[int, int, int]
     neutral: tuple[int, int, int]      # the middle of the diverging scale (weight ≈ 0)
     highlight: tuple[int, int, int]    # selection and active-layer marks
+    positive_text: str = "#17528f"     # text colored as "positive / train" (readable on bg)
+    negative_text: str = "#8f3900"     # text colored as "negative / test"
 
     def qcolor(self, role: str, alpha: int = 255) -> QColor:
         r, g, b = getattr(self, role)
@@ -34,7 +36,25 @@ class Theme:
 
 LIGHT = Theme("light", background=(255, 255, 255), panel=(246, 247, 249), text=(28, 30, 33),
               muted=(110, 115, 122), neutral=(232, 232, 232), highlight=(120, 60, 200))
-THEMES = {"light": LIGHT}
+DARK = Theme("dark", background=(27, 29, 33), panel=(38, 41, 46), text=(232, 234, 237),
+             muted=(160, 165, 172), neutral=(72, 75, 80), highlight=(196, 160, 255),
+             positive_text="#8cc4ff", negative_text="#ffb070")
+#: For projectors in lit rooms: pure black on white, strong marks.
+PROJECTOR = Theme("projector", background=(255, 255, 255), panel=(255, 255, 255),
+                  text=(0, 0, 0), muted=(35, 35, 35), neutral=(215, 215, 215),
+                  highlight=(110, 0, 190), positive_text="#0b3d78",
+                  negative_text="#7a2e00")
+THEMES = {t.name: t for t in (LIGHT, DARK, PROJECTOR)}
+
+
+def contrast_ratio(a, b) -> float:
+    """WCAG contrast ratio of two sRGB colors (1 … 21)."""
+    def luminance(rgb):
+        c = np.array(rgb, dtype=float) / 255.0
+        c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return float(c @ [0.2126, 0.7152, 0.0722])
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
 
 
 def class_colors(n_classes: int) -> np.ndarray:

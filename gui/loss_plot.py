@@ -26,6 +26,7 @@ class LossPlot(QWidget):
         self.theme = colors.LIGHT
         self.metric = "accuracy"
         self._history = None
+        self._line = 1.0
         self._table: np.ndarray | None = None
         self._columns: tuple[str, ...] = ()
 
@@ -67,7 +68,8 @@ class LossPlot(QWidget):
         self.test_curve = self.loss.plot(name="test", pen=test_pen, antialias=False)
         self.train_score = self.score.plot(pen=train_pen, antialias=False)
         self.test_score = self.score.plot(pen=test_pen, antialias=False)
-        self.hover = pg.TextItem(anchor=(0, 1), color=self.theme.text, fill=(255, 255, 255, 220))
+        self.hover = pg.TextItem(anchor=(0, 1), color=self.theme.text,
+                                 fill=(*self.theme.background, 225))
         self.hover.setZValue(10)
         self.hover.hide()
         self.loss.addItem(self.hover, ignoreBounds=True)
@@ -80,6 +82,21 @@ class LossPlot(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.canvas, 1)
+
+    def set_theme(self, theme, line: float = 1.0) -> None:
+        """Colors of the hover box and cursor; curve widths (thicker in presentation mode)."""
+        self.theme = theme
+        self.hover.fill = pg.mkBrush(*theme.background, 225)
+        self.hover.setColor(theme.text)
+        self.cursor.setPen(pg.mkPen(theme.muted, width=line))
+        train = pg.mkPen(TRAIN_COLOR, width=2 * line)
+        test = pg.mkPen(TEST_COLOR, width=2 * line, style=Qt.PenStyle.DashLine)
+        for curve, pen in ((self.train_curve, train), (self.train_score, train),
+                           (self.test_curve, test), (self.test_score, test)):
+            curve.setPen(pen)
+        for k, curve in enumerate(self.grad_curves):
+            curve.setPen(pg.mkPen(GRADIENT_COLORS[k % len(GRADIENT_COLORS)], width=2 * line))
+        self._line = line
 
     def set_metric(self, metric: str) -> None:
         self.metric = metric
@@ -122,7 +139,7 @@ class LossPlot(QWidget):
                 color = GRADIENT_COLORS[k % len(GRADIENT_COLORS)]
                 label = "output" if k == len(names) - 1 else f"layer {k + 1}"
                 self.grad_curves.append(self.grads.plot(name=label, antialias=False,
-                                                        pen=pg.mkPen(color, width=2)))
+                                                        pen=pg.mkPen(color, width=2 * self._line)))
         epochs = table[:, 0]
         for curve, name in zip(self.grad_curves, names):
             curve.setData(epochs, _positive(table[:, col[name]]), connect="finite")
@@ -147,10 +164,10 @@ class LossPlot(QWidget):
             return f"{v:.1%}" if is_metric and metric == "accuracy" else f"{v:.4g}"
 
         name = "R²" if metric == "r2" else "accuracy"
-        parts = [f"<span style='color:#2166ac'><b>train</b> loss {fmt(latest['train_loss'])}, "
+        parts = [f"<span style='color:{self.theme.positive_text}'><b>train</b> loss {fmt(latest['train_loss'])}, "
                  f"{name} {fmt(latest[f'train_{metric}'], True)}</span>"]
         if has_test:
-            parts.append(f"<span style='color:#b04a00'><b>test</b> loss "
+            parts.append(f"<span style='color:{self.theme.negative_text}'><b>test</b> loss "
                          f"{fmt(latest['test_loss'])}, {name} "
                          f"{fmt(latest[f'test_{metric}'], True)}</span>")
         return " &nbsp; ".join(parts)

@@ -96,6 +96,12 @@ class NetworkView(QWidget):
         self._layout()
         self.update()
 
+    def relayout(self) -> None:
+        """Recompute the geometry (after a change of scale or zoom) and repaint."""
+        self._layout()
+        self._make_images()
+        self.update()
+
     def set_thumbnails(self, thumbnails: list[list[np.ndarray]]) -> None:
         """Per column (inputs first), per unit: an RGB array of its output over the plane."""
         self._thumbnail_arrays = thumbnails
@@ -247,8 +253,13 @@ class NetworkView(QWidget):
         return self.network.layers[layer].W
 
     def edge_scale(self, layer: int) -> float:
+        """|value| at which an edge reaches full color and width.  Weights: 1, or the 95th
+        percentile of every |w| once training has grown them (so big nets do not all
+        saturate); gradients and updates: each layer's largest."""
         if self.edge_values is None:
-            return self.EDGE_SCALE
+            weights = np.abs(self.network.theta[np.isfinite(self.network.theta)])
+            typical = float(np.percentile(weights, 95)) if weights.size else 0.0
+            return max(self.EDGE_SCALE, typical)
         finite = np.abs(self.edge_values[layer][np.isfinite(self.edge_values[layer])])
         return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
 
@@ -405,8 +416,10 @@ class NetworkView(QWidget):
             p.drawRoundedRect(button.rect, 3, 3)
             p.setPen(self.theme.qcolor("text"))
             p.drawText(button.rect, Qt.AlignmentFlag.AlignCenter, "+" if button.delta > 0 else "−")
-        legend = (f"edges: {self.edge_mode_label} — blue +, orange −, width ∝ |value|"
-                  "      layers:")
+        scale = ("per layer" if self.edge_values is not None
+                 else f"full at |w| ≥ {self.edge_scale(0):.2g}")
+        legend = (f"edges: {self.edge_mode_label} — blue +, orange −, width ∝ |value| "
+                  f"({scale})      layers:")
         p.setPen(self.theme.qcolor("muted"))
         last = self._buttons[-2].rect
         p.drawText(QRectF(8, last.top() - 4, last.left() - 14, last.height() + 8),

@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from engine.features import label as feature_label
 
+from . import colors
+
 
 class UnitInspector(QWidget):
     def __init__(self, parent=None):
@@ -69,8 +71,8 @@ def _stats(name: str, values: np.ndarray) -> str:
             f"min {values.min():.3g}, max {values.max():.3g}<br>")
 
 
-def _sign_color(w: float) -> str:
-    return "#2166ac" if w >= 0 else "#b04a00"
+def _sign_color(w: float, theme=colors.LIGHT) -> str:
+    return theme.positive_text if w >= 0 else theme.negative_text
 
 
 def _sub(n: int) -> str:

@@ -1,0 +1,79 @@
+"""Theme and scale for the whole window: Qt's palette and font, pyqtgraph's plots, the graph.
+
+``apply_appearance(window, theme, scale)`` is the one place that knows every view's colors and
+sizes, so presentation mode (scale 1.6, thick lines) and the themes (light, dark, projector)
+change everything at once.
+"""
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+from .colors import Theme
+
+_BASE_FONT: dict[str, float] = {}
+
+
+def palette_for(theme: Theme) -> QPalette:
+    p = QPalette()
+    bg, panel, text = QColor(*theme.background), QColor(*theme.panel), QColor(*theme.text)
+    for role, color in (
+            (QPalette.ColorRole.Window, panel), (QPalette.ColorRole.WindowText, text),
+            (QPalette.ColorRole.Base, bg), (QPalette.ColorRole.AlternateBase, panel),
+            (QPalette.ColorRole.Text, text), (QPalette.ColorRole.Button, panel),
+            (QPalette.ColorRole.ButtonText, text), (QPalette.ColorRole.ToolTipBase, bg),
+            (QPalette.ColorRole.ToolTipText, text), (QPalette.ColorRole.PlaceholderText,
+                                                      QColor(*theme.muted)),
+            (QPalette.ColorRole.Highlight, QColor(*theme.highlight)),
+            (QPalette.ColorRole.HighlightedText, bg)):
+        p.setColor(role, color)
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(*theme.muted))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor(*theme.muted))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(*theme.muted))
+    return p
+
+
+def style_plot(item: pg.PlotItem, widget, theme: Theme, scale: float) -> None:
+    """Background, axes, tick fonts and labels of one pyqtgraph plot."""
+    widget.setBackground(theme.background)
+    font = QFont(QApplication.font())
+    font.setPointSizeF(_BASE_FONT.get("size", 9.0) * 0.95 * scale)
+    for name in ("left", "bottom"):
+        axis = item.getAxis(name)
+        axis.setPen(pg.mkPen(theme.text, width=max(1.0, scale)))
+        axis.setTextPen(pg.mkPen(theme.text))
+        axis.setStyle(tickFont=font, tickLength=int(5 * scale))
+        axis.labelStyle = {"color": pg.mkColor(theme.text).name(),
+                           "font-size": f"{font.pointSizeF():.1f}pt"}
+        axis._updateLabel()
+    if item.titleLabel is not None and item.titleLabel.text:
+        item.setTitle(item.titleLabel.text, color=pg.mkColor(theme.text).name(),
+                      size=f"{font.pointSizeF() * 1.1:.1f}pt")
+    legend = item.legend
+    if legend is not None:
+        legend.setLabelTextColor(theme.text)
+        legend.setLabelTextSize(f"{font.pointSizeF():.1f}pt")
+
+
+def apply_appearance(window, theme: Theme, scale: float = 1.0) -> None:
+    app = QApplication.instance()
+    if "size" not in _BASE_FONT:
+        _BASE_FONT["size"] = app.font().pointSizeF()
+    font = QFont(app.font())
+    font.setPointSizeF(_BASE_FONT["size"] * scale)
+    app.setFont(font)
+    app.setPalette(palette_for(theme))
+
+    window.theme = theme
+    line = 1.0 if scale <= 1.0 else 2.0
+    window.network_view.theme = theme
+    window.network_view.font_scale = scale
+    window.network_view.line_scale = line
+    window.network_view.relayout()
+    window.boundary.set_theme(theme, scale)
+    window.loss_plot.set_theme(theme, line)
+    window.step_inspector.theme = theme
+    for item, widget in window.plots():
+        style_plot(item, widget, theme, scale)
+    window.theme_changed()
