@@ -39,16 +39,19 @@ class Diagnosis:
         out = []
         if self.non_finite:
             out.append(self.non_finite)
-        for layer, units in self.dead_units.items():
-            names = ", ".join(str(u + 1) for u in units)
-            out.append(f"Dead ReLU units in layer {layer + 1}: unit(s) {names} output 0 for every "
-                       "training point, so they get no gradient and never recover. "
-                       "Try leaky ReLU, He initialization or a lower learning rate.")
-        for layer, groups in self.identical_units.items():
-            for group in groups:
-                names = ", ".join(str(u + 1) for u in group)
-                out.append(f"Units {names} of layer {layer + 1} are identical (symmetry): they "
-                           "get the same gradient and stay the same. Use a random initializer.")
+        if self.dead_units:
+            where = "; ".join(f"layer {layer + 1} unit{'s' if len(units) > 1 else ''} "
+                              + ", ".join(str(u + 1) for u in units)
+                              for layer, units in self.dead_units.items())
+            out.append(f"Dead ReLU units ({where}) output 0 for every training point, so they "
+                       "get no gradient and never recover. Try leaky ReLU, He initialization "
+                       "or a lower learning rate.")
+        if self.identical_units:
+            where = "; ".join(f"layer {layer + 1} units " + ", ".join(str(u + 1) for u in group)
+                              for layer, groups in self.identical_units.items()
+                              for group in groups)
+            out.append(f"Identical units ({where}): symmetric weights get the same gradient and "
+                       "stay identical forever. Use a random initializer.")
         if self.vanishing_layer is not None:
             out.append(f"Vanishing gradients: layer {self.vanishing_layer + 1}'s gradient is less "
                        f"than {VANISHING_RATIO:g} of the output layer's, so it barely learns. "

@@ -365,7 +365,11 @@ class TrainingSession:
         self.weights_edited()
 
     def weights_edited(self) -> None:
-        """Tell the session the weights were changed from outside training."""
+        """Tell the session the weights were changed from outside training: the current
+        epoch's history row is measured again with them."""
+        self.history.truncate(self.epoch - 1)
+        with _overflow_is_handled():
+            self._record()
         np.copyto(self._last_good, self.network.theta)
         self._last_good_epoch = self.epoch
         self._emit("weights")

@@ -29,6 +29,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, help="seed of the initial weights")
     parser.add_argument("--epochs", type=int, default=0,
                         help="train this many epochs before showing the window")
+    parser.add_argument("--lesson", type=Path, help="open this lesson file "
+                        "(resources/lessons/*.json)")
+    parser.add_argument("--presentation", action="store_true",
+                        help="start in presentation mode (full screen, large type)")
+    parser.add_argument("--theme", choices=("light", "dark", "projector"))
     parser.add_argument("--phases", type=int, default=0,
                         help="then step this many phases of the next training step")
     parser.add_argument("--screenshot", type=Path,
@@ -130,20 +135,37 @@ def main(argv: list[str] | None = None) -> int:
         print(f"backprop-lab: {exc}", file=sys.stderr)
         return 2
     sys.excepthook = lambda *exc: report_exception(window, *exc)
+    if args.lesson is not None and not window.open_lesson_file(args.lesson):
+        print(f"backprop-lab: {window.statusBar().currentMessage().lstrip('⚠ ')}",
+              file=sys.stderr)
+        return 2
+    if args.theme:
+        window.set_theme(args.theme)
     if args.epochs:
         window.controller.session.run(args.epochs)
     for _ in range(args.phases):
         window.step_phase()
     if args.screenshot is not None:
-        return screenshot(app, window, args.screenshot, args.size)
-    window.resize(*args.size) if args.size != (1600, 1000) or settings is None else None
+        return screenshot(app, window, args.screenshot, args.size, args.presentation)
+    if args.size != (1600, 1000) or settings is None:
+        window.resize(*args.size)
     window.show()
+    if args.presentation:
+        window.set_presentation(True)
+    starting_fresh = args.lesson is None and args.dataset is None and args.layers is None
+    if starting_fresh and window.wants_start_screen():
+        window.show_start_screen()
     return app.exec()
 
 
-def screenshot(app, window, path: Path, size: tuple[int, int]) -> int:
+def screenshot(app, window, path: Path, size: tuple[int, int], presentation: bool) -> int:
     window.resize(*size)
     window.show()
+    if presentation:
+        # Full screen offscreen would take the virtual screen's size; keep the asked size.
+        window.set_presentation(True)
+        window.showNormal()
+        window.resize(*size)
     for _ in range(3):
         app.processEvents()
     window.render_now()

@@ -43,7 +43,12 @@ def style_plot(item: pg.PlotItem, widget, theme: Theme, scale: float) -> None:
         axis = item.getAxis(name)
         axis.setPen(pg.mkPen(theme.text, width=max(1.0, scale)))
         axis.setTextPen(pg.mkPen(theme.text))
-        axis.setStyle(tickFont=font, tickLength=int(5 * scale))
+        # Fewer tick labels at large sizes, so they never overlap.
+        axis.setStyle(tickFont=font, tickLength=int(5 * scale),
+                      textFillLimits=[(0, 0.8 / scale ** 2), (2, 0.6 / scale ** 2),
+                                      (4, 0.4 / scale ** 2)])
+        axis.enableAutoSIPrefix(False)
+        axis.setTickDensity(1.0 / scale ** 2)
         axis.labelStyle = {"color": pg.mkColor(theme.text).name(),
                            "font-size": f"{font.pointSizeF():.1f}pt"}
         axis._updateLabel()

@@ -141,6 +141,9 @@ class BoundaryView(QWidget):
         self.traced.setSize(20 * scale)
         for item in (self.train_points, self.test_points):
             item.setSize(self.point_size)
+        for plot in (self.plot, self.target_plot):
+            plot.getAxis("left").setWidth(int(44 * scale))
+            plot.getAxis("bottom").setHeight(int(36 * scale))
         if self.data is not None:
             self._set_points()
             self._draw()

@@ -91,6 +91,16 @@ class TransportBar(QWidget):
         self.play_button.setIcon(self._pause_icon if running else self._play_icon)
         self.play_button.setToolTip(("Pause" if running else "Train continuously") + " (Space)")
 
+    def set_scale(self, scale: float) -> None:
+        font = self.epoch_label.font()
+        font.setPointSizeF(self.font().pointSizeF() * 1.5)
+        self.epoch_label.setFont(font)
+        size = int(16 * scale)
+        for button in (self.play_button, self.step_button, self.phase_button, self.reset_button):
+            button.setIconSize(button.iconSize().scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio))
+        self.speed.setFixedWidth(int(140 * scale))
+        self.speed_text.setMinimumWidth(int(110 * scale))
+
     def set_phase(self, text: str) -> None:
         self.phase_text.setText(f"<b>{text}</b>" if text else "")
 

@@ -33,8 +33,10 @@ class DiagnosticsBanner(QFrame):
             self.hide()
             return
         severe = diverged
+        # Dark text on a pale background in every theme (contrast ≥ 7:1).
         self.setStyleSheet(
             "#diagnosticsBanner { background: %s; border: 1px solid %s; border-radius: 4px; }"
+            "#diagnosticsBanner QLabel { color: #1e1a10; }"
             % (("#fde2e1", "#c0392b") if severe else ("#fff4d6", "#d49a00")))
         shown = messages[:3]
         more = len(messages) - len(shown)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout,
+                               QWidget)
 
 from . import colors
 
@@ -24,7 +25,7 @@ class LossPlot(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.theme = colors.LIGHT
-        self.metric = "accuracy"
+        self.metric_name = "accuracy"
         self._history = None
         self._line = 1.0
         self._table: np.ndarray | None = None
@@ -32,10 +33,17 @@ class LossPlot(QWidget):
 
         self.values = QLabel("—")
         self.values.setTextFormat(Qt.TextFormat.RichText)
+        # May be cut short when narrow rather than force the column wider.
+        self.values.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.log_box = QCheckBox("Log scale")
         self.log_box.toggled.connect(self.set_log)
+        self.grads_box = QCheckBox("‖dW‖")
+        self.grads_box.setToolTip("Show the per-layer gradient norms under the loss")
+        self.grads_box.setChecked(True)
+        self.grads_box.toggled.connect(self.show_gradient_norms)
         top = QHBoxLayout()
         top.addWidget(self.values, 1)
+        top.addWidget(self.grads_box)
         top.addWidget(self.log_box)
 
         self.canvas = pg.GraphicsLayoutWidget()
@@ -83,6 +91,14 @@ class LossPlot(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.canvas, 1)
 
+    def show_gradient_norms(self, on: bool) -> None:
+        if self.grads_box.isChecked() != on:
+            self.grads_box.setChecked(on)
+        self.grads.setVisible(on)
+        self.canvas.ci.layout.setRowStretchFactor(2, 2 if on else 0)
+        self.canvas.ci.layout.setRowMaximumHeight(2, 10_000 if on else 0)
+        self.score.setLabel("bottom", "" if on else "epoch")
+
     def set_theme(self, theme, line: float = 1.0) -> None:
         """Colors of the hover box and cursor; curve widths (thicker in presentation mode)."""
         self.theme = theme
@@ -99,7 +115,7 @@ class LossPlot(QWidget):
         self._line = line
 
     def set_metric(self, metric: str) -> None:
-        self.metric = metric
+        self.metric_name = metric
         self.score.setLabel("left", "R²" if metric == "r2" else "accuracy")
         # Accuracy lives in [0, 1]; R² can start far below 0, which would squash the curve.
         self.score.setYRange(0 if metric == "accuracy" else -1, 1.02, padding=0)
@@ -119,13 +135,14 @@ class LossPlot(QWidget):
         self._show_test_in_legend(has_test)
         self.test_curve.setData(epochs if has_test else [], test if has_test else [],
                                 connect="finite")
-        self.train_score.setData(epochs, table[:, col[f"train_{self.metric}"]], connect="finite")
+        self.train_score.setData(epochs, table[:, col[f"train_{self.metric_name}"]], connect="finite")
         if has_test:
-            self.test_score.setData(epochs, table[:, col[f"test_{self.metric}"]], connect="finite")
+            self.test_score.setData(epochs, table[:, col[f"test_{self.metric_name}"]], connect="finite")
         else:
             self.test_score.setData([], [])
         self._set_gradient_norms(table, col)
         self.values.setText(self._summary(history.latest, has_test))
+        self.values.setToolTip(self.values.text())
 
     def _set_gradient_norms(self, table: np.ndarray, col: dict) -> None:
         """One curve per layer: ‖dW‖ of its last step in each epoch, on a log axis."""
@@ -156,7 +173,7 @@ class LossPlot(QWidget):
     def _summary(self, latest: dict, has_test: bool) -> str:
         if not latest:
             return "—"
-        metric = self.metric
+        metric = self.metric_name
 
         def fmt(v, is_metric=False):
             if not np.isfinite(v):

@@ -23,6 +23,7 @@ import numpy as np
 
 from . import colors, heatmaps
 from .activation_panel import ActivationPanel
+from .appearance import apply_appearance
 from .architecture_panel import ArchitecturePanel
 from .boundary_view import BoundaryView
 from .config import Config
@@ -30,9 +31,12 @@ from .controls import TransportBar
 from .data_panel import DataPanel
 from .diagnostics_banner import DiagnosticsBanner
 from .gradient_check_dialog import GradientCheckDialog
+from .lesson_card import LessonCard
+from .lessons import Lesson, list_lessons, load_lesson
 from .loss_plot import LossPlot
 from .network_view import NetworkView
 from .session_controller import SessionController, TrainingLoop
+from .shortcuts_overlay import ShortcutsOverlay
 from .step_inspector import StepInspector
 from .stepper import PhaseStepper
 from .training_panel import TrainingPanel
@@ -44,6 +48,7 @@ FRAME_INTERVAL_MS = 16        # redraw at most at ~60 Hz
 LOSS_PLOT_INTERVAL = 0.1      # seconds between loss-plot redraws while training runs
 DIAGNOSIS_INTERVAL = 0.25     # seconds between diagnoses (dead/identical units, gradients)
 #: What the edges of the graph can show.
+PRESENTATION_SCALE = 1.6
 EDGE_MODES = {"weight": "weight w", "gradient": "gradient dL/dW", "update": "last update ΔW",
               "contribution": "w·a (traced sample)"}
 
@@ -76,6 +81,11 @@ class MainWindow(QMainWindow):
         self.step_inspector = StepInspector()
         self.activation_panel = ActivationPanel()
         self.banner = DiagnosticsBanner()
+        self.lesson_card = LessonCard()
+        self.lessons: list[Lesson] = list_lessons()
+        self.lesson_index = -1
+        self.presenting = False
+        self.scale = 1.0
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -86,8 +96,12 @@ class MainWindow(QMainWindow):
         self.frame_timer.start()
         self._on_rebuilt()
         self.statusBar().showMessage("Press Play (Space) to train, or Step (→) one epoch at a time.")
+        self.overlay = ShortcutsOverlay(self)
         if settings is not None:
             self._restore_geometry()
+            theme = settings.value("theme")
+            if theme in colors.THEMES and theme != "light":
+                self.set_theme(theme)
 
     # ------------------------------------------------------------------ layout
     def _build_layout(self) -> None:
@@ -114,7 +128,8 @@ class MainWindow(QMainWindow):
         self.gradient_check_button = QPushButton("Gradient check…")
         self.gradient_check_button.setToolTip("Compare backprop's gradients with numerical ones "
                                               "(central differences)")
-        graph_bar = QHBoxLayout()
+        self.graph_bar = QWidget()
+        graph_bar = QHBoxLayout(self.graph_bar)
         graph_bar.setContentsMargins(6, 2, 6, 2)
         graph_bar.addWidget(QLabel("Edges show"))
         graph_bar.addWidget(self.edge_mode_box)
@@ -124,7 +139,7 @@ class MainWindow(QMainWindow):
         graph_layout = QVBoxLayout(graph_box)
         graph_layout.setContentsMargins(0, 0, 0, 0)
         graph_layout.setSpacing(2)
-        graph_layout.addLayout(graph_bar)
+        graph_layout.addWidget(self.graph_bar)
         graph_layout.addWidget(self.banner)
         graph_layout.addWidget(self.network_view, 1)
 
@@ -142,11 +157,13 @@ class MainWindow(QMainWindow):
         self.center_splitter = center
 
         right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.lesson_card)
         right.addWidget(self.boundary)
         right.addWidget(self.loss_plot)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
-        right.setSizes([540, 460])
+        right.setStretchFactor(1, 3)
+        right.setStretchFactor(2, 2)
+        right.setSizes([220, 540, 460])
+        self.right_splitter = right
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(scroll)
@@ -181,6 +198,7 @@ class MainWindow(QMainWindow):
         train = self.menuBar().addMenu("&Training")
         self.play_action = action(train, "&Play / Pause", self.toggle_play, "Space")
         self.step_action = action(train, "&Step epoch", self.step_epoch, "Right")
+        self.step_action.setShortcuts([QKeySequence("Right"), QKeySequence("PgDown")])
         self.phase_action = action(train, "Step &phase", self.step_phase, "Shift+Right",
                                    "One phase of one training step: forward, loss, backward, update")
         action(train, "&Gradient check…", self.open_gradient_check, "Ctrl+G")
@@ -196,7 +214,40 @@ class MainWindow(QMainWindow):
         self.discrete_action.setCheckable(True)
         self.log_action = action(view, "&Log-scale loss", self.loss_plot.set_log)
         self.log_action.setCheckable(True)
+        view.addSeparator()
+        self.presentation_action = action(view, "&Presentation mode", self.toggle_presentation,
+                                          "F5", "Full screen, large type, thick lines")
+        self.presentation_action.setShortcuts([QKeySequence("F5"), QKeySequence("F11")])
+        self.presentation_action.setCheckable(True)
+        # Esc only while presenting, so it still cancels editors the rest of the time.
+        self.leave_action = action(view, "Leave presentation mode",
+                                   lambda: self.set_presentation(False), "Esc")
+        self.leave_action.setEnabled(False)
+        action(view, "Zoom graph &in", lambda: self.zoom_graph(1.2), "+").setShortcuts(
+            [QKeySequence("+"), QKeySequence("="), QKeySequence("Ctrl++")])
+        action(view, "Zoom graph &out", lambda: self.zoom_graph(1 / 1.2), "-").setShortcuts(
+            [QKeySequence("-"), QKeySequence("Ctrl+-")])
+        themes = view.addMenu("&Theme")
+        self.theme_actions = {}
+        for name in colors.THEMES:
+            a = action(themes, name.capitalize() + (" (high contrast)" if name == "projector"
+                                                    else ""), lambda _c=False, n=name: self.set_theme(n))
+            a.setCheckable(True)
+            a.setChecked(name == "light")
+            self.theme_actions[name] = a
+
+        lessons_menu = self.menuBar().addMenu("&Lessons")
+        action(lessons_menu, "&Start screen…", self.show_start_screen)
+        action(lessons_menu, "&Next lesson", lambda: self.goto_lesson(self.lesson_index + 1), "N")
+        action(lessons_menu, "&Previous lesson", lambda: self.goto_lesson(self.lesson_index - 1),
+               "P")
+        lessons_menu.addSeparator()
+        for k, lesson in enumerate(self.lessons):
+            action(lessons_menu, f"{k + 1}. {lesson.title}", lambda _c=False, k=k: self.goto_lesson(k))
+
         help_menu = self.menuBar().addMenu("&Help")
+        action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1").setShortcuts(
+            [QKeySequence("F1"), QKeySequence("?")])
         action(help_menu, "&About Backprop Lab", self._about)
 
     def _connect(self) -> None:
@@ -218,6 +269,10 @@ class MainWindow(QMainWindow):
         self.boundary.planeClicked.connect(self._plane_clicked)
         self.step_inspector.sampleChosen.connect(self.trace_sample)
         self.banner.lowerRateRequested.connect(self._lower_rate)
+        self.lesson_card.nextRequested.connect(lambda: self.goto_lesson(self.lesson_index + 1))
+        self.lesson_card.previousRequested.connect(lambda: self.goto_lesson(self.lesson_index - 1))
+        self.lesson_card.restartRequested.connect(lambda: self.goto_lesson(self.lesson_index))
+        self.lesson_card.closeRequested.connect(self.lesson_card.hide)
         self.transport.speedChanged.connect(self.loop.set_speed)
         self.loop.runningChanged.connect(self.transport.set_running)
         self.network_view.unitSelected.connect(self._unit_selected)
@@ -386,6 +441,135 @@ class MainWindow(QMainWindow):
             self.boundary.set_overlay(None)
         self.mark_dirty()
 
+    # ------------------------------------------------------------------ classroom
+    def open_lesson(self, lesson: Lesson, index: int = -1) -> None:
+        """Load a lesson's data, network, settings and weights, and show its card."""
+        self.loop.pause()
+        self.stepper.cancel()
+        try:
+            session = lesson.build_session()
+        except ValueError as exc:
+            self.show_error(f"Cannot open the lesson: {exc}")
+            return
+        self.lesson_index = index
+        self.controller.load(lesson.config, session)
+        self.lesson_card.show_lesson(lesson, index, len(self.lessons))
+        self.statusBar().showMessage(f"Lesson: {lesson.title}", 6000)
+
+    def open_lesson_file(self, path) -> bool:
+        try:
+            lesson = load_lesson(path)
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return False
+        index = next((k for k, known in enumerate(self.lessons)
+                      if known.path and lesson.path and known.path.resolve() == lesson.path.resolve()), -1)
+        self.open_lesson(lesson, index)
+        return True
+
+    def goto_lesson(self, index: int) -> None:
+        if not self.lessons:
+            self.show_error("No lessons found in resources/lessons.")
+            return
+        if not 0 <= index < len(self.lessons):
+            self.statusBar().showMessage("No more lessons that way.", 3000)
+            return
+        self.open_lesson(self.lessons[index], index)
+
+    def show_start_screen(self) -> None:
+        from .start_screen import StartScreen
+        show = True if self.settings is None else self.settings.value("start_screen", True) not in (
+            False, "false")
+        screen = StartScreen(self.lessons, show, self)
+        accepted = screen.exec()
+        if self.settings is not None:
+            self.settings.setValue("start_screen", screen.startup.isChecked())
+        if accepted and screen.chosen is not None:
+            self.goto_lesson(screen.chosen)
+
+    def wants_start_screen(self) -> bool:
+        return self.settings is not None and self.settings.value("start_screen", True) not in (
+            False, "false")
+
+    def toggle_presentation(self) -> None:
+        self.set_presentation(not self.presenting)
+
+    def set_presentation(self, on: bool) -> None:
+        """Full screen, type ×1.6, thick lines, advanced panels hidden (Esc leaves)."""
+        if on == self.presenting:
+            self.presentation_action.setChecked(on)
+            return
+        self.presenting = on
+        self.presentation_action.setChecked(on)
+        self.leave_action.setEnabled(on)
+        if on:
+            self._before_presentation = (self.isMaximized(), self.saveGeometry())
+            self.panels.hide()
+            self.graph_bar.hide()
+            self.tabs.setVisible(self.stepper.active or bool(self.stepper.done))
+            # The lesson card moves under the graph, where the inspectors were.
+            self.center_splitter.insertWidget(1, self.lesson_card)
+            self.center_splitter.setSizes([700, 240, 240])
+            self._splitter_before = self.splitter.saveState()
+            self.splitter.setSizes([0, 1100, 800])
+            self.showFullScreen()
+        else:
+            self.panels.show()
+            self.graph_bar.show()
+            self.tabs.show()
+            self.splitter.restoreState(self._splitter_before)
+            self.right_splitter.insertWidget(0, self.lesson_card)
+            self.right_splitter.setSizes([220, 540, 460])
+            self.center_splitter.setSizes([640, 300])
+            maximized, geometry = self._before_presentation
+            self.showNormal()
+            if maximized:
+                self.showMaximized()
+            else:
+                self.restoreGeometry(geometry)
+        self.scale = PRESENTATION_SCALE if on else 1.0
+        apply_appearance(self, self.theme, self.scale)
+        # Three stacked plots need height: on small screens keep the loss and accuracy only.
+        self.loss_plot.show_gradient_norms(not on or self.height() >= 1000)
+
+    def set_theme(self, name: str) -> None:
+        if name not in colors.THEMES:
+            self.show_error(f"Unknown theme {name!r}")
+            return
+        for key, a in self.theme_actions.items():
+            a.setChecked(key == name)
+        apply_appearance(self, colors.THEMES[name], self.scale)
+        if self.settings is not None:
+            self.settings.setValue("theme", name)
+
+    def theme_changed(self) -> None:
+        """Called by apply_appearance: rebuild what was colored with the old theme."""
+        self.lut = colors.diverging_lut(self.theme)
+        self.network_view.zoom = self.network_view.zoom
+        self.transport.set_scale(self.scale)
+        self.step_inspector.set_scale(self.scale)
+        from PySide6.QtWidgets import QApplication
+        self.lesson_card.set_scale(QApplication.font().pointSizeF())
+        self.lesson_card.setStyleSheet(
+            "#lessonCard { background: rgb%s; border: 2px solid rgb%s; border-radius: 6px; }"
+            % (self.theme.background, self.theme.highlight))
+        self._on_rebuilt()
+
+    def plots(self):
+        """(PlotItem, widget) of every pyqtgraph plot, for the appearance module."""
+        return [(self.boundary.plot.getPlotItem(), self.boundary.plot),
+                (self.boundary.target_plot.getPlotItem(), self.boundary.target_plot),
+                (self.loss_plot.loss, self.loss_plot.canvas),
+                (self.loss_plot.score, self.loss_plot.canvas),
+                (self.loss_plot.grads, self.loss_plot.canvas),
+                (self.activation_panel.plot.getPlotItem(), self.activation_panel.plot)]
+
+    def zoom_graph(self, factor: float) -> None:
+        self.network_view.set_zoom(self.network_view.zoom * factor)
+
+    def show_shortcuts(self) -> None:
+        self.overlay.show_for(self.findChildren(QAction))
+
     # ------------------------------------------------------------------ rendering
     def _on_rebuilt(self) -> None:
         session = self.controller.session
@@ -497,6 +681,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("config", json.dumps(self.controller.config.to_dict()))
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
+        self.settings.setValue("theme", self.theme.name)
         self.settings.sync()
 
     def closeEvent(self, event) -> None:

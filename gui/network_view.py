@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QDoubleValidator, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import (QColor, QDoubleValidator, QFont, QFontMetricsF, QImage, QPainter,
+                           QPen)
 from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
 
 from engine.features import label as feature_label
@@ -61,6 +62,7 @@ class NetworkView(QWidget):
         self.theme = colors.LIGHT
         self.line_scale = 1.0            # presentation mode thickens lines
         self.font_scale = 1.0
+        self.zoom = 1.0                  # + / − keys: bigger or smaller units
         self.network = None
         self.input_names: tuple[str, ...] = ()
         self.thumbnails: list[list[QImage]] = []   # per column, per unit, at display size
@@ -95,6 +97,10 @@ class NetworkView(QWidget):
             self.thumbnails, self._thumbnail_arrays = [], []
         self._layout()
         self.update()
+
+    def set_zoom(self, zoom: float) -> None:
+        self.zoom = min(max(zoom, 0.4), 2.5)
+        self.relayout()
 
     def relayout(self) -> None:
         """Recompute the geometry (after a change of scale or zoom) and repaint."""
@@ -166,14 +172,16 @@ class NetworkView(QWidget):
         sizes = self.network.sizes
         w, h = self.width(), self.height()
         fs = self.font_scale
-        header = 46 * fs
+        line = QFontMetricsF(self.font()).height()
+        header = 2 * line + 22 * fs         # two lines of title, then the +/− buttons
         footer = 26 * fs
         left_margin = 34 * fs          # input labels
         n_cols = len(sizes)
         col_w = (w - left_margin - 12) / n_cols
         rows = max(sizes)
         usable_h = h - header - footer - 8
-        size = min(col_w * 0.5, usable_h / rows * 0.8, 84.0 * fs)
+        z = self.zoom
+        size = min(col_w * min(0.5 * z, 0.85), usable_h / rows * min(0.8 * z, 0.92), 84.0 * fs * z)
         size = max(size, 10.0)
         for c, n in enumerate(sizes):
             cx = left_margin + col_w * (c + 0.5)
@@ -183,16 +191,11 @@ class NetworkView(QWidget):
                 cy = header + gap * (u + 0.5)
                 col.append(QRectF(cx - size / 2, cy - size / 2, size, size))
             self._rects.append(col)
-            if c == 0:
-                title = "Input"
-            elif c == n_cols - 1:
-                title = f"Output\n{self.network.layers[c - 1].activation.name}"
-            else:
-                title = f"Layer {c}\n{n} × {self.network.layers[c - 1].activation.name}"
-            self._headers.append((QRectF(cx - col_w / 2, 2, col_w, header * 0.62), title))
+            title = self._header_title(c, n, col_w)
+            self._headers.append((QRectF(cx - col_w / 2, 2, col_w, 2 * line + 2), title))
             if 0 < c < n_cols - 1:
                 b = 15 * fs
-                y = header * 0.64
+                y = 2 * line + 4
                 self._buttons.append(Button(QRectF(cx - b - 2, y, b, b), c - 1, -1, "units"))
                 self._buttons.append(Button(QRectF(cx + 2, y, b, b), c - 1, +1, "units"))
         # Edge segments, per layer in W's row-major order (i over inputs, j over units).
@@ -203,6 +206,24 @@ class NetworkView(QWidget):
         b = 15 * fs
         self._buttons.append(Button(QRectF(w - 2 * b - 10, h - b - 5, b, b), -1, -1, "layers"))
         self._buttons.append(Button(QRectF(w - b - 6, h - b - 5, b, b), -1, +1, "layers"))
+
+    def _header_title(self, column: int, units: int, width: float) -> str:
+        """'Layer 2\n8 × tanh', shortened ('L2\n8 tanh') when the column is narrow."""
+        last = len(self.network.sizes) - 1
+        act = "" if column == 0 else self.network.layers[column - 1].activation.name
+        if column == 0:
+            full, short = "Input", "In"
+        elif column == last:
+            full, short = f"Output\n{act}", f"Out\n{SHORT_NAMES.get(act, act)}"
+        else:
+            full = f"Layer {column}\n{units} × {act}"
+            short = f"L{column}\n{units} {SHORT_NAMES.get(act, act)}"
+        tiny = short.split("\n")[0] + ("" if column in (0, last) else f"\n{units}")
+        metrics = QFontMetricsF(self.font())
+        for title in (full, short):
+            if all(metrics.horizontalAdvance(line) < width - 4 for line in title.split("\n")):
+                return title
+        return tiny
 
     def unit_rect(self, column: int, unit: int) -> QRectF:
         return self._rects[column][unit]
@@ -253,12 +274,12 @@ class NetworkView(QWidget):
         return self.network.layers[layer].W
 
     def edge_scale(self, layer: int) -> float:
-        """|value| at which an edge reaches full color and width.  Weights: 1, or the 95th
-        percentile of every |w| once training has grown them (so big nets do not all
-        saturate); gradients and updates: each layer's largest."""
+        """|value| at which an edge reaches full color and width.  Weights: 1, or twice the
+        median |w| once training has grown them (so big nets do not all saturate); gradients
+        and updates: each layer's largest."""
         if self.edge_values is None:
             weights = np.abs(self.network.theta[np.isfinite(self.network.theta)])
-            typical = float(np.percentile(weights, 95)) if weights.size else 0.0
+            typical = 2.0 * float(np.median(weights)) if weights.size else 0.0
             return max(self.EDGE_SCALE, typical)
         finite = np.abs(self.edge_values[layer][np.isfinite(self.edge_values[layer])])
         return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
@@ -335,7 +356,6 @@ class NetworkView(QWidget):
                  "update": "update  W ← W − η·dW"}[name]
         font = QFont(self.font())
         font.setBold(True)
-        font.setPointSizeF(max(font.pointSizeF(), 9.0) * self.font_scale)
         p.setFont(font)
         p.setPen(self.theme.qcolor("highlight"))
         p.drawText(QRectF(left, band.bottom() - 22 * self.font_scale, right - left,
@@ -358,9 +378,9 @@ class NetworkView(QWidget):
     def _paint_unit_marks(self, p: QPainter) -> None:
         """Numbers beside units while stepping; dead and identical units marked."""
         font = QFont(self.font())
-        font.setPointSizeF(max(font.pointSizeF() * 0.9, 8.0) * self.font_scale)
+        font.setPointSizeF(font.pointSizeF() * 0.9)
         p.setFont(font)
-        metrics_h = 14 * self.font_scale
+        metrics_h = QFontMetricsF(font).height()
         for (c, u), text in self.annotations.items():
             if c >= len(self._rects) or u >= len(self._rects[c]):
                 continue
@@ -399,8 +419,8 @@ class NetworkView(QWidget):
                 p.drawRect(rect)
 
     def _paint_labels(self, p: QPainter) -> None:
+        # self.font() already follows the app's font (scaled in presentation mode).
         font = QFont(self.font())
-        font.setPointSizeF(max(font.pointSizeF(), 9.0) * self.font_scale)
         p.setFont(font)
         p.setPen(self.theme.qcolor("text"))
         for rect, title in self._headers:
@@ -416,14 +436,18 @@ class NetworkView(QWidget):
             p.drawRoundedRect(button.rect, 3, 3)
             p.setPen(self.theme.qcolor("text"))
             p.drawText(button.rect, Qt.AlignmentFlag.AlignCenter, "+" if button.delta > 0 else "−")
-        scale = ("per layer" if self.edge_values is not None
+        scale = ("scaled per layer" if self.edge_values is not None
                  else f"full at |w| ≥ {self.edge_scale(0):.2g}")
-        legend = (f"edges: {self.edge_mode_label} — blue +, orange −, width ∝ |value| "
-                  f"({scale})      layers:")
+        legend = f"edges: {self.edge_mode_label} · blue +, orange − · width ∝ |value|, {scale}"
         p.setPen(self.theme.qcolor("muted"))
         last = self._buttons[-2].rect
-        p.drawText(QRectF(8, last.top() - 4, last.left() - 14, last.height() + 8),
-                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, legend)
+        label_w = QFontMetricsF(p.font()).horizontalAdvance("layers: ")
+        p.drawText(QRectF(last.left() - label_w - 4, last.top() - 4, label_w, last.height() + 8),
+                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "layers:")
+        box = QRectF(8, last.top() - 4, last.left() - label_w - 24, last.height() + 8)
+        p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                   QFontMetricsF(p.font()).elidedText(legend, Qt.TextElideMode.ElideRight,
+                                                      box.width()))
 
     # ------------------------------------------------------------------ tooltips
     def tooltip_at(self, pos: QPointF) -> str | None:
@@ -563,6 +587,10 @@ class NetworkView(QWidget):
             self._close_editor()
             return
         super().keyPressEvent(event)
+
+
+SHORT_NAMES = {"sigmoid": "σ", "identity": "id", "leaky_relu": "lReLU", "relu": "ReLU",
+               "softmax": "smax"}
 
 
 def _sub(n: int) -> str:

@@ -80,6 +80,12 @@ class SessionController(QObject):
         self.configChanged.emit()
         return True
 
+    def load(self, config: Config, session: TrainingSession) -> None:
+        """Adopt a ready session and the config it was built from (a lesson, a file)."""
+        self.config = config.normalized()
+        self._install(session)
+        self.configChanged.emit()
+
     def rebuild(self) -> None:
         """New data and network from the current config (the Regenerate button)."""
         try:

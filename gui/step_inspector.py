@@ -160,6 +160,15 @@ class StepInspector(QWidget):
         self.phase: Phase | None = None
         self.show_phase(None, 1, None)
 
+    def set_scale(self, scale: float) -> None:
+        base = self.font().pointSizeF()
+        font = self.title.font()
+        font.setPointSizeF(base * 1.3)
+        self.title.setFont(font)
+        formula = self.formula.font()
+        formula.setPointSizeF(base * 1.25)
+        self.formula.setFont(formula)
+
     def set_sample_count(self, n: int) -> None:
         self.sample.setMaximum(n - 1)
 
