@@ -454,6 +454,12 @@ class MainWindow(QMainWindow):
         self.lesson_index = index
         self.controller.load(lesson.config, session)
         self.lesson_card.show_lesson(lesson, index, len(self.lessons))
+        splitter = self.center_splitter if self.presenting else self.right_splitter
+        if self.lesson_card.height() < 80:            # it was hidden: give it room again
+            sizes = splitter.sizes()
+            k = splitter.indexOf(self.lesson_card)
+            sizes[k] = max(sum(sizes) // 4, 200)
+            splitter.setSizes(sizes)
         self.statusBar().showMessage(f"Lesson: {lesson.title}", 6000)
 
     def open_lesson_file(self, path) -> bool:
