@@ -20,9 +20,10 @@ from .network import Network
 from .optimizers import OPTIMIZERS
 from .phases import Phase
 from .session import TrainingSession
+from .session_file import load_session, save_session
 
 __all__ = [
     "ACTIVATIONS", "HIDDEN_ACTIVATIONS", "INITIALIZERS", "LOSSES", "OPTIMIZERS",
     "Dataset", "Diagnosis", "GradientCheck", "Network", "Phase", "TrainingSession",
-    "check_gradients", "datasets",
+    "check_gradients", "datasets", "load_session", "save_session",
 ]
