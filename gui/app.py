@@ -20,6 +20,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="backprop-lab",
         description="Backprop Lab: watch a neural network train, one weight and one gradient "
                     "at a time.")
+    parser.add_argument("session", nargs="?", type=Path,
+                        help="a saved session (.bplab) to open")
     parser.add_argument("--dataset", choices=datasets.NAMES, help="dataset to start with")
     parser.add_argument("--layers", help="hidden layer sizes, e.g. 8,8 (0 or '' for none)")
     parser.add_argument("--activation", choices=HIDDEN_ACTIVATIONS,
@@ -135,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"backprop-lab: {exc}", file=sys.stderr)
         return 2
     sys.excepthook = lambda *exc: report_exception(window, *exc)
+    if args.session is not None and not window.open_path(args.session, ask=False):
+        print(f"backprop-lab: {window.statusBar().currentMessage().lstrip('⚠ ')}",
+              file=sys.stderr)
+        return 2
     if args.lesson is not None and not window.open_lesson_file(args.lesson):
         print(f"backprop-lab: {window.statusBar().currentMessage().lstrip('⚠ ')}",
               file=sys.stderr)
@@ -152,8 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     if args.presentation:
         window.set_presentation(True)
-    starting_fresh = args.lesson is None and args.dataset is None and args.layers is None
-    if starting_fresh and window.wants_start_screen():
+    starting_fresh = (args.lesson is None and args.dataset is None and args.layers is None
+                      and args.session is None)
+    if settings is not None:
+        window.offer_autosave()
+    if starting_fresh and window.wants_start_screen() and window.session_path is None:
         window.show_start_screen()
     return app.exec()
 

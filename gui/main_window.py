@@ -11,13 +11,18 @@ import sys
 import time
 import traceback
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
+                               QMessageBox,
                                QPushButton, QScrollArea, QSplitter, QTabWidget, QVBoxLayout,
                                QWidget)
 
+from engine import load_session, save_session
 from engine.grid import decision_grid, plane_grid
+from engine.session_file import read_extra
 
 import numpy as np
 
@@ -49,6 +54,9 @@ LOSS_PLOT_INTERVAL = 0.1      # seconds between loss-plot redraws while training
 DIAGNOSIS_INTERVAL = 0.25     # seconds between diagnoses (dead/identical units, gradients)
 #: What the edges of the graph can show.
 PRESENTATION_SCALE = 1.6
+SESSION_FILTER = "Backprop Lab sessions (*.bplab);;All files (*)"
+AUTOSAVE_INTERVAL_MS = 30_000
+MAX_RECENT = 8
 EDGE_MODES = {"weight": "weight w", "gradient": "gradient dL/dW", "update": "last update ΔW",
               "contribution": "w·a (traced sample)"}
 
@@ -86,6 +94,8 @@ class MainWindow(QMainWindow):
         self.lesson_index = -1
         self.presenting = False
         self.scale = 1.0
+        self.session_path: Path | None = None
+        self.dirty = False          # unsaved work since the last save or open
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -94,8 +104,14 @@ class MainWindow(QMainWindow):
         self.frame_timer.setInterval(FRAME_INTERVAL_MS)
         self.frame_timer.timeout.connect(self.render_if_dirty)
         self.frame_timer.start()
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(AUTOSAVE_INTERVAL_MS)
+        self.autosave_timer.timeout.connect(self.autosave)
+        if settings is not None:
+            self.autosave_timer.start()
         self._on_rebuilt()
         self.statusBar().showMessage("Press Play (Space) to train, or Step (→) one epoch at a time.")
+        self._update_title()
         self.overlay = ShortcutsOverlay(self)
         if settings is not None:
             self._restore_geometry()
@@ -194,7 +210,13 @@ class MainWindow(QMainWindow):
             return a
 
         file_menu = self.menuBar().addMenu("&File")
+        action(file_menu, "&Open session…", self.open_dialog, "Ctrl+O")
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        action(file_menu, "&Save session", self.save, "Ctrl+S")
+        action(file_menu, "Save session &as…", self.save_as, "Ctrl+Shift+S")
+        file_menu.addSeparator()
         action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._refresh_recent()
         train = self.menuBar().addMenu("&Training")
         self.play_action = action(train, "&Play / Pause", self.toggle_play, "Space")
         self.step_action = action(train, "&Step epoch", self.step_epoch, "Right")
@@ -255,6 +277,8 @@ class MainWindow(QMainWindow):
         c.rebuilt.connect(self._on_rebuilt)
         c.trained.connect(self.mark_dirty)
         c.weightsEdited.connect(self.mark_dirty)
+        for signal in (c.rebuilt, c.trained, c.weightsEdited, c.configChanged):
+            signal.connect(self._work_changed)
         c.diverged.connect(self._on_diverged)
         c.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         c.error.connect(self.show_error)
@@ -311,8 +335,9 @@ class MainWindow(QMainWindow):
     def _lower_rate(self) -> None:
         rate = self.controller.session.learning_rate / 10
         if self.controller.apply(learning_rate=rate):
+            self.controller.session.diverged = None
             self.statusBar().showMessage(f"Learning rate lowered to {rate:g}; press Play to "
-                                         "continue from the restored weights.", 8000)
+                                         "continue, or Reset to start from fresh weights.", 8000)
             self.banner.show_messages([])
 
     def open_gradient_check(self) -> GradientCheckDialog:
@@ -440,6 +465,147 @@ class MainWindow(QMainWindow):
             self.inspector.clear()
             self.boundary.set_overlay(None)
         self.mark_dirty()
+
+    # ------------------------------------------------------------------ files
+    def _work_changed(self, *_args) -> None:
+        if not self._loading:
+            self.dirty = True
+            self._update_title()
+
+    _loading = False
+
+    def _update_title(self) -> None:
+        name = self.session_path.name if self.session_path else "untitled"
+        self.setWindowTitle(f"{name}{' •' if self.dirty else ''} — Backprop Lab")
+
+    def save_to(self, path) -> bool:
+        """Save the whole session to ``path``; False (and a message) if that failed."""
+        path = Path(path)
+        self.stepper.cancel()
+        try:
+            save_session(self.controller.session, path,
+                         extra={"gui_config": self.controller.config.to_dict()})
+        except (OSError, ValueError) as exc:
+            self.show_error(f"Could not save {path.name}: {exc}")
+            return False
+        self.session_path, self.dirty = path, False
+        self._remember_recent(path)
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {path}", 6000)
+        return True
+
+    def save(self) -> bool:
+        if self.session_path is None:
+            return self.save_as()
+        return self.save_to(self.session_path)
+
+    def save_as(self) -> bool:
+        start = str(self.session_path or Path.home() / "session.bplab")
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", start, SESSION_FILTER)
+        if not path:
+            return False
+        if not path.endswith(".bplab"):
+            path += ".bplab"
+        return self.save_to(path)
+
+    def open_dialog(self) -> None:
+        if not self.maybe_keep_work():
+            return
+        start = str(self.session_path.parent if self.session_path else Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open session", start, SESSION_FILTER)
+        if path:
+            self.open_path(path, ask=False)
+
+    def open_path(self, path, ask: bool = True) -> bool:
+        """Open a session file; a bad file is refused with a message and nothing changes."""
+        if ask and not self.maybe_keep_work():
+            return False
+        path = Path(path)
+        try:
+            session = load_session(path)
+            stored = read_extra(path).get("gui_config")
+        except ValueError as exc:
+            self.show_error(str(exc))
+            if self.isVisible() and self.settings is not None:      # interactive use
+                QMessageBox.warning(self, "Cannot open the session", str(exc))
+            return False
+        config = Config.from_dict(stored) if isinstance(stored, dict) else Config()
+        self.loop.pause()
+        self.stepper.cancel()
+        self._loading = True
+        try:
+            self.controller.load(config, session)
+        finally:
+            self._loading = False
+        self.lesson_card.hide()
+        self.session_path, self.dirty = path, False
+        self._remember_recent(path)
+        self._update_title()
+        self.statusBar().showMessage(f"Opened {path.name}: epoch {session.epoch}", 6000)
+        return True
+
+    def maybe_keep_work(self) -> bool:
+        """Ask before discarding unsaved work; True to go on (saved or discarded)."""
+        if not self.dirty or self.settings is None or not self.isVisible():
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved work", "The current session has unsaved changes. Save them first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _remember_recent(self, path: Path) -> None:
+        if self.settings is None:
+            return
+        recent = [p for p in (self.settings.value("recent") or []) if p != str(path)]
+        self.settings.setValue("recent", [str(path)] + recent[: MAX_RECENT - 1])
+        self._refresh_recent()
+
+    def _refresh_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = list(self.settings.value("recent") or []) if self.settings is not None else []
+        if isinstance(recent, str):
+            recent = [recent]
+        for path in recent:
+            a = QAction(path, self)
+            a.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+            self.recent_menu.addAction(a)
+        self.recent_menu.setEnabled(bool(recent))
+
+    @staticmethod
+    def autosave_path() -> Path:
+        folder = Path(QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.AppDataLocation) or Path.home() / ".backprop-lab")
+        return folder / "autosave.bplab"
+
+    def autosave(self) -> None:
+        """Keep a copy of unsaved work where the next launch can offer it back."""
+        if not self.dirty:
+            return
+        path = self.autosave_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            save_session(self.controller.session, path,
+                         extra={"gui_config": self.controller.config.to_dict(),
+                                "source": str(self.session_path or "")})
+        except (OSError, ValueError) as exc:
+            self.statusBar().showMessage(f"Autosave failed: {exc}", 6000)
+
+    def offer_autosave(self) -> None:
+        """After a crash or kill, offer to restore the work the last run autosaved."""
+        path = self.autosave_path()
+        if not path.exists():
+            return
+        answer = QMessageBox.question(
+            self, "Restore unsaved work?",
+            "Backprop Lab did not close normally last time. Restore the work it autosaved?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes and self.open_path(path, ask=False):
+            self.session_path, self.dirty = None, True
+            self._update_title()
+        path.unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ classroom
     def open_lesson(self, lesson: Lesson, index: int = -1) -> None:
@@ -585,6 +751,7 @@ class MainWindow(QMainWindow):
         if self._grid is not None and data.task == "regression":
             values = data.target_function(self._grid.points)
             target = None if values is None else self._grid.image(values)
+        self.boundary.output = None           # the old network's output no longer fits
         self.boundary.set_data(data, self._grid, target)
         self.traced_sample = None
         self.boundary.set_traced(None)
@@ -692,8 +859,14 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.loop.pause()
+        if not self.maybe_keep_work():
+            event.ignore()
+            return
         self.frame_timer.stop()
+        self.autosave_timer.stop()
         self.save_settings()
+        if self.settings is not None:
+            self.autosave_path().unlink(missing_ok=True)     # closed normally: nothing to restore
         super().closeEvent(event)
 
 

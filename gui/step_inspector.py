@@ -61,8 +61,11 @@ class MatrixView(QWidget):
         self.table = QTableWidget()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Interactive, not ResizeToContents: the latter re-measures on every setItem (seconds for
+        # a 64 × 16 matrix); the columns are sized once after filling.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 6)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setMinimumHeight(110)
         layout = QVBoxLayout(self)
@@ -132,11 +135,11 @@ class StepInspector(QWidget):
         self.meaning = QLabel()
         self.meaning.setWordWrap(True)
         self.sample = QSpinBox()
-        self.sample.setRange(-1, 0)
-        self.sample.setSpecialValueText("whole batch")
+        self.sample.setRange(0, 0)
+        self.sample.setSpecialValueText("whole batch")       # 0 = whole batch, k = sample k
         self.sample.setToolTip("Trace one training sample through the step (or click a point "
                                "on the output plot)")
-        self.sample.valueChanged.connect(self.sampleChosen)
+        self.sample.valueChanged.connect(lambda v: self.sampleChosen.emit(v - 1))
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
         head.addWidget(QLabel("Trace sample"))
@@ -170,12 +173,12 @@ class StepInspector(QWidget):
         self.formula.setFont(formula)
 
     def set_sample_count(self, n: int) -> None:
-        self.sample.setMaximum(n - 1)
+        self.sample.setMaximum(n)
 
     def set_sample(self, index: int) -> None:
         """Show ``index`` in the spin box without echoing it back."""
         self.sample.blockSignals(True)
-        self.sample.setValue(index)
+        self.sample.setValue(index + 1)          # shown counting from 1, like the matrix rows
         self.sample.blockSignals(False)
 
     def show_phase(self, phase: Phase | None, n_layers: int, sample: int | None) -> None:

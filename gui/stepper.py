@@ -57,9 +57,10 @@ class PhaseStepper(QObject):
 
     def _finish(self) -> None:
         """Run the generator to its end: the step's bookkeeping (epoch, history)."""
-        for _ in self._phases:
-            pass
-        self._phases = None
+        phases, self._phases = self._phases, None     # a divergence may cancel() meanwhile
+        if phases is not None:
+            for _ in phases:
+                pass
 
     def cancel(self) -> None:
         """Leave the step: if weights were already being updated, complete the update (so no

@@ -5,7 +5,6 @@ These apply to the running session from its next step.
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QSpinBox
 
 from engine.optimizers import OPTIMIZERS
@@ -32,9 +31,9 @@ class TrainingPanel(QGroupBox):
         self.learning_rate = QComboBox()
         self.learning_rate.setEditable(True)
         self.learning_rate.addItems(LEARNING_RATES)
-        validator = QDoubleValidator(1e-8, 100.0, 8, self.learning_rate)
-        validator.setNotation(QDoubleValidator.Notation.StandardNotation)
-        self.learning_rate.setValidator(validator)
+        # No validator (it would drop "e" and "-"); typed text is checked on Enter instead.
+        self.learning_rate.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.learning_rate.setCompleter(None)
         self.learning_rate.setToolTip("Step size η (pick or type a positive number)")
         self.learning_rate.lineEdit().editingFinished.connect(self._rate_typed)
         self.learning_rate.activated.connect(lambda _i: self._rate_typed())
@@ -81,8 +80,9 @@ class TrainingPanel(QGroupBox):
             value = float(text)
         except ValueError:
             value = -1.0
-        if not value > 0:
-            self.controller.error.emit(f"The learning rate must be a positive number, not {text!r}.")
+        if not (value > 0 and value <= 100 and value == value):
+            self.controller.error.emit(f"The learning rate must be a number in (0, 100], not "
+                                       f"{text!r}.")
             self.refresh()
             return
         self.controller.apply(learning_rate=value)

@@ -87,7 +87,7 @@ def test_clicking_a_data_point_traces_that_sample(window, qtbot):
     viewport = window.boundary.plot.viewport()
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=QPoint(widget_pos.x(), widget_pos.y()))
     assert window.traced_sample == target
-    assert window.step_inspector.sample.value() == target
+    assert window.step_inspector.sample.value() == target + 1      # counted from 1
     window.step_phase()
     phase = window.stepper.current
     note = window.network_view.annotations[(1, 0)]
@@ -210,3 +210,35 @@ def test_activation_panel_draws_g_its_slope_and_a_histogram_of_z(window, qtbot):
     heights = panel.histogram.opts["height"]
     assert np.sum(heights) > 0
     assert "tanh" in panel.plot.plotItem.titleLabel.text
+
+
+def test_stepping_into_divergence_stops_cleanly(qtbot):
+    w = make_window(qtbot, dataset="plane", noise=0.0, hidden=[4], activations=["identity"],
+                    learning_rate=3.0)
+    for _ in range(200):
+        w.step_phase()
+        if w.controller.session.diverged:
+            break
+    assert w.controller.session.diverged
+    assert np.isfinite(w.controller.session.network.theta).all()
+
+
+def test_more_classes_rebuild_without_errors(qtbot):
+    w = make_window(qtbot, dataset="spiral", n_classes=2)
+    w.data_panel.classes.setValue(4)
+    w.render_now()
+    assert w.controller.session.network.sizes[-1] == 4
+    assert w.boundary.output.shape[2] == 4
+
+
+def test_typed_learning_rates_are_read_as_written(window):
+    panel = window.training_panel
+    for text, expected in (("1e-3", 0.001), ("0.25", 0.25)):
+        panel.learning_rate.setCurrentText(text)
+        panel.learning_rate.lineEdit().editingFinished.emit()
+        assert window.controller.session.learning_rate == pytest.approx(expected)
+    for bad in ("0", "abc", "-1", "200"):
+        panel.learning_rate.setCurrentText(bad)
+        panel.learning_rate.lineEdit().editingFinished.emit()
+        assert window.controller.session.learning_rate == pytest.approx(0.25)
+        assert "learning rate" in window.statusBar().currentMessage()
