@@ -10,6 +10,30 @@ from __future__ import annotations
 import numpy as np
 
 
+def row_max(M: np.ndarray) -> np.ndarray:
+    """The maximum of each row of M (m, k), shape (m,).
+
+    ``M.max(axis=1)`` runs one short inner loop per row and is slow for few columns (73 µs
+    for 1797×10 in float64, 126 µs in float32); k−1 ``np.maximum`` calls over whole columns
+    take 12–15 µs.  Same values (max is exact).
+    """
+    k = M.shape[1]
+    if k == 1:
+        return M[:, 0].copy()
+    if k > 32:
+        return M.max(axis=1)
+    out = np.maximum(M[:, 0], M[:, 1])
+    for j in range(2, k):
+        np.maximum(out, M[:, j], out=out)
+    return out
+
+
+def row_sum(M: np.ndarray) -> np.ndarray:
+    """The sum of each row of M (m, k), shape (m,), as one BLAS matrix-vector product:
+    ``M.sum(axis=1)`` is 6× slower for few columns (38 µs vs 6 µs for 1797×10)."""
+    return M @ np.ones(M.shape[1], M.dtype)
+
+
 class Activation:
     """Base class: an element-wise activation ``A = g(Z)`` with derivative ``g′(Z)``."""
 
@@ -101,11 +125,12 @@ class Sigmoid(Activation):
     formula = "1 / (1 + e^(−z))"
 
     def forward(self, Z, out=None):
-        # Clipping keeps exp() finite (so no overflow warnings) for any |z|, even 1e300:
-        # σ(±clip) already equals 0 or 1 to the precision of the dtype, or is a tiny
-        # positive number below any tolerance anyone uses.
+        # Clipping z from below keeps exp(−z) finite (so no overflow warnings) for any z, even
+        # −1e300: σ(−clip) is a tiny positive number below any tolerance anyone uses.  Above,
+        # e^(−z) underflows quietly to 0 and σ = 1 exactly, so no upper clip is needed (and
+        # np.maximum costs a quarter of np.clip's 2.4 µs).
         limit = _EXP_LIMIT[Z.dtype.itemsize]
-        out = np.clip(Z, -limit, limit, out=out)
+        out = np.maximum(Z, -limit, out=out)
         np.negative(out, out=out)
         np.exp(out, out=out)
         out += 1.0
@@ -138,9 +163,9 @@ class Softmax(Activation):
     elementwise = False
 
     def forward(self, Z, out=None):
-        out = np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+        out = np.subtract(Z, row_max(Z)[:, None], out=out)
         np.exp(out, out=out)
-        out /= out.sum(axis=1, keepdims=True)
+        out /= row_sum(out)[:, None]
         return out
 
     def derivative(self, Z, A, out=None):

@@ -31,9 +31,9 @@ class History:
 
     def append(self, epoch: int, values: Sequence[float]) -> None:
         """Record ``values`` (one per column after "epoch") for ``epoch``."""
-        row = np.empty(len(self.columns))
-        row[0] = epoch
-        row[1:] = values
+        row = np.array((epoch, *values), dtype=float)
+        if row.shape != (len(self.columns),):
+            raise ValueError(f"expected {len(self.columns) - 1} values, got {row.size - 1}")
         self._latest = row
         if epoch % self.stride:
             return

@@ -23,12 +23,20 @@ class _Workspace:
     """Preallocated arrays of one batch size m."""
 
     def __init__(self, m: int, n_in: int, n_out: int, dtype):
+        self.m = m
         self.Z = np.empty((m, n_out), dtype)
         self.A = np.empty((m, n_out), dtype)
         self.dZ = np.empty((m, n_out), dtype)
         self.dA_prev = np.empty((m, n_in), dtype)
         # db = mean over samples, computed as a (1/m)-row times dZ: far faster than dZ.sum(0).
         self.mean_row = np.full(m, 1.0 / m, dtype)
+        # Matrix products: np.dot calls BLAS with less overhead than np.matmul (0.5 vs 0.9 µs
+        # on tiny arrays) and, unlike np.matmul, uses BLAS for an inner dimension of 1 (dZ·Wᵀ
+        # of a one-unit output layer: 1.3 vs 7.2 µs for 500×8, 48 vs 125 µs for 5000×16);
+        # np.matmul is faster for larger products of C-ordered operands (X·W, dZ·Wᵀ).
+        small = m * n_in * n_out <= 65536
+        self.dot_forward = np.dot if small or n_in == 1 else np.matmul
+        self.dot_back = np.dot if small or n_out == 1 else np.matmul
 
 
 class Dense:
@@ -42,12 +50,14 @@ class Dense:
         self.n_in, self.n_out = n_in, n_out
         self.activation = activation
         self._workspaces: OrderedDict[int, _Workspace] = OrderedDict()
+        self._last_workspace: _Workspace | None = None
         self.A_prev = self.Z = self.A = self.dZ = None
 
     def bind(self, W: np.ndarray, b: np.ndarray, dW: np.ndarray, db: np.ndarray) -> None:
         """Attach the views into the network's flat parameter and gradient vectors."""
         self._W, self._b, self.dW, self.db = W, b, dW, db
         self._workspaces.clear()
+        self._last_workspace = None
 
     @property
     def W(self) -> np.ndarray:
@@ -77,6 +87,9 @@ class Dense:
         target[...] = value
 
     def workspace(self, m: int) -> _Workspace:
+        ws = self._last_workspace
+        if ws is not None and ws.m == m:
+            return ws                     # already the most recently used: nothing to move
         ws = self._workspaces.get(m)
         if ws is None:
             ws = _Workspace(m, self.n_in, self.n_out, self._W.dtype)
@@ -85,12 +98,15 @@ class Dense:
                 self._workspaces.popitem(last=False)
         else:
             self._workspaces.move_to_end(m)
+        self._last_workspace = ws
         return ws
 
     def forward(self, A_prev: np.ndarray) -> np.ndarray:
         """A_prev (m, n_in) → A (m, n_out).  Caches A_prev, Z and A for backward."""
         ws = self.workspace(A_prev.shape[0])
-        Z = np.matmul(A_prev, self._W, out=ws.Z)
+        # (np.dot insists on an output of exactly its result's dtype; np.matmul casts.)
+        dot = ws.dot_forward if A_prev.dtype == ws.Z.dtype else np.matmul
+        Z = dot(A_prev, self._W, out=ws.Z)
         Z += self._b
         self.A_prev, self.Z = A_prev, Z
         self.A = self.activation.forward(Z, out=ws.A)
@@ -105,12 +121,13 @@ class Dense:
         """From dZ (m, n_out): dW = A_prevᵀ·dZ/m, db = Σ dZ/m; returns dA_prev = dZ·Wᵀ."""
         ws = self.workspace(dZ.shape[0])
         self.dZ = dZ
-        np.matmul(self.A_prev.T, dZ, out=self.dW)
+        dot = np.dot if self.A_prev.dtype == dZ.dtype else np.matmul
+        dot(self.A_prev.T, dZ, out=self.dW)
         self.dW *= ws.mean_row[0]
-        np.matmul(ws.mean_row, dZ, out=self.db)
+        np.dot(ws.mean_row, dZ, out=self.db)
         if not need_dA_prev:
             return None
-        return np.matmul(dZ, self._W.T, out=ws.dA_prev)
+        return ws.dot_back(dZ, self._W.T, out=ws.dA_prev)
 
     def add_penalty(self, l1: float, l2: float) -> None:
         """Add the regularization gradient to dW: l1·sign(W) + l2·W (biases are not penalized)."""

@@ -15,7 +15,11 @@ def accuracy(A: np.ndarray, labels: np.ndarray) -> float:
     """Fraction of samples whose predicted class equals the label (NaN for no samples)."""
     if len(labels) == 0:
         return float("nan")
-    return float(np.mean(predicted_classes(A) == labels))
+    if A.shape[1] == 1:
+        hits = (A[:, 0] > 0.5) == labels
+    else:
+        hits = predicted_classes(A) == labels
+    return np.count_nonzero(hits) / len(labels)
 
 
 def r_squared(A: np.ndarray, y: np.ndarray) -> float:

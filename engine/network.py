@@ -56,6 +56,8 @@ class Network:
                        for n_in, n_out, act in zip(sizes[:-1], sizes[1:], acts)]
         n_params = sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
         self.theta = np.zeros(n_params, self.dtype)
+        #: Counts forward passes: tells a cached pass (layers' A_prev, Z, A) from a later one.
+        self.forward_serial = 0
         self.grad = np.zeros(n_params, self.dtype)
         self.slices: list[tuple[slice, slice]] = []   # (W slice, b slice) of each layer in θ
         start = 0
@@ -153,6 +155,7 @@ class Network:
     def propagate(self, X: np.ndarray) -> np.ndarray:
         """Fast forward pass on an already validated X; returns the output layer's buffer
         (overwritten by the next pass with the same batch size).  Layers cache Z and A."""
+        self.forward_serial += 1
         A = X
         for layer in self.layers:
             A = layer.forward(A)

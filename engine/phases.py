@@ -177,5 +177,6 @@ def step_phases(session):
                      "dW": layer.dW, "db": layer.db},
                     f"Every weight of layer {i + 1} takes a small step (η = {opt.learning_rate:g}) "
                     "against its gradient, downhill on the loss.")
-    session._after_step()
+    with np.errstate(over="ignore", invalid="ignore"):   # as TrainingSession.step() does
+        session._after_step()
     session._emit("trained")
