@@ -68,6 +68,7 @@ class LossPlot(QWidget):
             plot.setClipToView(True)
             plot.setDownsampling(auto=True, mode="peak")
             plot.getAxis("left").enableAutoSIPrefix(False)
+            plot.getAxis("bottom").enableAutoSIPrefix(False)
         self.loss.addLegend(offset=(-10, 10))
         # Dense curves: antialiasing would triple the paint time and shows no difference.
         train_pen = pg.mkPen(TRAIN_COLOR, width=2)

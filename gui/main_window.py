@@ -133,7 +133,9 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidget(panels)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(250)
+        # Wide enough for the panels plus the scroll bar, so no field is cut off.
+        scroll.setMinimumWidth(panels.sizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width() + 4)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.panels = scroll
 

@@ -197,12 +197,18 @@ class StepInspector(QWidget):
             title += f": L = {float(phase.values['loss']):.6g}"
         self.title.setText(title)
         self.formula.setText(phase.formula)
-        self.meaning.setText(phase.description)
         rows = self._batch_rows(phase)
-        highlight = None
+        highlight, note = None, ""
         if sample is not None and sample >= 0:
             hits = np.flatnonzero(rows == sample)
             highlight = int(hits[0]) if hits.size else None
+            if highlight is None and rows.size:
+                note = (f" <i>(Sample {sample + 1} is not in this mini-batch: the graph shows "
+                        "batch means.)</i>")
+            elif highlight is not None and highlight >= MAX_ROWS:
+                note = (f" <i>(Sample {sample + 1} is row {highlight + 1}, beyond the first "
+                        f"{MAX_ROWS} rows shown.)</i>")
+        self.meaning.setText(phase.description + note)
         entries = []
         for key, name in value_names(phase, n_layers):
             value = phase.values[key]
