@@ -20,6 +20,7 @@ import numpy as np
 
 FORWARD, LOSS, BACKWARD, UPDATE = "forward", "loss", "backward", "update"
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 @dataclass
@@ -42,6 +43,11 @@ class Phase:
 def sup(n: int) -> str:
     """Superscript layer number: 2 -> '²'."""
     return str(n).translate(_SUPERSCRIPTS)
+
+
+def sub(n: int) -> str:
+    """Subscript unit number: 2 -> '₂'."""
+    return str(n).translate(_SUBSCRIPTS)
 
 
 def _a(l: int) -> str:

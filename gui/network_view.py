@@ -20,6 +20,7 @@ from PySide6.QtGui import (QColor, QDoubleValidator, QFont, QFontMetricsF, QImag
 from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
 
 from engine.features import label as feature_label
+from engine.phases import sub
 
 from . import colors
 
@@ -488,7 +489,7 @@ class NetworkView(QWidget):
             return f"Input {feature_label(name)}\nThe thumbnail shows it over the plane."
         layer = self.network.layers[column - 1]
         inputs = ([feature_label(n) for n in self.input_names] if column == 1
-                  else [f"a{_sub(i + 1)}" for i in range(layer.n_in)])
+                  else [f"a{sub(i + 1)}" for i in range(layer.n_in)])
         terms = " ".join(f"{'+' if w >= 0 else '−'} {abs(w):.3g}·{name}"
                          for w, name in zip(layer.W[:, unit], inputs))
         terms = terms[2:] if terms.startswith("+ ") else "−" + terms[2:]
@@ -591,10 +592,6 @@ class NetworkView(QWidget):
 
 SHORT_NAMES = {"sigmoid": "σ", "identity": "id", "leaky_relu": "lReLU", "relu": "ReLU",
                "softmax": "smax"}
-
-
-def _sub(n: int) -> str:
-    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def _distance_to_segment(p: QPointF, a: QPointF, b: QPointF) -> float:

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from engine.features import label as feature_label
+from engine.phases import sub
 
 from . import colors
 
@@ -43,7 +44,7 @@ class UnitInspector(QWidget):
                               + _stats("value", values))
             return
         layer = net.layers[column - 1]
-        inputs = names if column == 1 else [f"a{_sub(i + 1)}" for i in range(layer.n_in)]
+        inputs = names if column == 1 else [f"a{sub(i + 1)}" for i in range(layer.n_in)]
         where = "Output" if column == len(net.layers) else f"Layer {column}"
         rows = "".join(
             f"<tr><td>{html.escape(name)}</td><td align='right' style='color:{_sign_color(w)}'>"
@@ -75,5 +76,3 @@ def _sign_color(w: float, theme=colors.LIGHT) -> str:
     return theme.positive_text if w >= 0 else theme.negative_text
 
 
-def _sub(n: int) -> str:
-    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
