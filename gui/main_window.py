@@ -490,10 +490,7 @@ class MainWindow(QMainWindow):
         except (OSError, ValueError) as exc:
             self.show_error(f"Could not save {path.name}: {exc}")
             return False
-        self.session_path, self.dirty = path, False
-        self._remember_recent(path)
-        self._update_title()
-        self.statusBar().showMessage(f"Saved {path}", 6000)
+        self._now_at(path, f"Saved {path}")
         return True
 
     def save(self) -> bool:
@@ -540,11 +537,15 @@ class MainWindow(QMainWindow):
         finally:
             self._loading = False
         self.lesson_card.hide()
+        self._now_at(path, f"Opened {path.name}: epoch {session.epoch}")
+        return True
+
+    def _now_at(self, path: Path, message: str) -> None:
+        """The session is now the one in ``path``, with nothing unsaved."""
         self.session_path, self.dirty = path, False
         self._remember_recent(path)
         self._update_title()
-        self.statusBar().showMessage(f"Opened {path.name}: epoch {session.epoch}", 6000)
-        return True
+        self.statusBar().showMessage(message, 6000)
 
     def maybe_keep_work(self) -> bool:
         """Ask before discarding unsaved work; True to go on (saved or discarded)."""

@@ -331,3 +331,21 @@ def test_output_plot_layout_settles_at_every_width():
     result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
                             text=True, timeout=60)
     assert "settled" in result.stdout, result.stderr[-2000:]
+
+
+def test_save_and_open_from_the_window(window, tmp_path):
+    session = window.controller.session
+    session.run(12)
+    path = tmp_path / "run.bplab"
+    assert window.save_to(path)
+    assert not window.dirty and "run.bplab" in window.windowTitle()
+    window.controller.session.run(5)
+    assert window.dirty
+    assert window.open_path(path, ask=False)
+    assert window.controller.session.epoch == 12 and not window.dirty
+    bad = tmp_path / "bad.bplab"
+    bad.write_bytes(b"nope")
+    current = window.controller.session
+    assert not window.open_path(bad, ask=False)
+    assert window.controller.session is current
+    assert "not a Backprop Lab session" in window.statusBar().currentMessage()
