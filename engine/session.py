@@ -23,6 +23,7 @@ from .history import History
 from .losses import get_loss
 from .network import Network
 from .optimizers import Optimizer, make_optimizer
+from .timeline import Timeline
 
 Listener = Callable[[str, "TrainingSession"], None]
 # Overflow while training is detected (non-finite gradient or loss) and handled by stopping
@@ -54,6 +55,7 @@ class TrainingSession:
             ["train_loss", "test_loss", f"train_{self.metric}", f"test_{self.metric}"]
             + [f"grad_norm_{i}" for i in range(n_layers)], capacity=history_capacity)
         self._cached_forward = None
+        self.timeline = Timeline(network.theta.size, network.dtype)
         self._prepare_data()
         self._last_good = network.theta.copy()
         self._restart()
@@ -190,8 +192,10 @@ class TrainingSession:
         self.diverged: str | None = None
         self._last_grad_norms = np.full(len(self.network.layers), np.nan)
         self.history.clear()
+        self.timeline.clear()
         with _overflow_is_handled():
             self._record()
+        self._snapshot()
 
     def reset(self, seed: int | None = None) -> None:
         """New random weights (from ``seed``, default the network's own), epoch 0, no history."""
@@ -297,6 +301,41 @@ class TrainingSession:
         else:
             np.copyto(self._last_good, self.network.theta)
             self._last_good_epoch = self.epoch
+            self._snapshot()
+
+    def _snapshot(self) -> None:
+        """Keep this epoch's state on the timeline (the shuffler's state only when it is used)."""
+        rng = self._rng.bit_generator.state if self._effective_batch() < self.n_train else None
+        self.timeline.record(self.epoch, self.steps, self.network.theta, self._optimizer, rng)
+
+    def resume_from(self, epoch: int) -> None:
+        """Branch training from a timeline epoch: its weights, optimizer state, step count and
+        shuffler come back, and the history and snapshots after it are forgotten.  Training on
+        from there repeats the original run exactly (if no setting changed meanwhile)."""
+        snap = self.timeline.snapshot(int(epoch))
+        net = self.network
+        table = self.history.table()
+        row = table[table[:, 0] == snap.epoch]
+        n_layers = len(net.layers)
+        self._last_grad_norms = (row[-1, -n_layers:].copy() if len(row)
+                                 else np.full(n_layers, np.nan))
+        net.theta[...] = snap.theta
+        if snap.optimizer_name == self._optimizer.name:
+            self._optimizer.load_state(snap.optimizer_state, net.theta.size, net.dtype)
+        else:
+            self._optimizer.reset()
+        if snap.rng_state is not None:
+            self._rng.bit_generator.state = snap.rng_state
+        self.epoch, self.steps = snap.epoch, snap.steps
+        self._cursor, self._order = 0, None
+        self.diverged = None
+        self.timeline.truncate(snap.epoch)
+        self.history.truncate(snap.epoch - 1)
+        with _overflow_is_handled():
+            self._record()
+        np.copyto(self._last_good, net.theta)
+        self._last_good_epoch = self.epoch
+        self._emit("resumed")
 
     def _record(self) -> bool:
         """Evaluate and append a history row; False (and nothing recorded) if not finite."""
@@ -319,6 +358,7 @@ class TrainingSession:
         self.network.theta[...] = self._last_good
         self._optimizer.reset()
         self.history.truncate(self._last_good_epoch)
+        self.timeline.truncate(self._last_good_epoch)
         self.epoch = self._last_good_epoch
         self._cursor, self._order = 0, None
         self.diverged = (f"{what} Training stopped and the weights went back to those of "
@@ -390,6 +430,7 @@ class TrainingSession:
             self._record()
         np.copyto(self._last_good, self.network.theta)
         self._last_good_epoch = self.epoch
+        self._snapshot()
         self._emit("weights")
 
 

@@ -238,6 +238,8 @@ def _build(doc: dict, arrays: dict) -> TrainingSession:
             raise ValueError("the saved mini-batch order is not a permutation of the samples")
         session._order = order
     np.copyto(session._last_good, net.theta)
+    session.timeline.clear()            # snapshots are not saved: the timeline starts here
+    session._snapshot()
     return session
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QMenu, QPushButton, QSizePolicy,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from . import colors
 
@@ -22,6 +22,10 @@ GRADIENT_COLORS = [(0, 114, 178), (0, 158, 115), (204, 121, 167), (213, 94, 0), 
 
 
 class LossPlot(QWidget):
+    pinRequested = Signal()
+    unpinRequested = Signal(int)       # the pinned run's number
+    clearPinsRequested = Signal()
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.theme = colors.LIGHT
@@ -41,8 +45,21 @@ class LossPlot(QWidget):
         self.grads_box.setToolTip("Show the per-layer gradient norms under the loss")
         self.grads_box.setChecked(True)
         self.grads_box.toggled.connect(self.show_gradient_norms)
+        self.pin_button = QPushButton("Pin run")
+        self.pin_button.setToolTip("Keep this loss curve on the plot as a ghost trace, labeled "
+                                   "with the settings that differ from the live run (Ctrl+P)")
+        self.pin_button.clicked.connect(self.pinRequested)
+        self.pins_button = QToolButton()
+        self.pins_button.setText("Pinned")
+        self.pins_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.pins_menu = QMenu(self)
+        self.pins_button.setMenu(self.pins_menu)
+        self.pins_button.setEnabled(False)
+        self.pin_curves: list = []
         top = QHBoxLayout()
         top.addWidget(self.values, 1)
+        top.addWidget(self.pin_button)
+        top.addWidget(self.pins_button)
         top.addWidget(self.grads_box)
         top.addWidget(self.log_box)
 
@@ -86,11 +103,50 @@ class LossPlot(QWidget):
         self.cursor.hide()
         self.loss.addItem(self.cursor, ignoreBounds=True)
         self.canvas.scene().sigMouseMoved.connect(self._mouse_moved)
+        # The epoch the timeline shows, when it is not the latest.
+        self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(self.theme.highlight, width=2))
+        self.marker.hide()
+        self.loss.addItem(self.marker, ignoreBounds=True)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.canvas, 1)
+
+    # ------------------------------------------------------------------ pinned runs
+    def set_pins(self, pins: list[tuple[int, str, np.ndarray, np.ndarray, tuple]]) -> None:
+        """Ghost traces: (number, label, epochs, train loss, color) per pinned run."""
+        for curve in self.pin_curves:
+            self.loss.removeItem(curve)
+            self.loss.legend.removeItem(curve)
+        self.pin_curves = []
+        self.pins_menu.clear()
+        log = self.log_box.isChecked()
+        for number, label, epochs, loss, color in pins:
+            pen = pg.mkPen(*color, 170, width=2 * self._line, style=Qt.PenStyle.DotLine)
+            curve = self.loss.plot(epochs, _positive(loss) if log else loss, pen=pen,
+                                   name=label, antialias=False, connect="finite")
+            curve.setZValue(-1)                 # under the live curves
+            curve.pin = (number, epochs, loss)
+            self.pin_curves.append(curve)
+            action = self.pins_menu.addAction(f"Unpin {label}")
+            action.triggered.connect(lambda _c=False, n=number: self.unpinRequested.emit(n))
+        if pins:
+            self.pins_menu.addSeparator()
+            self.pins_menu.addAction("Clear all pinned runs").triggered.connect(
+                self.clearPinsRequested)
+        self.pins_button.setEnabled(bool(pins))
+        self.pins_button.setText(f"Pinned ({len(pins)})" if pins else "Pinned")
+
+    def pin_labels(self) -> list[str]:
+        """The legend texts of the ghost traces, in pinning order."""
+        return [curve.name() for curve in self.pin_curves]
+
+    def set_marker(self, epoch: int | None) -> None:
+        """Mark the epoch the timeline shows (None: hide the mark)."""
+        self.marker.setVisible(epoch is not None)
+        if epoch is not None:
+            self.marker.setPos(epoch)
 
     def show_gradient_norms(self, on: bool) -> None:
         if self.grads_box.isChecked() != on:
@@ -106,6 +162,11 @@ class LossPlot(QWidget):
         self.hover.fill = pg.mkBrush(*theme.background, 225)
         self.hover.setColor(theme.text)
         self.cursor.setPen(pg.mkPen(theme.muted, width=line))
+        self.marker.setPen(pg.mkPen(theme.highlight, width=2 * line))
+        for curve in self.pin_curves:
+            pen = curve.opts["pen"]
+            pen.setWidthF(2 * line)
+            curve.setPen(pen)
         train = pg.mkPen(TRAIN_COLOR, width=2 * line)
         test = pg.mkPen(TEST_COLOR, width=2 * line, style=Qt.PenStyle.DashLine)
         for curve, pen in ((self.train_curve, train), (self.train_score, train),
@@ -196,6 +257,9 @@ class LossPlot(QWidget):
         self.loss.setLogMode(y=on)
         if self._history is not None:
             self.set_history(self._history)      # log mode drops values ≤ 0
+        for curve in self.pin_curves:
+            _number, epochs, loss = curve.pin
+            curve.setData(epochs, _positive(loss) if on else loss, connect="finite")
         self.loss.enableAutoRange()
 
     def hover_text(self, epoch: float) -> str | None:

@@ -40,10 +40,12 @@ from .lesson_card import LessonCard
 from .lessons import Lesson, list_lessons, load_lesson
 from .loss_plot import LossPlot
 from .network_view import NetworkView
+from .pinned_runs import PinBoard
 from .session_controller import SessionController, TrainingLoop
 from .shortcuts_overlay import ShortcutsOverlay
 from .step_inspector import StepInspector
 from .stepper import PhaseStepper
+from .timeline_bar import TimelineBar
 from .training_panel import TrainingPanel
 from .unit_inspector import UnitInspector
 
@@ -85,6 +87,9 @@ class MainWindow(QMainWindow):
         self.network_view = NetworkView()
         self.boundary = BoundaryView()
         self.loss_plot = LossPlot()
+        self.timeline_bar = TimelineBar()
+        self.pins = PinBoard()
+        self.preview_network = None       # the network as it was at the timeline's epoch
         self.inspector = UnitInspector()
         self.step_inspector = StepInspector()
         self.activation_panel = ActivationPanel()
@@ -177,7 +182,13 @@ class MainWindow(QMainWindow):
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.lesson_card)
         right.addWidget(self.boundary)
-        right.addWidget(self.loss_plot)
+        loss_box = QWidget()
+        loss_layout = QVBoxLayout(loss_box)
+        loss_layout.setContentsMargins(0, 0, 0, 0)
+        loss_layout.setSpacing(0)
+        loss_layout.addWidget(self.loss_plot, 1)
+        loss_layout.addWidget(self.timeline_bar)
+        right.addWidget(loss_box)
         right.setStretchFactor(1, 3)
         right.setStretchFactor(2, 2)
         right.setSizes([220, 540, 460])
@@ -228,6 +239,11 @@ class MainWindow(QMainWindow):
         action(train, "&Gradient check…", self.open_gradient_check, "Ctrl+G")
         action(train, "&Reset weights", self.reset, "R")
         action(train, "Re&generate data", self.controller.rebuild)
+        train.addSeparator()
+        action(train, "P&in run", self.pin_run, "Ctrl+P",
+               "Keep the loss curve as a ghost trace to compare with the next runs")
+        action(train, "&Clear pinned runs", self.clear_pins)
+        action(train, "Resume from the &timeline's epoch", self.resume_from_timeline)
         for a in (self.play_action, self.step_action, self.phase_action):
             a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         view = self.menuBar().addMenu("&View")
@@ -308,21 +324,30 @@ class MainWindow(QMainWindow):
         self.boundary.discrete_box.toggled.connect(self.discrete_action.setChecked)
         self.boundary.test_box.toggled.connect(self.test_action.setChecked)
         self.loss_plot.log_box.toggled.connect(self.log_action.setChecked)
+        self.loss_plot.pinRequested.connect(self.pin_run)
+        self.loss_plot.unpinRequested.connect(self.unpin)
+        self.loss_plot.clearPinsRequested.connect(self.clear_pins)
+        c.configChanged.connect(self._show_pins)
+        self.timeline_bar.epochChosen.connect(self.show_epoch)
+        self.timeline_bar.resumeRequested.connect(self.resume_from)
 
     # ------------------------------------------------------------------ actions
     def toggle_play(self) -> None:
         if not self.loop.running:
             self.stepper.cancel()
+            self._leave_past()
         self.loop.toggle()
 
     def step_epoch(self) -> None:
         self.loop.pause()
         self.stepper.cancel()
+        self._leave_past()
         self.controller.step_epoch()
 
     def step_phase(self) -> None:
         """One phase of one training step (Shift+→)."""
         self.loop.pause()
+        self._leave_past()
         self.tabs.setCurrentWidget(self.step_inspector)
         self.stepper.step_phase()
 
@@ -433,6 +458,8 @@ class MainWindow(QMainWindow):
 
     def _edge_values(self) -> list[np.ndarray] | None:
         session = self.controller.session
+        if self.preview_network is not None:
+            return None                       # a past epoch: its weights
         net = session.network
         if self.edge_mode == "gradient":
             return [layer.dW.copy() for layer in net.layers]
@@ -447,6 +474,86 @@ class MainWindow(QMainWindow):
             activations = [x] + net.forward_all(x)
             return [layer.W * a[0][:, None] for layer, a in zip(net.layers, activations)]
         return None
+
+    # ------------------------------------------------------------------ pins and timeline
+    def pin_run(self) -> None:
+        """Keep the current loss curve as a labeled ghost trace."""
+        session = self.controller.session
+        if session.epoch == 0:
+            self.statusBar().showMessage("Train first: there is no loss curve to pin yet.", 5000)
+            return
+        run = self.pins.pin(self.controller.config.to_dict(), session.history)
+        self._show_pins()
+        self.statusBar().showMessage(
+            f"Pinned run #{run.number} ({session.epoch} epochs). Change a setting, press Reset "
+            "and train again to compare.", 8000)
+
+    def unpin(self, number: int) -> None:
+        self.pins.unpin(number)
+        self._show_pins()
+
+    def clear_pins(self) -> None:
+        self.pins.clear()
+        self._show_pins()
+
+    def _show_pins(self) -> None:
+        current = self.controller.config.to_dict()
+        self.loss_plot.set_pins([(run.number, run.label(current), run.epochs, run.train_loss,
+                                  run.color) for run in self.pins.runs])
+
+    def show_epoch(self, epoch: int | None) -> None:
+        """Show the weights of a past epoch from the timeline (None: the live ones)."""
+        session = self.controller.session
+        if epoch is None or epoch not in session.timeline:
+            self.preview_network = None
+            self.network_view.set_network(session.network, session.data.input_names)
+            self.loss_plot.set_marker(None)
+        else:
+            self.loop.pause()
+            self.stepper.cancel()
+            if self.preview_network is None:
+                self.preview_network = session.network.copy()
+            self.preview_network.theta[...] = session.timeline.theta_at(epoch)
+            self.network_view.set_network(self.preview_network, session.data.input_names)
+            self.loss_plot.set_marker(epoch)
+            self.statusBar().showMessage(
+                f"Showing epoch {epoch} of {session.epoch}. 'Resume from here' trains on from "
+                "it; Play or Step go back to the latest epoch.", 8000)
+        self.mark_dirty()
+
+    def _leave_past(self) -> None:
+        if self.preview_network is not None:
+            self.timeline_bar.go_live()
+
+    def resume_from_timeline(self) -> None:
+        epoch = self.timeline_bar.shown_epoch
+        if epoch is None:
+            self.statusBar().showMessage("Drag the timeline back to an earlier epoch first.", 5000)
+            return
+        self.resume_from(epoch)
+
+    def resume_from(self, epoch: int) -> None:
+        """Branch training from a past epoch (its weights, optimizer state, batch order)."""
+        session = self.controller.session
+        self.loop.pause()
+        self.stepper.cancel()
+        try:
+            session.resume_from(epoch)
+        except KeyError as exc:
+            self.show_error(str(exc.args[0]))
+            return
+        self.preview_network = None
+        self.network_view.set_network(session.network, session.data.input_names)
+        self.loss_plot.set_marker(None)
+        self.timeline_bar.set_epochs(session.timeline.epochs())
+        self.timeline_bar.go_live()
+        self.statusBar().showMessage(f"Resumed from epoch {epoch}: the later epochs are "
+                                     "forgotten; training goes on from here.", 8000)
+        self.mark_dirty()
+
+    def shown_network(self):
+        """The network the views draw: the live one, or a past epoch's from the timeline."""
+        return self.preview_network or self.controller.session.network
 
     def show_error(self, text: str) -> None:
         self.statusBar().showMessage(f"⚠ {text}", 10000)
@@ -485,13 +592,16 @@ class MainWindow(QMainWindow):
         path = Path(path)
         self.stepper.cancel()
         try:
-            save_session(self.controller.session, path,
-                         extra={"gui_config": self.controller.config.to_dict()})
+            save_session(self.controller.session, path, extra=self._extra())
         except (OSError, ValueError) as exc:
             self.show_error(f"Could not save {path.name}: {exc}")
             return False
         self._now_at(path, f"Saved {path}")
         return True
+
+    def _extra(self) -> dict:
+        """What the window keeps in a session file beside the engine's session."""
+        return {"gui_config": self.controller.config.to_dict(), "pins": self.pins.to_list()}
 
     def save(self) -> bool:
         if self.session_path is None:
@@ -522,7 +632,8 @@ class MainWindow(QMainWindow):
         path = Path(path)
         try:
             session = load_session(path)
-            stored = read_extra(path).get("gui_config")
+            extra = read_extra(path)
+            stored = extra.get("gui_config")
         except ValueError as exc:
             self.show_error(str(exc))
             if self.isVisible() and self.settings is not None:      # interactive use
@@ -536,6 +647,8 @@ class MainWindow(QMainWindow):
             self.controller.load(config, session)
         finally:
             self._loading = False
+        self.pins.load(extra.get("pins"))
+        self._show_pins()
         self.lesson_card.hide()
         self._now_at(path, f"Opened {path.name}: epoch {session.epoch}")
         return True
@@ -591,8 +704,7 @@ class MainWindow(QMainWindow):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             save_session(self.controller.session, path,
-                         extra={"gui_config": self.controller.config.to_dict(),
-                                "source": str(self.session_path or "")})
+                         extra={**self._extra(), "source": str(self.session_path or "")})
         except (OSError, ValueError) as exc:
             self.statusBar().showMessage(f"Autosave failed: {exc}", 6000)
 
@@ -758,6 +870,10 @@ class MainWindow(QMainWindow):
         self.boundary.set_data(data, self._grid, target)
         self.traced_sample = None
         self.boundary.set_traced(None)
+        self.preview_network = None
+        self.loss_plot.set_marker(None)
+        self.timeline_bar.set_epochs(session.timeline.epochs())
+        self.timeline_bar.go_live()
         self.step_inspector.set_sample_count(session.n_train)
         self.step_inspector.set_sample(-1)
         self.activation_panel.set_session(session)
@@ -784,8 +900,10 @@ class MainWindow(QMainWindow):
         start = time.perf_counter()
         self._dirty = False
         session = self.controller.session
-        net = session.network
+        net = self.shown_network()
         self.transport.set_epoch(session.epoch)
+        if self.preview_network is None:
+            self.timeline_bar.set_epochs(session.timeline.epochs())
         if self._grid is not None:
             outputs = decision_grid(net, self._grid)
             thumbs = heatmaps.unit_images(outputs, net.activations, self.lut, THUMBNAIL_STEP)

@@ -38,7 +38,7 @@ class SessionController(QObject):
             self.diverged.emit(session.diverged or "Training diverged.")
         elif event == "weights":
             self.weightsEdited.emit()
-        elif event in ("trained", "reset"):
+        elif event in ("trained", "reset", "resumed"):
             self.trained.emit()
 
     def _install(self, session: TrainingSession) -> None:

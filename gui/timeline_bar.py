@@ -1,0 +1,92 @@
+"""The timeline under the loss plot: scrub back through training and branch from the past.
+
+The slider's positions are the epochs the session's :class:`engine.timeline.Timeline` kept
+(dense over the last epochs, doubling intervals before).  At its right end it follows
+training live; anywhere else the window shows that epoch's weights and "Resume from here"
+branches training from it.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+
+
+class TimelineBar(QWidget):
+    epochChosen = Signal(object)      # an epoch to show, or None for the live (latest) one
+    resumeRequested = Signal(int)     # branch training from this epoch
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.epochs = np.zeros(1, dtype=np.int64)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, 0)
+        self.slider.setToolTip("Drag back through training: the graph and the output plot show "
+                               "that epoch's weights")
+        self.slider.valueChanged.connect(self._moved)
+        self.label = QLabel()
+        self.label.setMinimumWidth(self.fontMetrics().horizontalAdvance("epoch 000000 (past)"))
+        self.resume_button = QPushButton("Resume from here")
+        self.resume_button.setToolTip("Go back to this epoch's weights and optimizer state and "
+                                      "train on from there (later epochs are forgotten)")
+        self.resume_button.clicked.connect(
+            lambda: self.resumeRequested.emit(int(self.epochs[self.slider.value()])))
+        self.live_button = QPushButton("Latest")
+        self.live_button.setToolTip("Back to the latest epoch")
+        self.live_button.clicked.connect(self.go_live)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.addWidget(QLabel("Timeline"))
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.label)
+        layout.addWidget(self.live_button)
+        layout.addWidget(self.resume_button)
+        self._show_state()
+
+    @property
+    def live(self) -> bool:
+        return self.slider.value() == self.slider.maximum()
+
+    @property
+    def shown_epoch(self) -> int | None:
+        """The epoch being looked at, or None when following training."""
+        return None if self.live else int(self.epochs[self.slider.value()])
+
+    def set_epochs(self, epochs: np.ndarray) -> None:
+        """The snapshot epochs (ascending).  Live stays live; a past epoch stays chosen."""
+        epochs = np.asarray(epochs, dtype=np.int64)
+        if epochs.size == 0:
+            epochs = np.zeros(1, dtype=np.int64)
+        if np.array_equal(epochs, self.epochs):
+            return
+        shown = self.shown_epoch
+        self.epochs = epochs
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, len(epochs) - 1)
+        if shown is None:
+            self.slider.setValue(len(epochs) - 1)
+        else:
+            k = int(np.searchsorted(epochs, shown, side="right")) - 1
+            self.slider.setValue(max(k, 0))
+        self.slider.blockSignals(False)
+        self._show_state()
+        if shown is not None and self.shown_epoch != shown:
+            self.epochChosen.emit(self.shown_epoch)
+
+    def show_epoch(self, epoch: int) -> None:
+        """Move the slider to the kept epoch nearest at or before ``epoch``."""
+        k = int(np.searchsorted(self.epochs, epoch, side="right")) - 1
+        self.slider.setValue(max(k, 0))
+
+    def go_live(self) -> None:
+        self.slider.setValue(self.slider.maximum())
+
+    def _moved(self, _value: int) -> None:
+        self._show_state()
+        self.epochChosen.emit(self.shown_epoch)
+
+    def _show_state(self) -> None:
+        epoch = int(self.epochs[self.slider.value()])
+        self.label.setText(f"epoch {epoch}" if self.live else f"epoch {epoch} (past)")
+        self.resume_button.setEnabled(not self.live)
+        self.live_button.setEnabled(not self.live)

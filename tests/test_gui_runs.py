@@ -1,0 +1,138 @@
+"""Pinned runs and the timeline, driven through the window (pytest-qt, offscreen)."""
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from engine.grid import decision_grid
+from gui.config import Config
+from gui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(Config(dataset="circles", hidden=[4], activations=["tanh"],
+                          optimizer="sgd", learning_rate=0.01, batch_size=None))
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    w.render_now()
+    return w
+
+
+def train(window, epochs):
+    window.controller.session.run(epochs)
+    window.render_now()
+
+
+def test_pinning_three_learning_rates_labels_each_by_its_rate(window, qtbot):
+    for rate in (0.01, 0.1, 1.0):
+        window.controller.apply(learning_rate=rate)
+        window.reset()
+        train(window, 30)
+        qtbot.mouseClick(window.loss_plot.pin_button, Qt.MouseButton.LeftButton)
+    window.controller.apply(learning_rate=0.3)
+    assert window.loss_plot.pin_labels() == ["#1 lr 0.01", "#2 lr 0.1", "#3 lr 1"]
+    # each ghost trace holds its own run's curve: a higher rate fell further in 30 epochs
+    finals = [curve.getData()[1][-1] for curve in window.loss_plot.pin_curves]
+    assert finals[0] > finals[1] > finals[2]
+    assert window.loss_plot.pins_button.text() == "Pinned (3)"
+
+
+def test_label_names_every_differing_setting_and_follows_the_live_settings(window):
+    train(window, 5)
+    window.pin_run()
+    assert window.loss_plot.pin_labels() == ["#1 same settings"]
+    window.controller.apply(optimizer="adam", hidden=[6, 2], activations=["relu", "relu"])
+    assert window.loss_plot.pin_labels() == ["#1 sgd, layers 4, tanh"]
+
+
+def test_unpin_and_clear(window, qtbot):
+    for _ in range(3):
+        train(window, 3)
+        window.pin_run()
+    assert len(window.loss_plot.pin_curves) == 3
+    menu = window.loss_plot.pins_menu
+    unpin_second = [a for a in menu.actions() if a.text().startswith("Unpin #2")][0]
+    unpin_second.trigger()
+    assert [label.split()[0] for label in window.loss_plot.pin_labels()] == ["#1", "#3"]
+    clear = [a for a in window.loss_plot.pins_menu.actions() if a.text().startswith("Clear")][0]
+    clear.trigger()
+    assert window.loss_plot.pin_curves == []
+    assert not window.loss_plot.pins_button.isEnabled()
+
+
+def test_nothing_to_pin_before_training(window):
+    window.pin_run()
+    assert window.pins.runs == []
+    assert "Train first" in window.statusBar().currentMessage()
+
+
+def test_pins_are_saved_with_the_session(window, tmp_path, qtbot):
+    train(window, 10)
+    window.pin_run()
+    path = tmp_path / "pins.bplab"
+    assert window.save_to(path)
+    other = MainWindow(Config(dataset="moons"))
+    qtbot.addWidget(other)
+    assert other.open_path(path, ask=False)
+    assert other.loss_plot.pin_labels() == window.loss_plot.pin_labels()
+    np.testing.assert_array_equal(other.pins.runs[0].train_loss, window.pins.runs[0].train_loss)
+
+
+def test_timeline_scrubs_back_and_the_views_show_that_epoch(window, qtbot):
+    session = window.controller.session
+    train(window, 40)
+    bar = window.timeline_bar
+    assert bar.live and bar.epochs[-1] == 40
+    live_output = window.boundary.output.copy()
+    bar.show_epoch(10)
+    assert bar.shown_epoch == 10 and not bar.live
+    window.render_now()
+    past = window.preview_network
+    np.testing.assert_array_equal(past.theta, session.timeline.theta_at(10))
+    # the output plot and the graph draw epoch 10's network, not the live one
+    expected = decision_grid(past, window._grid)[-1]
+    np.testing.assert_allclose(window.boundary.output, expected)
+    assert not np.allclose(window.boundary.output, live_output)
+    assert window.network_view.network is past
+    assert window.loss_plot.marker.isVisible() and window.loss_plot.marker.value() == 10
+    assert session.epoch == 40                     # looking back changes nothing
+    assert bar.label.text() == "epoch 10 (past)"
+
+
+def test_resume_from_here_branches_training(window, qtbot):
+    session = window.controller.session
+    train(window, 30)
+    theta_30 = session.network.theta.copy()
+    window.timeline_bar.show_epoch(12)
+    assert window.timeline_bar.resume_button.isEnabled()
+    qtbot.mouseClick(window.timeline_bar.resume_button, Qt.MouseButton.LeftButton)
+    assert session.epoch == 12
+    assert window.timeline_bar.live and window.preview_network is None
+    assert window.network_view.network is session.network
+    np.testing.assert_array_equal(session.network.theta, session.timeline.theta_at(12))
+    qtbot.waitUntil(lambda: window.loss_plot.train_curve.getData()[0][-1] == 12, timeout=2000)
+    for _ in range(18):
+        qtbot.keyClick(window, Qt.Key.Key_Right)
+    np.testing.assert_array_equal(session.network.theta, theta_30)   # the same run again
+
+
+def test_step_while_looking_back_returns_to_the_latest_epoch(window, qtbot):
+    session = window.controller.session
+    train(window, 20)
+    window.timeline_bar.show_epoch(5)
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert session.epoch == 21
+    assert window.timeline_bar.live and window.preview_network is None
+    assert window.network_view.network is session.network
+
+
+def test_timeline_stays_bounded_over_a_long_run(window):
+    train(window, 5000)
+    bar = window.timeline_bar
+    t = window.controller.session.timeline
+    assert bar.slider.maximum() + 1 == len(t) <= t.recent + t.capacity
+    assert bar.epochs[0] == 0 and bar.epochs[-1] == 5000
