@@ -35,6 +35,7 @@ from .config import Config
 from .controls import TransportBar
 from .data_panel import DataPanel
 from .diagnostics_banner import DiagnosticsBanner
+from .exporting import GIF_FILTER, IMAGE_FILTER, export_widget, write_gif
 from .gradient_check_dialog import GradientCheckDialog
 from .lesson_card import LessonCard
 from .lessons import Lesson, list_lessons, load_lesson
@@ -59,6 +60,9 @@ PRESENTATION_SCALE = 1.6
 SESSION_FILTER = "Backprop Lab sessions (*.bplab);;All files (*)"
 AUTOSAVE_INTERVAL_MS = 30_000
 MAX_RECENT = 8
+#: What File ▸ Export can picture.
+EXPORT_VIEWS = {"window": "Whole window", "network": "Network graph", "boundary": "Output plot",
+                "loss": "Loss plot"}
 EDGE_MODES = {"weight": "weight w", "gradient": "gradient dL/dW", "update": "last update ΔW",
               "contribution": "w·a (traced sample)"}
 
@@ -90,6 +94,7 @@ class MainWindow(QMainWindow):
         self.timeline_bar = TimelineBar()
         self.pins = PinBoard()
         self.preview_network = None       # the network as it was at the timeline's epoch
+        self.preview_epoch: int | None = None
         self.inspector = UnitInspector()
         self.step_inspector = StepInspector()
         self.activation_panel = ActivationPanel()
@@ -227,6 +232,15 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         action(file_menu, "&Save session", self.save, "Ctrl+S")
         action(file_menu, "Save session &as…", self.save_as, "Ctrl+Shift+S")
+        file_menu.addSeparator()
+        export = file_menu.addMenu("&Export")
+        for key, title in EXPORT_VIEWS.items():
+            action(export, f"{title} as PNG or SVG…", lambda _c=False, k=key: self.export_view_dialog(k),
+                   "Ctrl+E" if key == "window" else None)
+        gif = export.addMenu("Training as animated &GIF")
+        for key in ("boundary", "network", "window"):
+            action(gif, EXPORT_VIEWS[key] + "…", lambda _c=False, k=key: self.export_gif_dialog(k))
+        self.export_menu = export
         file_menu.addSeparator()
         action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self._refresh_recent()
@@ -505,7 +519,7 @@ class MainWindow(QMainWindow):
         """Show the weights of a past epoch from the timeline (None: the live ones)."""
         session = self.controller.session
         if epoch is None or epoch not in session.timeline:
-            self.preview_network = None
+            self.preview_network, self.preview_epoch = None, None
             self.network_view.set_network(session.network, session.data.input_names)
             self.loss_plot.set_marker(None)
         else:
@@ -514,6 +528,7 @@ class MainWindow(QMainWindow):
             if self.preview_network is None:
                 self.preview_network = session.network.copy()
             self.preview_network.theta[...] = session.timeline.theta_at(epoch)
+            self.preview_epoch = int(epoch)
             self.network_view.set_network(self.preview_network, session.data.input_names)
             self.loss_plot.set_marker(epoch)
             self.statusBar().showMessage(
@@ -542,7 +557,7 @@ class MainWindow(QMainWindow):
         except KeyError as exc:
             self.show_error(str(exc.args[0]))
             return
-        self.preview_network = None
+        self.preview_network, self.preview_epoch = None, None
         self.network_view.set_network(session.network, session.data.input_names)
         self.loss_plot.set_marker(None)
         self.timeline_bar.set_epochs(session.timeline.epochs())
@@ -550,6 +565,78 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Resumed from epoch {epoch}: the later epochs are "
                                      "forgotten; training goes on from here.", 8000)
         self.mark_dirty()
+
+    # ------------------------------------------------------------------ exports
+    def export_view(self, key: str):
+        """The widget File ▸ Export pictures for ``key`` (see EXPORT_VIEWS)."""
+        return {"window": self, "network": self.network_view, "boundary": self.boundary,
+                "loss": self.loss_plot}[key]
+
+    def _ask_path(self, title: str, name: str, filters: str) -> str:
+        start = (self.session_path.parent if self.session_path else Path.home()) / name
+        path, _ = QFileDialog.getSaveFileName(self, title, str(start), filters)
+        return path
+
+    def export_view_dialog(self, key: str) -> None:
+        path = self._ask_path(f"Export {EXPORT_VIEWS[key].lower()}", f"{key}.png", IMAGE_FILTER)
+        if path:
+            self.export_picture(key, path)
+
+    def export_picture(self, key: str, path) -> bool:
+        """Save a view (or the window) as PNG or SVG; False (and a message) if it failed."""
+        self.render_now()
+        try:
+            written = export_widget(self.export_view(key), path)
+        except (OSError, ValueError) as exc:
+            self.show_error(f"Could not export: {exc}")
+            return False
+        self.statusBar().showMessage(f"Exported {EXPORT_VIEWS[key].lower()} to {written}", 6000)
+        return True
+
+    def export_gif_dialog(self, key: str) -> None:
+        path = self._ask_path("Export training as GIF", "training.gif", GIF_FILTER)
+        if path:
+            self.export_gif(key, path)
+
+    def export_gif(self, key: str, path) -> bool:
+        """An animated GIF of the run so far: one frame per timeline snapshot of a view,
+        stamped with its epoch.  The live state is shown again afterwards."""
+        from PySide6.QtGui import QFont, QPainter
+        session = self.controller.session
+        epochs = session.timeline.epochs()
+        if len(epochs) < 2:
+            self.show_error("Train a few epochs first: a GIF needs at least two epochs.")
+            return False
+        self.loop.pause()
+        self.stepper.cancel()
+        view = self.export_view(key)
+        frames = []
+        try:
+            for epoch in epochs:
+                self.show_epoch(int(epoch) if epoch != epochs[-1] else None)
+                self.render_now()
+                image = view.grab().toImage()
+                painter = QPainter(image)
+                font = QFont(self.font())
+                font.setPointSizeF(font.pointSizeF() * 1.4 * self.scale)
+                font.setBold(True)
+                painter.setFont(font)
+                painter.setPen(self.theme.qcolor("text"))
+                painter.drawText(image.rect().adjusted(12, 8, -12, -8),
+                                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop),
+                                 f"epoch {int(epoch)}")
+                painter.end()
+                frames.append(image)
+        finally:
+            self.timeline_bar.go_live()
+            self.show_epoch(None)
+        try:
+            written = write_gif(frames, path)
+        except (OSError, ValueError) as exc:
+            self.show_error(f"Could not export the GIF: {exc}")
+            return False
+        self.statusBar().showMessage(f"Exported a {len(frames)}-frame GIF to {written}", 6000)
+        return True
 
     def shown_network(self):
         """The network the views draw: the live one, or a past epoch's from the timeline."""
@@ -870,7 +957,7 @@ class MainWindow(QMainWindow):
         self.boundary.set_data(data, self._grid, target)
         self.traced_sample = None
         self.boundary.set_traced(None)
-        self.preview_network = None
+        self.preview_network, self.preview_epoch = None, None
         self.loss_plot.set_marker(None)
         self.timeline_bar.set_epochs(session.timeline.epochs())
         self.timeline_bar.go_live()
@@ -901,7 +988,8 @@ class MainWindow(QMainWindow):
         self._dirty = False
         session = self.controller.session
         net = self.shown_network()
-        self.transport.set_epoch(session.epoch)
+        self.transport.set_epoch(session.epoch if self.preview_network is None
+                                 else self.preview_epoch)
         if self.preview_network is None:
             self.timeline_bar.set_epochs(session.timeline.epochs())
         if self._grid is not None:

@@ -1,0 +1,99 @@
+"""Pictures of the app for slides: any view or the window as PNG or SVG, and a training run
+as an animated GIF (Pillow).
+
+PNG is the widget as drawn on screen (``QWidget.grab``); SVG re-renders the widget through a
+vector paint device (``QSvgGenerator``), so lines and text stay sharp at any size.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+from PIL import Image
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QWidget
+
+IMAGE_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
+GIF_FILTER = "Animated GIF (*.gif)"
+
+
+def export_widget(widget: QWidget, path) -> Path:
+    """Write ``widget`` to ``path`` as PNG or SVG (by its suffix; none → .png).
+
+    Raises ``ValueError`` for another suffix and ``OSError`` when the file cannot be written.
+    """
+    path = Path(path)
+    if not path.suffix:
+        path = path.with_suffix(".png")
+    suffix = path.suffix.lower()
+    if suffix == ".png":
+        if not widget.grab().save(str(path), "PNG"):
+            raise OSError(f"could not write {path}")
+    elif suffix == ".svg":
+        _write_svg(widget, path)
+    else:
+        raise ValueError(f"export as .png or .svg, not {path.suffix!r}")
+    return path
+
+
+def _write_svg(widget: QWidget, path: Path) -> None:
+    size = widget.size()
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    generator.setSize(size)
+    generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+    generator.setTitle("Backprop Lab")
+    generator.setDescription(f"{widget.objectName() or type(widget).__name__} from Backprop Lab")
+    painter = QPainter()
+    if not painter.begin(generator):
+        raise OSError(f"could not write {path}")
+    try:
+        widget.render(painter, QPoint(0, 0))
+    finally:
+        painter.end()
+    if not path.exists() or path.stat().st_size == 0:
+        raise OSError(f"could not write {path}")
+
+
+def to_pil(image: QImage) -> Image.Image:
+    """A QImage as an RGB Pillow image (a copy)."""
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    width, height = image.width(), image.height()
+    row = image.bytesPerLine()
+    data = np.frombuffer(image.constBits(), dtype=np.uint8, count=row * height)
+    rgb = data.reshape(height, row)[:, : width * 3].reshape(height, width, 3)
+    return Image.fromarray(rgb.copy(), "RGB")
+
+
+def write_gif(frames: Iterable[QImage], path, frame_ms: int = 120, hold_last_ms: int = 1500,
+              max_width: int = 960) -> Path:
+    """An endlessly looping GIF from ``frames`` (the last held longer); frames wider than
+    ``max_width`` are scaled down to keep the file slide-sized."""
+    path = Path(path)
+    if path.suffix.lower() != ".gif":
+        path = path.with_suffix(".gif")
+    images = []
+    for frame in frames:
+        if frame.width() > max_width:
+            frame = frame.scaledToWidth(max_width, mode=_smooth())
+        images.append(to_pil(frame))
+    if not images:
+        raise ValueError("no frames to write")
+    size = images[0].size
+    images = [im if im.size == size else im.resize(size) for im in images]
+    # One palette for the whole animation keeps colors steady from frame to frame.
+    palette = images[-1].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    frames_p = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
+    durations = [frame_ms] * (len(frames_p) - 1) + [hold_last_ms]
+    frames_p[0].save(path, save_all=True, append_images=frames_p[1:], duration=durations,
+                     loop=0, optimize=False, disposal=1)
+    return path
+
+
+def _smooth():
+    from PySide6.QtCore import Qt
+    return Qt.TransformationMode.SmoothTransformation
+
