@@ -11,6 +11,14 @@ def predicted_classes(A: np.ndarray) -> np.ndarray:
     return A.argmax(axis=1)
 
 
+def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, n_classes: int) -> np.ndarray:
+    """(k, k) counts: row = true class, column = predicted class (k = ``n_classes``)."""
+    labels = np.asarray(labels, dtype=np.int64)
+    predicted = np.asarray(predicted, dtype=np.int64)
+    return np.bincount(labels * n_classes + predicted,
+                       minlength=n_classes * n_classes).reshape(n_classes, n_classes)
+
+
 def accuracy(A: np.ndarray, labels: np.ndarray) -> float:
     """Fraction of samples whose predicted class equals the label (NaN for no samples)."""
     if len(labels) == 0:

@@ -412,6 +412,25 @@ class TrainingSession:
         return diagnose(self.network, self._X, self._last_grad_norms, self.diverged)
 
     # ------------------------------------------------------------------ editing
+    def replace_data(self, data: Dataset) -> None:
+        """Train on ``data`` from now on, with the same network, weights and optimizer state
+        (e.g. after a point was drawn).  The current epoch is measured again on the new data;
+        the epoch in progress starts over.  ValueError if the network does not fit the data."""
+        self._check_fit(self.network, data)
+        if data.task == REGRESSION and self._loss.name != "mse":
+            raise ValueError(f"regression targets need the 'mse' loss, not {self._loss.name!r}")
+        old = self.data
+        self.data = data
+        try:
+            self._prepare_data()
+        except ValueError:
+            self.data = old
+            self._prepare_data()
+            raise
+        self._cursor, self._order = 0, None
+        self._cached_forward = None
+        self.weights_edited()
+
     def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
         """Set W[i, j] of ``layer`` (0-based) by hand; training continues from it."""
         W = self.network.layers[layer].W
