@@ -1,8 +1,13 @@
-"""Toy datasets on the plane, generated reproducibly from a seed.
+"""Toy datasets on the plane, generated reproducibly from a seed, and handwritten digits.
 
 ``load(name, n_samples=, noise=, test_fraction=, seed=, n_classes=, features=)`` returns a
 :class:`Dataset`: raw points (m, 2) with labels, split into train and test, plus the input
 features the network sees (``X_train``, ``X_test``).
+
+``"digits"`` is not generated: it is the 8×8 handwritten digits (1797 images, 64 pixels
+scaled to [0, 1], 10 classes) read from ``resources/datasets/digits.csv.gz``; its
+``params["image_shape"]`` is ``(8, 8)`` (row-major pixels).  Data read from a CSV file comes
+from :mod:`engine.dataset_csv`.
 
 Tasks: ``"binary"`` (labels 0/1, one sigmoid output), ``"multiclass"`` (labels 0…k−1, a softmax
 output of k units) and ``"regression"`` (real targets).
@@ -10,7 +15,9 @@ output of k units) and ``"regression"`` (real targets).
 from __future__ import annotations
 
 import dataclasses
+import gzip
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
@@ -27,6 +34,9 @@ class Dataset:
     ``points_*``: (m, d) raw inputs (d = 2 for the plane datasets); ``y_*``: (m,) class labels
     (int) or regression targets (float).  ``features`` names the network's inputs derived from
     the points (see :mod:`engine.features`); datasets that are not 2-D use their raw inputs.
+    ``input_labels`` optionally names the d raw input columns (e.g. the header of a CSV file,
+    or ``p0_0``… for digit pixels): they are the input names of data that is not 2-D.
+    ``params["image_shape"]``, when present, is (rows, columns) of inputs that are images.
     """
 
     name: str
@@ -40,10 +50,16 @@ class Dataset:
     domain: tuple[tuple[float, float], tuple[float, float]] = ((-6.0, 6.0), (-6.0, 6.0))
     params: dict = field(default_factory=dict)
     class_names: tuple[str, ...] = ()
+    input_labels: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.is_planar:
             object.__setattr__(self, "features", feature_module.check_features(self.features))
+        labels = tuple(str(label) for label in self.input_labels)
+        if labels and len(labels) != self.points_train.shape[1]:
+            raise ValueError(f"{len(labels)} input labels for {self.points_train.shape[1]} "
+                             f"input columns")
+        object.__setattr__(self, "input_labels", labels)
         for name in ("points_train", "y_train", "points_test", "y_test"):
             array = getattr(self, name)
             array.setflags(write=False)
@@ -60,9 +76,12 @@ class Dataset:
 
     @property
     def input_names(self) -> tuple[str, ...]:
-        """The network's input names: the selected features, or raw inputs x1…xd."""
+        """The network's input names: the selected features (2-D data), else the input labels
+        or, without them, x1…xd."""
         if self.is_planar:
             return self.features
+        if self.input_labels:
+            return self.input_labels
         return tuple(f"x{i + 1}" for i in range(self.points_train.shape[1]))
 
     @property
@@ -103,7 +122,10 @@ class Dataset:
         return dataclasses.replace(self, features=feature_module.check_features(names))
 
     def target_function(self, points: np.ndarray) -> np.ndarray | None:
-        """The noiseless function a regression dataset samples, or None."""
+        """The noiseless function a generated regression dataset samples, or None (also for
+        imported or drawn data, whatever its name)."""
+        if "source" in self.params or self.params.get("edited"):
+            return None
         generator = GENERATORS.get(self.name)
         if generator is None or generator.target is None:
             return None
@@ -117,7 +139,8 @@ class Dataset:
 # ---------------------------------------------------------------------- generators
 @dataclass(frozen=True)
 class Generator:
-    """Makes (points (n, 2), labels (n,)) from (n, noise, n_classes, rng)."""
+    """Makes (points (n, d), labels (n,)) from (n, noise, n_classes, rng); d = 2 except for
+    digits, whose extra fields name its pixels and classes."""
 
     make: Callable
     task: str
@@ -128,6 +151,10 @@ class Generator:
     classes: tuple[int, int] = (2, 2)        # allowed n_classes (min, max)
     target: Callable | None = None           # regression: the noiseless f(points)
     description: str = ""
+    max_samples: int = 100_000               # n_samples allowed: 1 … max_samples
+    class_names: tuple[str, ...] = ()
+    input_labels: tuple[str, ...] = ()
+    image_shape: tuple[int, int] | None = None   # (rows, columns) when samples are images
 
 
 def _corners(truth):
@@ -198,6 +225,48 @@ def _plane(points):
     return points[:, 0] + points[:, 1]
 
 
+# ---------------------------------------------------------------------- handwritten digits
+#: The 8×8 digits: scikit-learn's copy of the UCI test set (see resources/datasets/README.md).
+DIGITS_PATH = Path(__file__).resolve().parent.parent / "resources" / "datasets" / "digits.csv.gz"
+DIGITS_COUNT, DIGITS_SHAPE = 1797, (8, 8)
+_digits_cache: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def digits_data() -> tuple[np.ndarray, np.ndarray]:
+    """All 1797 digits: pixels (1797, 64) as integers 0…16 (float64) and labels (1797,) int64,
+    in the file's order.  Read once, then cached; the arrays are read-only."""
+    global _digits_cache
+    if _digits_cache is None:
+        if not DIGITS_PATH.is_file():
+            raise ValueError(f"the handwritten digits file is missing: {DIGITS_PATH} "
+                             "(it ships with Backprop Lab in resources/datasets/)")
+        try:
+            with gzip.open(DIGITS_PATH, "rt", encoding="ascii") as f:
+                table = np.loadtxt(f, delimiter=",", dtype=np.float64, ndmin=2)
+        except (OSError, EOFError, ValueError, UnicodeDecodeError) as exc:
+            raise ValueError(f"the handwritten digits file {DIGITS_PATH} is damaged: {exc}") \
+                from exc
+        n_pixels = DIGITS_SHAPE[0] * DIGITS_SHAPE[1]
+        if table.shape != (DIGITS_COUNT, n_pixels + 1):
+            raise ValueError(f"the handwritten digits file {DIGITS_PATH} has shape "
+                             f"{table.shape}, expected ({DIGITS_COUNT}, {n_pixels + 1})")
+        pixels = np.ascontiguousarray(table[:, :n_pixels])
+        labels = table[:, n_pixels].astype(np.int64)
+        pixels.setflags(write=False)
+        labels.setflags(write=False)
+        _digits_cache = pixels, labels
+    return _digits_cache
+
+
+def _digits(n, noise, n_classes, rng):
+    pixels, labels = digits_data()
+    index = (np.arange(len(labels)) if n >= len(labels)
+             else np.sort(rng.choice(len(labels), size=n, replace=False)))
+    # always draw the noise, so the subset and split do not depend on its size (as above)
+    points = pixels[index] / 16.0 + rng.normal(0.0, noise, size=(len(index), pixels.shape[1]))
+    return points, labels[index]
+
+
 _UNIT = ((-0.5, 1.5), (-0.5, 1.5))
 _PLANE = ((-6.0, 6.0), (-6.0, 6.0))
 _SQUARE = ((-1.2, 1.2), (-1.2, 1.2))
@@ -223,6 +292,14 @@ GENERATORS: dict[str, Generator] = {
                             target=_paraboloid, description="f(x₁, x₂) = x₁² + x₂²"),
     "plane": Generator(_regression(_plane), REGRESSION, _SQUARE, noise=0.0,
                        target=_plane, description="f(x₁, x₂) = x₁ + x₂"),
+    "digits": Generator(_digits, MULTICLASS, ((0.0, 1.0), (0.0, 1.0)), n_samples=DIGITS_COUNT,
+                        noise=0.0, classes=(10, 10), max_samples=DIGITS_COUNT,
+                        class_names=tuple(str(k) for k in range(10)),
+                        input_labels=tuple(f"p{r}_{c}" for r in range(DIGITS_SHAPE[0])
+                                           for c in range(DIGITS_SHAPE[1])),
+                        image_shape=DIGITS_SHAPE,
+                        description="handwritten digits 0–9: 8×8 images of 64 pixels in [0, 1] "
+                                    "(UCI optical digits, 1797 images)"),
 }
 NAMES = tuple(GENERATORS)
 
@@ -239,7 +316,10 @@ def load(name: str, n_samples: int | None = None, noise: float | None = None,
     test_fraction = generator.test_fraction if test_fraction is None else test_fraction
     lo, hi = generator.classes
     n_classes = lo if n_classes is None else n_classes
-    _check_int("n_samples", n_samples, 1, 100_000)
+    _check_int("n_samples", n_samples, 1, generator.max_samples,
+               hint=(f"{name!r} has {generator.max_samples} samples: n_samples must be a whole "
+                     f"number from 1 to {generator.max_samples}, not {n_samples!r}")
+               if generator.max_samples < 100_000 else None)
     _check_int("seed", seed, 0, 2**63 - 1)
     _check_int("n_classes", n_classes, lo, hi,
                hint=f"{name!r} has exactly {lo} classes" if lo == hi else None)
@@ -259,15 +339,18 @@ def load(name: str, n_samples: int | None = None, noise: float | None = None,
     if generator.task != REGRESSION:
         labels = labels.astype(np.int64)
     task = MULTICLASS if generator.task == BINARY and n_classes > 2 else generator.task
+    params = {"n_samples": int(n_samples), "noise": float(noise),
+              "test_fraction": float(test_fraction), "seed": int(seed),
+              "n_classes": int(n_classes)}
+    if generator.image_shape is not None:
+        params["image_shape"] = tuple(generator.image_shape)
     return Dataset(
         name=name, task=task,
         points_train=np.ascontiguousarray(points[train]), y_train=labels[train],
         points_test=np.ascontiguousarray(points[test]), y_test=labels[test],
         n_classes=0 if task == REGRESSION else n_classes,
-        features=tuple(features), domain=generator.domain,
-        params={"n_samples": int(n_samples), "noise": float(noise),
-                "test_fraction": float(test_fraction), "seed": int(seed),
-                "n_classes": int(n_classes)},
+        features=tuple(features), domain=generator.domain, params=params,
+        class_names=generator.class_names, input_labels=generator.input_labels,
     )
 
 

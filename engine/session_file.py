@@ -52,7 +52,8 @@ def save_session(session: TrainingSession, path, extra: dict | None = None) -> N
         "network": net.spec(),
         "data": {"name": data.name, "task": data.task, "n_classes": data.n_classes,
                  "features": list(data.features), "domain": [list(d) for d in data.domain],
-                 "params": data.params, "class_names": list(data.class_names)},
+                 "params": data.params, "class_names": list(data.class_names),
+                 "input_labels": list(data.input_labels)},
         "training": {**session.settings(),
                      "optimizer_hyper": _hyper(opt), "optimizer_t": int(opt.t)},
         "state": {"epoch": session.epoch, "steps": session.steps, "cursor": session._cursor,
@@ -190,7 +191,8 @@ def _build(doc: dict, arrays: dict) -> TrainingSession:
                    n_classes=n_classes, features=tuple(data_doc["features"]),
                    domain=((float(x0), float(x1)), (float(d0), float(d1))),
                    params=dict(data_doc.get("params") or {}),
-                   class_names=tuple(str(c) for c in data_doc.get("class_names") or ()))
+                   class_names=tuple(str(c) for c in data_doc.get("class_names") or ()),
+                   input_labels=tuple(str(c) for c in data_doc.get("input_labels") or ()))
 
     net = Network(spec["sizes"], activations=spec["activations"], init=spec["init"],
                   seed=spec.get("seed"), dtype=spec.get("dtype", "float64"))

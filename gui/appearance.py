@@ -77,6 +77,7 @@ def apply_appearance(window, theme: Theme, scale: float = 1.0) -> None:
     window.network_view.line_scale = line
     window.network_view.relayout()
     window.boundary.set_theme(theme, scale)
+    window.predictions.set_theme(theme, scale)
     window.loss_plot.set_theme(theme, line)
     window.step_inspector.theme = theme
     for item, widget in window.plots():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout,
                                QWidget)
 
@@ -18,6 +18,9 @@ from engine.datasets import MULTICLASS, REGRESSION
 from . import colors, heatmaps
 
 HEATMAP_FADE = 0.35
+DRAW_HELP = ("Draw your own data: click adds a point of the chosen class (class 0, orange, "
+             "unless a number key chose another), right-click or Shift-click adds class 1 "
+             "(blue), keys 0–7 choose the class, Ctrl-click (⌘-click) removes the nearest point")
 VIRIDIS = (pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=False)
            .astype(np.uint8))
 
@@ -40,6 +43,9 @@ def _plot() -> pg.PlotWidget:
 class BoundaryView(QWidget):
     #: A click on the plane: x₁, x₂, the mouse button and keyboard modifiers.
     planeClicked = Signal(float, float, object, object)
+    #: Drawing: a point at (x₁, x₂) of a class; an erase at (x₁, x₂) (the nearest point goes).
+    pointDrawn = Signal(float, float, int)
+    pointErased = Signal(float, float)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -61,8 +67,14 @@ class BoundaryView(QWidget):
         self.test_box.toggled.connect(self.set_show_test)
         self.discrete_box = QCheckBox("Discretize")
         self.discrete_box.toggled.connect(self.set_discrete)
+        self.draw_box = QCheckBox("Add points")
+        self.draw_box.setToolTip(DRAW_HELP)
+        self.draw_box.toggled.connect(self.set_drawing)
+        self.drawing = False
+        self.draw_class = 0
         toggles = QHBoxLayout()
         toggles.addWidget(self.caption, 1)
+        toggles.addWidget(self.draw_box)
         toggles.addWidget(self.test_box)
         toggles.addWidget(self.discrete_box)
 
@@ -77,6 +89,7 @@ class BoundaryView(QWidget):
         self.plot.addItem(self.test_points)
         self.plot.addItem(self.traced)
         self.plot.scene().sigMouseClicked.connect(self._clicked)
+        self.plot.installEventFilter(self)
 
         self.target_plot = _plot()
         self.target_image = pg.ImageItem()
@@ -96,6 +109,10 @@ class BoundaryView(QWidget):
     def set_data(self, data, grid=None, target=None) -> None:
         """New dataset: its points, the plot's range and (regression) the target image."""
         self.data = data
+        self.draw_box.setEnabled(self.can_draw)
+        if self.drawing and not self.can_draw:
+            self.set_drawing(False)
+        self.draw_class = min(self.draw_class, max(data.n_classes, 2))
         (x0, x1), (y0, y1) = data.domain
         # The images are placed by ``rect`` each time they are set (ImageItem.setRect needs an
         # image to scale against).
@@ -198,6 +215,12 @@ class BoundaryView(QWidget):
         self._set_caption(caption)
 
     def _set_caption(self, text: str) -> None:
+        if self.drawing:
+            color = colors.class_colors(max(self.data.n_classes, self.draw_class + 1, 2))[
+                self.draw_class]
+            text = (f"<b>Drawing</b>: click adds <span style='color:rgb{tuple(map(int, color))}'>"
+                    f"■</span> class {self.draw_class} (keys 0–7 choose), right/Shift-click "
+                    "class 1, Ctrl-click removes")
         self.caption.setText(text)
         self.caption.setToolTip(text)
 
@@ -218,9 +241,48 @@ class BoundaryView(QWidget):
             self.test_box.setChecked(self.show_test)
         self.test_points.setVisible(self.show_test)
 
+    # ------------------------------------------------------------------ drawing
+    @property
+    def can_draw(self) -> bool:
+        return (self.data is not None and self.data.is_planar
+                and self.data.task != REGRESSION)
+
+    def set_drawing(self, on: bool) -> None:
+        """Clicks add and remove points (on) or trace samples (off)."""
+        self.drawing = bool(on) and self.can_draw
+        if self.draw_box.isChecked() != self.drawing:
+            self.draw_box.setChecked(self.drawing)
+        self.plot.setCursor(Qt.CursorShape.CrossCursor if self.drawing
+                            else Qt.CursorShape.ArrowCursor)
+        self._draw()
+
+    def set_draw_class(self, label: int) -> None:
+        n = max(self.data.n_classes, 2) if self.data is not None else 2
+        self.draw_class = max(0, min(int(label), n, 7))    # one past the last adds a class
+        self._draw()
+
+    def eventFilter(self, watched, event) -> bool:
+        if (watched is self.plot and event.type() == QEvent.Type.KeyPress and self.drawing
+                and Qt.Key.Key_0 <= event.key() <= Qt.Key.Key_7):
+            self.set_draw_class(event.key() - Qt.Key.Key_0)
+            return True
+        return super().eventFilter(watched, event)
+
     def _clicked(self, event) -> None:
         vb = self.plot.getViewBox()
         if not vb.sceneBoundingRect().contains(event.scenePos()):
             return
         point = vb.mapSceneToView(event.scenePos())
-        self.planeClicked.emit(point.x(), point.y(), event.button(), event.modifiers())
+        x, y = point.x(), point.y()
+        if not self.drawing:
+            self.planeClicked.emit(x, y, event.button(), event.modifiers())
+            return
+        self.plot.setFocus()
+        modifiers = event.modifiers()
+        if modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier):
+            self.pointErased.emit(x, y)
+        elif (event.button() == Qt.MouseButton.RightButton
+              or modifiers & Qt.KeyboardModifier.ShiftModifier):
+            self.pointDrawn.emit(x, y, 1)
+        elif event.button() == Qt.MouseButton.LeftButton:
+            self.pointDrawn.emit(x, y, self.draw_class)

@@ -61,7 +61,7 @@ def class_colors(n_classes: int) -> np.ndarray:
     """(n_classes, 3) uint8 colors: orange/blue for two classes, Okabe-Ito beyond."""
     if n_classes <= 2:
         return np.array([NEGATIVE, POSITIVE], dtype=np.uint8)
-    return np.array(OKABE_ITO[:n_classes], dtype=np.uint8)
+    return np.array([OKABE_ITO[k % len(OKABE_ITO)] for k in range(n_classes)], dtype=np.uint8)
 
 
 def diverging_lut(theme: Theme = LIGHT, n: int = 256) -> np.ndarray:

@@ -18,6 +18,10 @@ from engine.initializers import INITIALIZERS
 from engine.optimizers import OPTIMIZERS
 
 CONFIG_VERSION = 1
+#: ``Config.dataset`` for data that was imported or drawn: it lives in the session, not here.
+CUSTOM = "custom"
+TASKS = ("binary", "multiclass", "regression")
+MAX_CLASSES = 10
 MAX_HIDDEN_LAYERS = 8
 MAX_UNITS = 16
 
@@ -46,10 +50,17 @@ class Config:
     batch_size: int | None = 10
     l1: float = 0.0
     l2: float = 0.0
+    custom_task: str = ""      # the task of CUSTOM data: binary, multiclass or regression
 
     # ---------------------------------------------------------------- derived choices
     @property
+    def is_custom(self) -> bool:
+        return self.dataset == CUSTOM
+
+    @property
     def task(self) -> str:
+        if self.is_custom:
+            return self.custom_task if self.custom_task in TASKS else "binary"
         task = GENERATORS[self.dataset].task
         return MULTICLASS if task == "binary" and self.n_classes > 2 else task
 
@@ -65,9 +76,9 @@ class Config:
     def normalized(self) -> "Config":
         """A copy with every field valid and consistent (e.g. a loss that fits the task)."""
         c = dataclasses.replace(self, hidden=list(self.hidden), activations=list(self.activations))
-        if c.dataset not in GENERATORS:
+        if c.dataset not in GENERATORS and c.dataset != CUSTOM:
             c.dataset = Config.dataset
-        lo, hi = GENERATORS[c.dataset].classes
+        lo, hi = (2, MAX_CLASSES) if c.is_custom else GENERATORS[c.dataset].classes
         c.n_classes = min(max(int(c.n_classes), lo), hi)
         c.hidden = [min(max(int(u), 1), MAX_UNITS) for u in c.hidden][:MAX_HIDDEN_LAYERS]
         acts = [a if a in HIDDEN_ACTIVATIONS else "tanh" for a in c.activations]
@@ -97,6 +108,8 @@ class Config:
 
     # ---------------------------------------------------------------- building
     def load_data(self):
+        if self.is_custom:
+            raise ValueError("imported or drawn data lives in the session, not in the settings")
         n_classes = self.n_classes if GENERATORS[self.dataset].classes[1] > 2 else None
         return datasets.load(self.dataset, n_samples=self.n_samples, noise=self.noise,
                              test_fraction=self.test_fraction, seed=self.data_seed,

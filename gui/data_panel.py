@@ -1,25 +1,34 @@
-"""Data panel: dataset, noise, samples, test fraction, classes, seed, and input features."""
+"""Data panel: dataset, noise, samples, test fraction, classes, seed, and input features; and
+the ways to bring your own data (import a CSV, draw points) and to take it out (export CSV)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout,
-                               QGroupBox, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                               QGroupBox, QHBoxLayout, QPushButton, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 from engine import datasets
 from engine.datasets import GENERATORS
 from engine.features import FEATURES
 
+from .config import CUSTOM
 from .session_controller import SessionController
 
 DATASET_TITLES = {
     "xor": "XOR (4 points)", "and": "AND (4 points)", "or": "OR (4 points)",
     "xor_clouds": "XOR clouds", "circles": "Circles", "moons": "Moons",
     "gaussians": "Gaussian blobs", "spiral": "Spiral", "paraboloid": "Regression: x₁² + x₂²",
-    "plane": "Regression: x₁ + x₂",
+    "plane": "Regression: x₁ + x₂", "digits": "Handwritten digits (8×8)",
 }
+#: Fields that only generated data has (imported or drawn data keeps its points).
+GENERATED_ONLY = ("noise", "samples", "classes")
 
 
 class DataPanel(QWidget):
+    importRequested = Signal()
+    exportRequested = Signal()
+    drawRequested = Signal()
+
     def __init__(self, controller: SessionController, parent=None):
         super().__init__(parent)
         self.controller = controller
@@ -66,6 +75,20 @@ class DataPanel(QWidget):
         form.addRow("Classes", self.classes)
         form.addRow("Data seed", self.seed)
         form.addRow(self.regenerate)
+        self.import_button = QPushButton("Import CSV…")
+        self.import_button.setToolTip("Train on your own data from a CSV file (Ctrl+I)")
+        self.import_button.clicked.connect(self.importRequested)
+        self.draw_button = QPushButton("Draw…")
+        self.draw_button.setToolTip("Start a blank canvas and click points onto the output plot")
+        self.draw_button.clicked.connect(self.drawRequested)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setToolTip("Save the current data (train, then test rows) as CSV")
+        self.export_button.clicked.connect(self.exportRequested)
+        own = QHBoxLayout()
+        own.setSpacing(4)
+        for button in (self.import_button, self.draw_button, self.export_button):
+            own.addWidget(button)
+        form.addRow(own)
 
         feature_box = QGroupBox("Input features")
         grid = QGridLayout(feature_box)
@@ -90,21 +113,54 @@ class DataPanel(QWidget):
         widgets = [self.dataset, self.noise, self.samples, self.test, self.classes, self.seed,
                    *self.feature_boxes.values()]
         blockers = [QSignalBlocker(w) for w in widgets]
+        self._sync_custom_item()
         self.dataset.setCurrentIndex(self.dataset.findData(c.dataset))
         self.noise.setValue(c.noise)
         self.samples.setValue(c.n_samples)
         self.test.setValue(round(c.test_fraction * 100))
-        lo, hi = GENERATORS[c.dataset].classes
+        lo, hi = (c.n_classes, c.n_classes) if c.is_custom else GENERATORS[c.dataset].classes
         self.classes.setRange(lo, hi)
         self.classes.setValue(c.n_classes)
         self.classes.setEnabled(hi > lo)
         self.seed.setValue(c.data_seed)
+        for widget in (self.noise, self.samples):
+            widget.setEnabled(not c.is_custom)
+            widget.setToolTip("Imported or drawn data keeps its own points" if c.is_custom
+                              else "")
+        self.regenerate.setText("New split" if c.is_custom else "Regenerate")
+        self.regenerate.setToolTip("Shuffle a new train/test split of your data (next data seed)"
+                                   if c.is_custom else
+                                   "Draw a new sample of the same dataset (next data seed)")
+        planar = self.controller.session.data.is_planar
         for name, box in self.feature_boxes.items():
             box.setChecked(name in c.features)
+            box.setEnabled(planar)
         del blockers
+
+    def _sync_custom_item(self) -> None:
+        """The dataset list offers the imported or drawn data while there is some."""
+        data = self.controller.custom_data
+        k = self.dataset.findData(CUSTOM)
+        if data is None:
+            if k >= 0:
+                self.dataset.removeItem(k)
+            return
+        title = f"Your data: {data.name}"
+        if k < 0:
+            self.dataset.addItem(title, CUSTOM)
+            k = self.dataset.count() - 1
+        self.dataset.setItemText(k, title)
+        self.dataset.setItemData(k, f"{len(data.y_train) + len(data.y_test)} samples, "
+                                    f"{data.n_inputs} input(s), {data.task}",
+                                 Qt.ItemDataRole.ToolTipRole)
 
     def _dataset_chosen(self, index: int) -> None:
         name = self.dataset.itemData(index)
+        if name == CUSTOM:
+            data = self.controller.custom_data
+            if data is not None:
+                self.controller.use_data(data)
+            return
         g = GENERATORS[name]
         self.controller.apply(dataset=name, n_samples=g.n_samples, noise=g.noise,
                               test_fraction=g.test_fraction, n_classes=g.classes[0])

@@ -12,9 +12,13 @@ import time
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from engine import TrainingSession
+import dataclasses
 
-from .config import ARCHITECTURE_FIELDS, DATA_FIELDS, Config
+from engine import Dataset, TrainingSession
+from engine.dataset_csv import resplit
+from engine.datasets import GENERATORS
+
+from .config import ARCHITECTURE_FIELDS, CUSTOM, DATA_FIELDS, Config
 
 
 class SessionController(QObject):
@@ -29,6 +33,10 @@ class SessionController(QObject):
     def __init__(self, config: Config | None = None, parent=None):
         super().__init__(parent)
         self.config = (config or Config()).normalized()
+        if self.config.is_custom:           # settings from a run on data that is gone
+            self.config = dataclasses.replace(self.config, dataset=Config.dataset).normalized()
+        #: Imported or drawn data (what Config.dataset == CUSTOM stands for), else None.
+        self.custom_data: Dataset | None = None
         self.session: TrainingSession = self.config.build_session()
         self.session.subscribe(self._on_session_event)
 
@@ -57,8 +65,13 @@ class SessionController(QObject):
         try:
             if changed & (set(DATA_FIELDS) | set(ARCHITECTURE_FIELDS)):
                 keep_data = not (changed & set(DATA_FIELDS))
-                session = new.build_session(self.session.data.with_features(new.features)
-                                            if keep_data else None)
+                if new.is_custom:
+                    data = self._custom_data_for(new, changed)
+                elif keep_data:
+                    data = self._with_features(self.session.data, new)
+                else:
+                    data = None
+                session = new.build_session(data)
                 self.config = new
                 self._install(session)
                 what = "data" if not keep_data else "network"
@@ -80,16 +93,86 @@ class SessionController(QObject):
         self.configChanged.emit()
         return True
 
+    @staticmethod
+    def _with_features(data: Dataset, config: Config) -> Dataset:
+        return data.with_features(config.features) if data.is_planar else data
+
+    def _custom_data_for(self, new: Config, changed: set[str]) -> Dataset:
+        if self.custom_data is None:
+            raise ValueError("there is no imported or drawn data to go back to")
+        data = self.custom_data
+        if changed & {"test_fraction", "data_seed"}:
+            data = resplit(data, new.test_fraction, new.data_seed)
+            self.custom_data = data
+        return self._with_features(data, new)
+
+    def _custom_config(self, data: Dataset) -> Config:
+        return Config(**{**self.config.__dict__, "dataset": CUSTOM, "custom_task": data.task,
+                         "n_classes": max(data.n_classes, 2),
+                         "features": data.features if data.is_planar else self.config.features,
+                         "test_fraction": float(data.params.get("test_fraction",
+                                                                self.config.test_fraction)),
+                         "loss": ""}).normalized()
+
+    def use_data(self, data: Dataset) -> bool:
+        """Train on imported or drawn ``data`` with a new network of the current hidden
+        layers (its input and output layers fit the data).  False (and a message) if refused."""
+        config = self._custom_config(data)
+        try:
+            session = config.build_session(data)
+        except ValueError as exc:
+            self.error.emit(str(exc))
+            return False
+        self.custom_data = data
+        self.config = config
+        self._install(session)
+        self.configChanged.emit()
+        self.message.emit(f"Training on {data.name}: {len(data.y_train)} training and "
+                          f"{len(data.y_test)} test samples, {data.n_inputs} input(s); "
+                          f"new weights from seed {config.seed}.")
+        return True
+
+    def edit_data(self, data: Dataset) -> bool:
+        """The data changed by hand (a point drawn or removed): keep the network and its
+        weights when it still fits, else rebuild it (a new class needs a new output unit)."""
+        session = self.session
+        if session.network.n_outputs != data.n_outputs or session.data.task != data.task:
+            if not self.use_data(data):
+                return False
+            self.message.emit(f"{data.n_classes} classes now: the output layer changed, so the "
+                              "network starts from new weights.")
+            return True
+        try:
+            session.replace_data(data)
+        except ValueError as exc:
+            self.error.emit(str(exc))
+            return False
+        self.custom_data = data
+        self.config = self._custom_config(data)
+        self.rebuilt.emit()
+        self.configChanged.emit()
+        return True
+
     def load(self, config: Config, session: TrainingSession) -> None:
         """Adopt a ready session and the config it was built from (a lesson, a file)."""
+        data = session.data
+        if config.is_custom or data.name not in GENERATORS or data.params.get("edited"):
+            self.custom_data = data
+            config = Config(**{**config.__dict__, "dataset": CUSTOM, "custom_task": data.task,
+                               "n_classes": max(data.n_classes, 2), "loss": session.loss})
+        else:
+            self.custom_data = None
         self.config = config.normalized()
         self._install(session)
         self.configChanged.emit()
 
     def rebuild(self) -> None:
-        """New data and network from the current config (the Regenerate button)."""
+        """New data and network from the current config (the Regenerate button; imported or
+        drawn data is kept, with a new network)."""
         try:
-            self._install(self.config.build_session())
+            self._install(self.config.build_session(
+                self._with_features(self.custom_data, self.config)
+                if self.config.is_custom and self.custom_data is not None else None))
         except ValueError as exc:
             self.error.emit(str(exc))
             return

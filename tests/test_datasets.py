@@ -12,10 +12,15 @@ def test_every_dataset_loads_reproducibly(name):
     b = datasets.load(name, seed=5)
     np.testing.assert_array_equal(a.points_train, b.points_train)
     np.testing.assert_array_equal(a.y_train, b.y_train)
-    assert a.points_train.shape[1] == 2 and a.X_train.shape == (len(a.y_train), 2)
-    (x0, x1), (y0, y1) = a.domain
-    pts = np.vstack([a.points_train, a.points_test])
-    assert x0 < np.median(pts[:, 0]) < x1 and y0 < np.median(pts[:, 1]) < y1
+    assert a.is_planar or name == "digits"
+    if a.is_planar:
+        assert a.X_train.shape == (len(a.y_train), 2)
+        (x0, x1), (y0, y1) = a.domain
+        pts = np.vstack([a.points_train, a.points_test])
+        assert x0 < np.median(pts[:, 0]) < x1 and y0 < np.median(pts[:, 1]) < y1
+    else:                                   # digits: 64 raw inputs, named
+        assert a.X_train.shape == (len(a.y_train), a.points_train.shape[1]) == \
+            (len(a.y_train), len(a.input_names))
     if a.is_classification:
         assert set(np.unique(a.y_train)) <= set(range(a.n_classes))
         assert a.y_train.dtype.kind == "i"

@@ -1,0 +1,315 @@
+"""What replaces the output plot when the data is not 2-D (handwritten digits, a CSV with
+many inputs): the confusion matrix, sample predictions and — for image data — the first
+layer's weights of each hidden unit drawn as images.
+
+The numbers come from the engine (``Network.forward``, :mod:`engine.metrics`); this module
+only lays them out and colors them.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout,
+                               QWidget)
+
+from engine.datasets import REGRESSION
+from engine.metrics import confusion_matrix, predicted_classes
+
+from . import colors, heatmaps
+from .network_view import image_from_rgb
+
+N_SAMPLES = 24          # sample predictions shown
+RIGHT, WRONG = "✓", "✗"
+
+
+def image_shape(data) -> tuple[int, int] | None:
+    """(rows, columns) when each sample is an image (e.g. 8×8 digits), else None."""
+    shape = data.params.get("image_shape") if data is not None else None
+    if shape is None or len(shape) != 2 or int(shape[0]) * int(shape[1]) != data.n_inputs:
+        return None
+    return int(shape[0]), int(shape[1])
+
+
+def weight_images(W: np.ndarray, shape: tuple[int, int], lut: np.ndarray) -> list[np.ndarray]:
+    """First-layer weights W (n_inputs, n_units) → one RGB image (rows, cols, 3) per unit,
+    row 0 at the top, on one diverging scale for the layer (orange < 0 < blue)."""
+    peak = float(np.abs(W[np.isfinite(W)]).max()) if np.isfinite(W).any() else 0.0
+    t = np.nan_to_num(W / (peak if peak > 0 else 1.0))
+    return [heatmaps.diverging_image(t[:, j].reshape(shape), lut) for j in range(W.shape[1])]
+
+
+def gray_image(x: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """One sample's inputs as a dark-on-light grayscale image (rows, cols, 3), row 0 at top."""
+    lo, hi = float(np.min(x)), float(np.max(x))
+    t = (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
+    gray = np.round(255 * (1 - t)).astype(np.uint8).reshape(shape)
+    return np.repeat(gray[:, :, None], 3, axis=2)
+
+
+class ConfusionMatrix(QWidget):
+    """Rows: true class, columns: predicted class; cells shaded by the share of the row."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.theme = colors.LIGHT
+        self.matrix = np.zeros((2, 2), dtype=np.int64)
+        self.names: tuple[str, ...] = ("0", "1")
+        self.setMinimumSize(220, 200)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_matrix(self, matrix: np.ndarray, names) -> None:
+        self.matrix, self.names = np.asarray(matrix), tuple(names)
+        self.update()
+
+    def cell_rect(self, i: int, j: int) -> QRectF:
+        k = len(self.names)
+        m = self.fontMetrics()
+        left = m.horizontalAdvance("true ") + max(m.horizontalAdvance(n) for n in self.names) + 8
+        top = 2 * m.height() + 6
+        side = max(min((self.width() - left - 4) / k, (self.height() - top - 4) / k), 4)
+        return QRectF(left + j * side, top + i * side, side, side)
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        k = len(self.names)
+        rows = self.matrix.sum(axis=1, keepdims=True)
+        share = self.matrix / np.where(rows > 0, rows, 1)
+        text = self.theme.qcolor("text")
+        first = self.cell_rect(0, 0)
+        p.setPen(text)
+        p.drawText(QRectF(first.left(), 0, first.width() * k, self.fontMetrics().height()),
+                   int(Qt.AlignmentFlag.AlignCenter), "predicted class →")
+        small = QFont(self.font())
+        for i in range(k):
+            for j in range(k):
+                r = self.cell_rect(i, j)
+                base = colors.POSITIVE if i == j else colors.NEGATIVE
+                alpha = int(round(230 * share[i, j])) if self.matrix[i, j] else 0
+                p.fillRect(r, QColor(*base, alpha))
+                p.setPen(QPen(self.theme.qcolor("neutral"), 1))
+                p.drawRect(r)
+                if self.matrix[i, j]:
+                    small.setPointSizeF(max(min(r.height() * 0.32, self.font().pointSizeF()), 5))
+                    p.setFont(small)
+                    p.setPen(QColor(255, 255, 255) if share[i, j] > 0.55 else text)
+                    p.drawText(r, int(Qt.AlignmentFlag.AlignCenter), str(int(self.matrix[i, j])))
+            p.setFont(self.font())
+            p.setPen(text)
+            r = self.cell_rect(i, 0)
+            p.drawText(QRectF(0, r.top(), r.left() - 4, r.height()),
+                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                       ("true " if i == 0 else "") + self.names[i])
+            top = self.cell_rect(0, i)
+            p.drawText(QRectF(top.left(), self.fontMetrics().height() + 2, top.width(),
+                              self.fontMetrics().height()),
+                       int(Qt.AlignmentFlag.AlignCenter), self.names[i])
+        p.end()
+
+
+class ImageStrip(QWidget):
+    """A wrapping row of small images, each with a caption under it."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.items: list[tuple[np.ndarray, str, QColor | None]] = []
+        self._images = []
+        self.cell = 56
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def set_items(self, items) -> None:
+        """(RGB image row 0 at top, caption, caption color or None) per cell."""
+        self.items = list(items)
+        self._images = [image_from_rgb(rgb[::-1]) for rgb, _c, _k in self.items]
+        self.updateGeometry()
+        self.update()
+
+    def _columns(self) -> int:
+        return max(1, self.width() // (self.cell + 6))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        columns = max(1, width // (self.cell + 6))
+        rows = -(-len(self.items) // columns) if self.items else 0
+        return rows * (self.cell + self.fontMetrics().height() + 8)
+
+    def sizeHint(self):
+        from PySide6.QtCore import QSize
+        return QSize(8 * (self.cell + 6), self.heightForWidth(8 * (self.cell + 6)))
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        columns = self._columns()
+        line = self.fontMetrics().height()
+        for n, (image, (_rgb, caption, color)) in enumerate(zip(self._images, self.items)):
+            x = (n % columns) * (self.cell + 6)
+            y = (n // columns) * (self.cell + line + 8)
+            target = QRectF(x, y, self.cell, self.cell)
+            p.drawImage(target, image)
+            p.setPen(QPen(QColor(128, 128, 128), 1))
+            p.drawRect(target)
+            p.setPen(color or self.palette().text().color())
+            p.drawText(QRectF(x - 3, y + self.cell + 1, self.cell + 6, line + 4),
+                       int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), caption)
+        p.end()
+
+
+class PredictionsView(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.theme = colors.LIGHT
+        self.lut = colors.diverging_lut(self.theme)
+        self.data = None
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.split = QComboBox()
+        self.split.addItem("Test set", "test")
+        self.split.addItem("Training set", "train")
+        self.split.setToolTip("Which samples the matrix and the predictions are about")
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.split)
+        self.weights_title = QLabel("<b>First-layer weights</b>: one image per hidden unit "
+                                    "(blue +, orange −): the pattern each unit looks for")
+        self.weights_title.setWordWrap(True)
+        self.weights = ImageStrip()
+        self.matrix_title = QLabel()
+        self.matrix = ConfusionMatrix()
+        self.scatter = pg.PlotWidget()
+        self.scatter.setMenuEnabled(False)
+        self.scatter.hideButtons()
+        self.scatter.setLabel("bottom", "target y")
+        self.scatter.setLabel("left", "prediction ŷ")
+        self.scatter_points = pg.ScatterPlotItem(size=6, pen=None,
+                                                 brush=pg.mkBrush(*colors.POSITIVE, 160))
+        self.scatter.addItem(self.scatter_points)
+        self.diagonal = pg.PlotCurveItem(pen=pg.mkPen(128, 128, 128, width=1,
+                                                      style=Qt.PenStyle.DashLine))
+        self.scatter.addItem(self.diagonal)
+        self.samples_title = QLabel()
+        self.samples = ImageStrip()
+        self.samples_text = QLabel()
+        self.samples_text.setTextFormat(Qt.TextFormat.RichText)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.weights_title)
+        layout.addWidget(self.weights)
+        layout.addWidget(self.matrix_title)
+        layout.addWidget(self.matrix, 1)
+        layout.addWidget(self.scatter, 1)
+        layout.addWidget(self.samples_title)
+        layout.addWidget(self.samples)
+        layout.addWidget(self.samples_text)
+        self.split.currentIndexChanged.connect(lambda _i: self._changed())
+        self._network = None
+
+    def set_theme(self, theme, scale: float = 1.0) -> None:
+        self.theme = theme
+        self.lut = colors.diverging_lut(theme)
+        self.matrix.theme = theme
+        for strip in (self.weights, self.samples):
+            strip.cell = int(56 * scale)
+            strip.updateGeometry()
+        self._changed()
+
+    def set_data(self, data) -> None:
+        self.data = data
+        has_test = len(data.y_test) > 0
+        self.split.setEnabled(has_test)
+        self.split.setCurrentIndex(0 if has_test else 1)
+        image = image_shape(data) is not None
+        regression = data.task == REGRESSION
+        self.weights_title.setVisible(image)
+        self.weights.setVisible(image)
+        self.matrix.setVisible(not regression)
+        self.matrix_title.setVisible(not regression)
+        self.scatter.setVisible(regression)
+        self.samples.setVisible(image)
+        self.samples_text.setVisible(not image)
+        kind = "images" if image else f"{data.n_inputs} inputs"
+        self.title.setText(f"<b>{data.name}</b>: {len(data.y_train)} training and "
+                           f"{len(data.y_test)} test samples ({kind}); not 2-D, so no boundary "
+                           "plot")
+
+    def _changed(self) -> None:
+        if self._network is not None:
+            self.show_network(self._network)
+
+    def show_network(self, network) -> None:
+        """Redraw from ``network``'s predictions on the chosen split."""
+        self._network = network
+        data = self.data
+        if data is None:
+            return
+        test = self.split.currentData() == "test" and len(data.y_test) > 0
+        X = data.X_test if test else data.X_train
+        y = data.y_test if test else data.y_train
+        which = "test" if test else "training"
+        with np.errstate(all="ignore"):
+            A = network.forward(X)
+        shape = image_shape(data)
+        if shape is not None and len(network.layers) > 1:
+            self.weights.set_items([(rgb, f"unit {j + 1}", None) for j, rgb in
+                                    enumerate(weight_images(network.layers[0].W, shape,
+                                                            self.lut))])
+        elif shape is not None:
+            self.weights_title.setText("<b>Weights</b> of each output unit (no hidden layer)")
+            self.weights.set_items([(rgb, data_name(data, j), None) for j, rgb in
+                                    enumerate(weight_images(network.layers[0].W, shape,
+                                                            self.lut))])
+        if data.task == REGRESSION:
+            self._show_regression(A[:, 0], y, which)
+            return
+        predicted = predicted_classes(A)
+        k = max(data.n_classes, 2)
+        matrix = confusion_matrix(y, predicted, k)
+        names = tuple(data_name(data, c) for c in range(k))
+        self.matrix.set_matrix(matrix, names)
+        right = int(np.trace(matrix))
+        self.matrix_title.setText(f"<b>Confusion matrix</b> on the {which} set: {right} of "
+                                  f"{len(y)} right ({right / max(len(y), 1):.1%})")
+        n = min(N_SAMPLES, len(y))
+        confidence = A[:n].max(axis=1) if A.shape[1] > 1 else np.where(
+            predicted[:n] == 1, A[:n, 0], 1 - A[:n, 0])
+        self.samples_title.setText(f"<b>Sample predictions</b> ({which} set): predicted class, "
+                                   f"{RIGHT} right or {WRONG} with the true class")
+        good, bad = QColor(self.theme.positive_text), QColor(self.theme.negative_text)
+        if shape is not None:
+            items = []
+            for i in range(n):
+                ok = predicted[i] == y[i]
+                caption = (f"{names[predicted[i]]} {RIGHT}" if ok
+                           else f"{names[predicted[i]]} {WRONG}{names[y[i]]}")
+                items.append((gray_image(X[i], shape), caption, good if ok else bad))
+            self.samples.set_items(items)
+        else:
+            rows = "".join(
+                f"<tr><td>{i + 1}</td><td>{names[y[i]]}</td>"
+                f"<td style='color:{self.theme.positive_text if predicted[i] == y[i] else self.theme.negative_text}'>"
+                f"{names[predicted[i]]} {RIGHT if predicted[i] == y[i] else WRONG}</td>"
+                f"<td>{confidence[i]:.0%}</td></tr>" for i in range(min(n, 10)))
+            self.samples_text.setText("<table cellspacing=6><tr><th>#</th><th>true</th>"
+                                      f"<th>predicted</th><th>p</th></tr>{rows}</table>")
+
+    def _show_regression(self, prediction: np.ndarray, y: np.ndarray, which: str) -> None:
+        finite = np.isfinite(prediction)
+        self.scatter_points.setData(y[finite], prediction[finite])
+        if len(y):
+            lo, hi = float(np.min(y)), float(np.max(y))
+            self.diagonal.setData([lo, hi], [lo, hi])
+        self.samples_title.setText(f"<b>Predictions against targets</b> ({which} set): on the "
+                                   "dashed line when exact")
+        rows = "".join(f"<tr><td>{i + 1}</td><td>{y[i]:.4g}</td><td>{prediction[i]:.4g}</td>"
+                       f"</tr>" for i in range(min(len(y), 8)))
+        self.samples_text.setText("<table cellspacing=6><tr><th>#</th><th>target</th>"
+                                  f"<th>prediction</th></tr>{rows}</table>")
+
+
+def data_name(data, label: int) -> str:
+    names = data.class_names
+    return names[label] if label < len(names) else str(label)

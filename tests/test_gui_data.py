@@ -1,0 +1,224 @@
+"""Your data in and out, through the window: drawing points, importing and exporting CSV,
+and the digits view (pytest-qt, offscreen)."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+
+from engine.dataset_csv import read_csv
+from gui.config import CUSTOM, Config
+from gui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+BAD = Path(__file__).parent / "data" / "bad"
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(Config(dataset="moons", hidden=[4], activations=["tanh"], optimizer="adam",
+                          learning_rate=0.05, batch_size=None))
+    qtbot.addWidget(w)
+    w.resize(1500, 950)
+    w.show()
+    qtbot.waitExposed(w)
+    w.render_now()
+    return w
+
+
+def click_plane(qtbot, window, x, y, button=Qt.MouseButton.LeftButton,
+                modifier=Qt.KeyboardModifier.NoModifier):
+    plot = window.boundary.plot
+    scene = plot.getViewBox().mapViewToScene(QPointF(x, y))
+    pos = plot.mapFromScene(scene)
+    qtbot.mouseClick(plot.viewport(), button, modifier, QPoint(pos.x(), pos.y()))
+
+
+# ---------------------------------------------------------------------- drawing
+def test_drawing_adds_points_of_each_class_where_clicked(window, qtbot):
+    session = window.controller.session
+    n = session.n_train
+    theta = session.network.theta.copy()
+    qtbot.mouseClick(window.boundary.draw_box, Qt.MouseButton.LeftButton)
+    assert window.boundary.drawing
+    click_plane(qtbot, window, 2.0, 3.0)
+    click_plane(qtbot, window, -2.0, -3.0, Qt.MouseButton.RightButton)
+    click_plane(qtbot, window, 1.0, -1.0, modifier=Qt.KeyboardModifier.ShiftModifier)
+    session = window.controller.session
+    assert session.n_train == n + 3
+    np.testing.assert_allclose(session.data.points_train[-3], [2.0, 3.0], atol=0.1)
+    np.testing.assert_allclose(session.data.points_train[-2], [-2.0, -3.0], atol=0.1)
+    assert session.data.y_train[-3:].tolist() == [0, 1, 1]
+    np.testing.assert_array_equal(session.network.theta, theta)     # the network carried on
+    assert window.controller.config.dataset == CUSTOM
+    assert window.data_panel.dataset.currentText().startswith("Your data")
+    assert not window.data_panel.noise.isEnabled()
+    # the new points are on the plot
+    shown = window.boundary.train_points.getData()
+    assert len(shown[0]) == n + 3
+
+
+def test_number_key_picks_a_new_class_and_the_output_layer_grows(window, qtbot):
+    window.boundary.set_drawing(True)
+    click_plane(qtbot, window, 0.0, 0.0)                    # focus the plot
+    qtbot.keyClick(window.boundary.plot, Qt.Key.Key_2)
+    assert window.boundary.draw_class == 2
+    click_plane(qtbot, window, 4.0, 4.0)
+    session = window.controller.session
+    assert session.data.n_classes == 3 and session.data.y_train[-1] == 2
+    assert session.network.sizes[-1] == 3 and session.network.output_activation == "softmax"
+    assert session.loss == "cross_entropy"
+    assert window.boundary.drawing                          # still drawing after the rebuild
+
+
+def test_ctrl_click_removes_the_nearest_point(window, qtbot):
+    session = window.controller.session
+    target = session.data.points_train[4].copy()
+    n_train, n_test = session.n_train, len(session.data.y_test)
+    window.boundary.set_drawing(True)
+    click_plane(qtbot, window, *(target + 0.01), modifier=Qt.KeyboardModifier.ControlModifier)
+    data = window.controller.session.data
+    assert len(data.y_train) + len(data.y_test) == n_train + n_test - 1
+    assert not any(np.allclose(p, target) for p in data.points_train)
+
+
+def test_clicks_trace_samples_when_not_drawing(window, qtbot):
+    session = window.controller.session
+    n = session.n_train
+    click_plane(qtbot, window, *session.data.points_train[3])
+    assert window.traced_sample == 3 and session.n_train == n
+
+
+def test_new_drawing_trains_to_separate_the_drawn_classes(window, qtbot):
+    window.new_drawing()
+    assert window.boundary.drawing and window.controller.session.n_train == 2
+    for x in (-4, -3.5, -3):
+        click_plane(qtbot, window, x, 1.0)
+        click_plane(qtbot, window, -x, -1.0, Qt.MouseButton.RightButton)
+    session = window.controller.session
+    assert session.n_train == 8
+    session.run(300)
+    assert session.evaluate()["accuracy"] == 1.0
+    window.render_now()
+    out = window.boundary.output[:, :, 0]               # P(class 1) over the plane
+    assert out[80, 150] > 0.5 > out[80, 10]             # right side blue, left side orange
+
+
+def test_drawing_is_off_for_regression(window):
+    window.controller.apply(dataset="paraboloid")
+    assert not window.boundary.draw_box.isEnabled()
+    window.boundary.set_drawing(True)
+    assert not window.boundary.drawing
+
+
+# ---------------------------------------------------------------------- CSV
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_import_a_2d_csv_with_string_labels(window, tmp_path):
+    rng = np.random.default_rng(0)
+    rows = ["x,y,kind"] + [f"{x:.3f},{y:.3f},{'cat' if x * y > 0 else 'dog'}"
+                           for x, y in rng.uniform(-3, 3, (80, 2))]
+    path = write(tmp_path, "pets.csv", "\n".join(rows))
+    assert window.import_csv(path, test_fraction=0.25)
+    session = window.controller.session
+    assert session.data.name == "pets" and session.data.class_names == ("cat", "dog")
+    assert session.n_train == 60 and len(session.data.y_test) == 20
+    assert window.output_stack.currentWidget() is window.boundary
+    assert window.data_panel.dataset.currentText() == "Your data: pets"
+    assert session.network.sizes[0] == 2 and session.network.sizes[-1] == 1
+
+
+def test_import_a_4d_csv_shows_the_predictions_view(window, tmp_path):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(90, 4))
+    y = (X[:, 0] + X[:, 2] > 0).astype(int) + (X[:, 1] > 1)
+    rows = ["a,b,c,d,label"] + [",".join(f"{v:.4f}" for v in x) + f",{c}" for x, c in zip(X, y)]
+    assert window.import_csv(write(tmp_path, "four.csv", "\n".join(rows)))
+    session = window.controller.session
+    assert session.network.sizes[0] == 4 and session.data.n_classes == 3
+    window.render_now()
+    assert window.output_stack.currentWidget() is window.predictions
+    assert window.predictions.matrix.isVisibleTo(window.predictions)
+    matrix = window.predictions.matrix.matrix
+    assert matrix.shape == (3, 3) and matrix.sum() == len(session.data.y_test)
+    assert not any(box.isEnabled() for box in window.data_panel.feature_boxes.values())
+    session.run(100)
+    window.render_now()
+    assert np.trace(window.predictions.matrix.matrix) > 0.7 * matrix.sum()
+
+
+@pytest.mark.parametrize("bad", sorted(BAD.glob("csv-*.csv"))[:6], ids=lambda p: p.name)
+def test_a_bad_csv_is_refused_with_a_message_and_nothing_changes(window, bad):
+    session = window.controller.session
+    theta = session.network.theta.copy()
+    config = window.controller.config
+    assert not window.import_csv(bad)
+    message = window.statusBar().currentMessage()
+    assert bad.name in message and "Cannot import" in message
+    assert window.controller.session is session and window.controller.config == config
+    np.testing.assert_array_equal(session.network.theta, theta)
+
+
+def test_export_csv_round_trips(window, tmp_path):
+    path = tmp_path / "moons.csv"
+    assert window.export_csv(path)
+    data = window.controller.session.data
+    back = read_csv(path, test_fraction=0.0)
+    every = np.vstack([data.points_train, data.points_test])
+    labels = np.concatenate([data.y_train, data.y_test])
+    # train rows then test rows, exactly (floats written with repr)
+    np.testing.assert_array_equal(np.sort(back.points_train, axis=0), np.sort(every, axis=0))
+    assert sorted(zip(map(tuple, back.points_train), back.y_train.tolist())) == \
+        sorted(zip(map(tuple, every), labels.tolist()))
+
+
+def test_custom_data_survives_save_and_open(window, tmp_path, qtbot):
+    window.boundary.set_drawing(True)
+    click_plane(qtbot, window, 1.0, 1.0, Qt.MouseButton.RightButton)
+    path = tmp_path / "drawn.bplab"
+    assert window.save_to(path)
+    other = MainWindow(Config(dataset="xor"))
+    qtbot.addWidget(other)
+    assert other.open_path(path, ask=False)
+    assert other.controller.config.dataset == CUSTOM
+    np.testing.assert_array_equal(other.controller.session.data.points_train,
+                                  window.controller.session.data.points_train)
+    # changing the test split re-splits the drawn data instead of losing it
+    other.controller.apply(test_fraction=0.5)
+    data = other.controller.session.data
+    assert len(data.y_train) + len(data.y_test) == len(window.controller.session.data.y_train) \
+        + len(window.controller.session.data.y_test)
+
+
+# ---------------------------------------------------------------------- digits
+def test_digits_view_shows_weight_images_confusion_matrix_and_samples(qtbot):
+    w = MainWindow(Config(dataset="digits", n_samples=1797, noise=0.0, n_classes=10,
+                          hidden=[16], activations=["relu"],
+                          optimizer="adam", learning_rate=0.01, batch_size=32))
+    qtbot.addWidget(w)
+    w.resize(1600, 1000)
+    w.show()
+    qtbot.waitExposed(w)
+    w.controller.session.run(10)
+    w.render_now()
+    session = w.controller.session
+    assert session.network.sizes == [64, 16, 10]
+    assert w.output_stack.currentWidget() is w.predictions
+    view = w.predictions
+    assert len(view.weights.items) == 16
+    assert view.weights.items[0][0].shape == (8, 8, 3)
+    assert view.matrix.matrix.shape == (10, 10)
+    assert view.matrix.names == tuple("0123456789")
+    accuracy = np.trace(view.matrix.matrix) / view.matrix.matrix.sum()
+    assert accuracy > 0.85
+    assert len(view.samples.items) == 24
+    # captions say the predicted digit, with ✗ and the truth when wrong
+    assert all(c[1][0] in "0123456789" for c in view.samples.items)
+    # first-layer units show their weights as thumbnails in the graph
+    assert len(w.network_view.thumbnails[1]) == 16
+    view.split.setCurrentIndex(1)                   # training set
+    assert view.matrix.matrix.sum() == session.n_train
