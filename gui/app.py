@@ -23,6 +23,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("session", nargs="?", type=Path,
                         help="a saved session (.bplab) to open")
     parser.add_argument("--dataset", choices=datasets.NAMES, help="dataset to start with")
+    parser.add_argument("--csv", type=Path, metavar="FILE",
+                        help="train on the data of this CSV file (the last column is the target)")
+    parser.add_argument("--pin", action="append", default=[], metavar="RATE",
+                        help="with --epochs: train once per learning rate RATE and pin each "
+                             "run before the final one (repeatable; for screenshots)")
     parser.add_argument("--layers", help="hidden layer sizes, e.g. 8,8 (0 or '' for none)")
     parser.add_argument("--activation", choices=HIDDEN_ACTIVATIONS,
                         help="activation of every hidden layer")
@@ -145,8 +150,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"backprop-lab: {window.statusBar().currentMessage().lstrip('⚠ ')}",
               file=sys.stderr)
         return 2
+    if args.csv is not None and not window.import_csv(args.csv):
+        print(f"backprop-lab: {window.statusBar().currentMessage().lstrip('⚠ ')}",
+              file=sys.stderr)
+        return 2
     if args.theme:
         window.set_theme(args.theme)
+    final_rate = window.controller.session.learning_rate
+    for rate in args.pin:
+        try:
+            rate = float(rate)
+        except ValueError:
+            rate = float("nan")
+        if not 1e-8 <= rate <= 100:
+            print("backprop-lab: --pin needs a learning rate from 1e-8 to 100", file=sys.stderr)
+            return 2
+        window.controller.apply(learning_rate=rate)
+        window.controller.reset()
+        window.controller.session.run(args.epochs or 100)
+        window.pin_run()
+    if args.pin:
+        window.controller.apply(learning_rate=final_rate)
+        window.controller.reset()
     if args.epochs:
         window.controller.session.run(args.epochs)
     for _ in range(args.phases):
@@ -159,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.presentation:
         window.set_presentation(True)
     starting_fresh = (args.lesson is None and args.dataset is None and args.layers is None
-                      and args.session is None)
+                      and args.session is None and args.csv is None)
     if settings is not None:
         window.offer_autosave()
     if starting_fresh and window.wants_start_screen() and window.session_path is None:

@@ -58,6 +58,7 @@ def style_plot(item: pg.PlotItem, widget, theme: Theme, scale: float) -> None:
     legend = item.legend
     if legend is not None:
         legend.setLabelTextColor(theme.text)
+        legend.setBrush(pg.mkBrush(*theme.background, 215))     # readable over the curves
         legend.setLabelTextSize(f"{font.pointSizeF():.1f}pt")
 
 

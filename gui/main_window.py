@@ -16,11 +16,13 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QMainWindow,
-                               QMessageBox,
-                               QPushButton, QScrollArea, QSplitter, QTabWidget, QVBoxLayout,
-                               QWidget)
+                               QMessageBox, QPushButton, QScrollArea, QSplitter,
+                               QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
 from engine import load_session, save_session
+from engine.code_export import numpy_script, pytorch_script
+from engine.dataset_csv import read_csv, write_csv
+from engine.dataset_edits import add_point, blank_canvas, remove_nearest
 from engine.grid import decision_grid, plane_grid
 from engine.session_file import read_extra
 
@@ -33,6 +35,7 @@ from .architecture_panel import ArchitecturePanel
 from .boundary_view import BoundaryView
 from .config import Config
 from .controls import TransportBar
+from .csv_import_dialog import CsvImportDialog
 from .data_panel import DataPanel
 from .diagnostics_banner import DiagnosticsBanner
 from .exporting import GIF_FILTER, IMAGE_FILTER, export_widget, write_gif
@@ -42,6 +45,7 @@ from .lessons import Lesson, list_lessons, load_lesson
 from .loss_plot import LossPlot
 from .network_view import NetworkView
 from .pinned_runs import PinBoard
+from .predictions_view import PredictionsView, image_shape, weight_images
 from .session_controller import SessionController, TrainingLoop
 from .shortcuts_overlay import ShortcutsOverlay
 from .step_inspector import StepInspector
@@ -58,8 +62,10 @@ DIAGNOSIS_INTERVAL = 0.25     # seconds between diagnoses (dead/identical units,
 #: What the edges of the graph can show.
 PRESENTATION_SCALE = 1.6
 SESSION_FILTER = "Backprop Lab sessions (*.bplab);;All files (*)"
+CSV_FILTER = "CSV files (*.csv *.txt *.tsv);;All files (*)"
 AUTOSAVE_INTERVAL_MS = 30_000
 MAX_RECENT = 8
+CODE_KINDS = {"numpy": "NumPy", "pytorch": "PyTorch"}
 #: What File ▸ Export can picture.
 EXPORT_VIEWS = {"window": "Whole window", "network": "Network graph", "boundary": "Output plot",
                 "loss": "Loss plot"}
@@ -90,6 +96,7 @@ class MainWindow(QMainWindow):
         self.transport = TransportBar()
         self.network_view = NetworkView()
         self.boundary = BoundaryView()
+        self.predictions = PredictionsView()
         self.loss_plot = LossPlot()
         self.timeline_bar = TimelineBar()
         self.pins = PinBoard()
@@ -186,7 +193,11 @@ class MainWindow(QMainWindow):
 
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.lesson_card)
-        right.addWidget(self.boundary)
+        # The output plot for 2-D data; the confusion matrix and predictions otherwise.
+        self.output_stack = QStackedWidget()
+        self.output_stack.addWidget(self.boundary)
+        self.output_stack.addWidget(self.predictions)
+        right.addWidget(self.output_stack)
         loss_box = QWidget()
         loss_layout = QVBoxLayout(loss_box)
         loss_layout.setContentsMargins(0, 0, 0, 0)
@@ -233,6 +244,11 @@ class MainWindow(QMainWindow):
         action(file_menu, "&Save session", self.save, "Ctrl+S")
         action(file_menu, "Save session &as…", self.save_as, "Ctrl+Shift+S")
         file_menu.addSeparator()
+        action(file_menu, "&Import data from CSV…", self.import_csv_dialog, "Ctrl+I",
+               "Train on your own data: a CSV file with inputs and a target column")
+        action(file_menu, "Export data as &CSV…", self.export_csv_dialog)
+        action(file_menu, "&Draw your own data", self.new_drawing)
+        file_menu.addSeparator()
         export = file_menu.addMenu("&Export")
         for key, title in EXPORT_VIEWS.items():
             action(export, f"{title} as PNG or SVG…", lambda _c=False, k=key: self.export_view_dialog(k),
@@ -240,6 +256,13 @@ class MainWindow(QMainWindow):
         gif = export.addMenu("Training as animated &GIF")
         for key in ("boundary", "network", "window"):
             action(gif, EXPORT_VIEWS[key] + "…", lambda _c=False, k=key: self.export_gif_dialog(k))
+        export.addSeparator()
+        action(export, "Code: standalone &NumPy script…", lambda: self.export_code_dialog("numpy"),
+               tip="A Python file that rebuilds this network with its weights and data and "
+                   "trains it, with NumPy only")
+        action(export, "Code: standalone &PyTorch script…",
+               lambda: self.export_code_dialog("pytorch"),
+               tip="The same network, weights, data and optimizer in PyTorch")
         self.export_menu = export
         file_menu.addSeparator()
         action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -323,6 +346,11 @@ class MainWindow(QMainWindow):
             lambda i: self.set_edge_mode(self.edge_mode_box.itemData(i)))
         self.gradient_check_button.clicked.connect(self.open_gradient_check)
         self.boundary.planeClicked.connect(self._plane_clicked)
+        self.data_panel.importRequested.connect(self.import_csv_dialog)
+        self.data_panel.exportRequested.connect(self.export_csv_dialog)
+        self.data_panel.drawRequested.connect(self.new_drawing)
+        self.boundary.pointDrawn.connect(self.add_point)
+        self.boundary.pointErased.connect(self.remove_point)
         self.step_inspector.sampleChosen.connect(self.trace_sample)
         self.banner.lowerRateRequested.connect(self._lower_rate)
         self.lesson_card.nextRequested.connect(lambda: self.goto_lesson(self.lesson_index + 1))
@@ -423,6 +451,88 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Tracing training sample {nearest + 1} "
                                      f"({points[nearest][0]:.2f}, {points[nearest][1]:.2f}), "
                                      f"target {label:g}.", 6000)
+
+    # ------------------------------------------------------------------ drawing data
+    def add_point(self, x: float, y: float, label: int) -> bool:
+        """Add a training point of class ``label`` at (x, y) (the Add points mode)."""
+        self._leave_past()
+        self.stepper.cancel()
+        try:
+            data = add_point(self.controller.session.data, (x, y), label)
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return False
+        if not self.controller.edit_data(data):
+            return False
+        self.statusBar().showMessage(f"Added a class-{label} point at ({x:.2f}, {y:.2f}): "
+                                     f"{len(data.y_train)} training points.", 4000)
+        return True
+
+    def remove_point(self, x: float, y: float) -> bool:
+        """Remove the point nearest to (x, y) (Ctrl-click in the Add points mode)."""
+        self._leave_past()
+        self.stepper.cancel()
+        try:
+            data, _index = remove_nearest(self.controller.session.data, (x, y))
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return False
+        if not self.controller.edit_data(data):
+            return False
+        self.statusBar().showMessage(f"Removed the nearest point: {len(data.y_train)} training "
+                                     f"and {len(data.y_test)} test points left.", 4000)
+        return True
+
+    def import_csv_dialog(self) -> None:
+        start = str(self.session_path.parent if self.session_path else Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Import data from CSV", start, CSV_FILTER)
+        if not path:
+            return
+        dialog = CsvImportDialog(path, self.controller.config.test_fraction,
+                                 self.controller.config.data_seed, self)
+        if dialog.exec() and dialog.dataset is not None:
+            self.use_data(dialog.dataset)
+
+    def import_csv(self, path, **options) -> bool:
+        """Train on the data of a CSV file (options as engine.dataset_csv.read_csv); a bad
+        file is refused with a message naming the line and column, and nothing changes."""
+        try:
+            data = read_csv(path, **options)
+        except ValueError as exc:
+            self.show_error(f"Cannot import {Path(path).name}: {exc}")
+            return False
+        return self.use_data(data)
+
+    def use_data(self, data) -> bool:
+        self.loop.pause()
+        self.stepper.cancel()
+        self.boundary.set_drawing(False)
+        return self.controller.use_data(data)
+
+    def export_csv_dialog(self) -> None:
+        name = f"{self.controller.session.data.name}.csv"
+        path = self._ask_path("Export data as CSV", name, CSV_FILTER)
+        if path:
+            self.export_csv(path)
+
+    def export_csv(self, path) -> bool:
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(".csv")
+        try:
+            write_csv(self.controller.session.data, path)
+        except (OSError, ValueError) as exc:
+            self.show_error(f"Could not export the data: {exc}")
+            return False
+        self.statusBar().showMessage(f"Exported the data to {path}", 6000)
+        return True
+
+    def new_drawing(self) -> None:
+        """A blank canvas (one point per class) in the Add points mode."""
+        if self.use_data(blank_canvas(features=self.controller.config.features)):
+            self.boundary.set_drawing(True)
+            self.statusBar().showMessage("Draw your data: click adds class 0, right-click adds "
+                                         "class 1, Ctrl-click removes; then press Play.", 10000)
 
     def _on_phase(self, phase) -> None:
         self.network_view.set_phase(None if phase is None else phase.name,
@@ -569,8 +679,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ exports
     def export_view(self, key: str):
         """The widget File ▸ Export pictures for ``key`` (see EXPORT_VIEWS)."""
-        return {"window": self, "network": self.network_view, "boundary": self.boundary,
-                "loss": self.loss_plot}[key]
+        return {"window": self, "network": self.network_view,
+                "boundary": self.output_stack.currentWidget(), "loss": self.loss_plot}[key]
 
     def _ask_path(self, title: str, name: str, filters: str) -> str:
         start = (self.session_path.parent if self.session_path else Path.home()) / name
@@ -636,6 +746,30 @@ class MainWindow(QMainWindow):
             self.show_error(f"Could not export the GIF: {exc}")
             return False
         self.statusBar().showMessage(f"Exported a {len(frames)}-frame GIF to {written}", 6000)
+        return True
+
+    def export_code_dialog(self, kind: str) -> None:
+        name = f"{self.controller.session.data.name}_{kind}.py"
+        path = self._ask_path(f"Export a {CODE_KINDS[kind]} script", name,
+                              "Python scripts (*.py)")
+        if path:
+            self.export_code(kind, path)
+
+    def export_code(self, kind: str, path) -> bool:
+        """Write a standalone script ("numpy" or "pytorch") that rebuilds and trains the
+        current network from its current weights, optimizer state and data."""
+        self.stepper.cancel()
+        path = Path(path)
+        if path.suffix != ".py":
+            path = path.with_suffix(".py")
+        make = numpy_script if kind == "numpy" else pytorch_script
+        try:
+            path.write_text(make(self.controller.session), encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            self.show_error(f"Could not export the script: {exc}")
+            return False
+        self.statusBar().showMessage(f"Exported a {CODE_KINDS[kind]} script to {path}; run it "
+                                     f"with: python {path.name} --epochs 100", 8000)
         return True
 
     def shown_network(self):
@@ -936,6 +1070,7 @@ class MainWindow(QMainWindow):
                 (self.loss_plot.loss, self.loss_plot.canvas),
                 (self.loss_plot.score, self.loss_plot.canvas),
                 (self.loss_plot.grads, self.loss_plot.canvas),
+                (self.predictions.scatter.getPlotItem(), self.predictions.scatter),
                 (self.activation_panel.plot.getPlotItem(), self.activation_panel.plot)]
 
     def zoom_graph(self, factor: float) -> None:
@@ -955,6 +1090,10 @@ class MainWindow(QMainWindow):
             target = None if values is None else self._grid.image(values)
         self.boundary.output = None           # the old network's output no longer fits
         self.boundary.set_data(data, self._grid, target)
+        self.output_stack.setCurrentWidget(self.boundary if data.is_planar else self.predictions)
+        if not data.is_planar:
+            self.predictions.set_data(data)
+            self._predictions_drawn = 0.0
         self.traced_sample = None
         self.boundary.set_traced(None)
         self.preview_network, self.preview_epoch = None, None
@@ -1010,7 +1149,7 @@ class MainWindow(QMainWindow):
                 self.boundary.set_overlay((f"Input {session.data.input_names[k]}", values,
                                            "identity"))
         else:
-            self.network_view.update()
+            self._render_predictions(net, start)
         self.network_view.edge_values = self._edge_values()
         self.network_view.update()
         if self.network_view.selected is not None:
@@ -1029,6 +1168,22 @@ class MainWindow(QMainWindow):
         self.frame_times.append(time.perf_counter() - start)
         if len(self.frame_times) > 600:
             del self.frame_times[:300]
+
+    def _render_predictions(self, net, now: float) -> None:
+        """Non-2-D data: the predictions view (≈10 Hz while playing) and, for images, each
+        first-layer unit's weights as its thumbnail in the graph."""
+        data = self.controller.session.data
+        shape = image_shape(data)
+        if shape is not None and len(net.layers) > 1:
+            self.network_view.set_thumbnails(
+                [[], [rgb[::-1] for rgb in weight_images(net.layers[0].W, shape, self.lut)]])
+        if not self.loop.running or now - self._predictions_drawn >= LOSS_PLOT_INTERVAL:
+            self.predictions.show_network(net)
+            self._predictions_drawn = now
+        else:
+            self._dirty = True
+
+    _predictions_drawn = 0.0
 
     def _diagnose(self) -> None:
         session = self.controller.session

@@ -426,7 +426,13 @@ class NetworkView(QWidget):
         p.setPen(self.theme.qcolor("text"))
         for rect, title in self._headers:
             p.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, title)
-        for u, rect in enumerate(self._rects[0]):
+        inputs = self._rects[0]
+        # Many inputs (64 pixels of a digit): label every k-th so the names never overlap.
+        pitch = inputs[1].top() - inputs[0].top() if len(inputs) > 1 else 1e9
+        every = max(1, math.ceil(QFontMetricsF(font).height() / max(pitch, 1e-6)))
+        for u, rect in enumerate(inputs):
+            if u % every:
+                continue
             name = feature_label(self.input_names[u]) if u < len(self.input_names) else f"x{u + 1}"
             box = QRectF(rect.left() - 60 * self.font_scale - 4, rect.top(),
                          60 * self.font_scale, rect.height())

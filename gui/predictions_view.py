@@ -11,8 +11,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QLabel, QScrollArea, QSizePolicy,
+                               QVBoxLayout, QWidget)
 
 from engine.datasets import REGRESSION
 from engine.metrics import confusion_matrix, predicted_classes
@@ -21,6 +21,7 @@ from . import colors, heatmaps
 from .network_view import image_from_rgb
 
 N_SAMPLES = 24          # sample predictions shown
+CELL = 44               # pixels per image side (× the presentation scale)
 RIGHT, WRONG = "✓", "✗"
 
 
@@ -34,9 +35,11 @@ def image_shape(data) -> tuple[int, int] | None:
 
 def weight_images(W: np.ndarray, shape: tuple[int, int], lut: np.ndarray) -> list[np.ndarray]:
     """First-layer weights W (n_inputs, n_units) → one RGB image (rows, cols, 3) per unit,
-    row 0 at the top, on one diverging scale for the layer (orange < 0 < blue)."""
-    peak = float(np.abs(W[np.isfinite(W)]).max()) if np.isfinite(W).any() else 0.0
-    t = np.nan_to_num(W / (peak if peak > 0 else 1.0))
+    row 0 at the top, orange < 0 < blue, each unit on its own scale (its largest |w| is full
+    color) so that every unit's pattern shows, however large its weights."""
+    W = np.nan_to_num(W, nan=0.0, posinf=0.0, neginf=0.0)
+    peak = np.abs(W).max(axis=0)
+    t = W / np.where(peak > 0, peak, 1.0)
     return [heatmaps.diverging_image(t[:, j].reshape(shape), lut) for j in range(W.shape[1])]
 
 
@@ -56,7 +59,7 @@ class ConfusionMatrix(QWidget):
         self.theme = colors.LIGHT
         self.matrix = np.zeros((2, 2), dtype=np.int64)
         self.names: tuple[str, ...] = ("0", "1")
-        self.setMinimumSize(220, 200)
+        self.setMinimumSize(200, 200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_matrix(self, matrix: np.ndarray, names) -> None:
@@ -116,30 +119,35 @@ class ImageStrip(QWidget):
         super().__init__(parent)
         self.items: list[tuple[np.ndarray, str, QColor | None]] = []
         self._images = []
-        self.cell = 56
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.cell = CELL
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_items(self, items) -> None:
         """(RGB image row 0 at top, caption, caption color or None) per cell."""
         self.items = list(items)
         self._images = [image_from_rgb(rgb[::-1]) for rgb, _c, _k in self.items]
-        self.updateGeometry()
+        self._fit()
         self.update()
+
+    def set_cell(self, cell: int) -> None:
+        self.cell = cell
+        self._fit()
+
+    def _fit(self) -> None:
+        """Be as tall as the rows need at the current width (the cells wrap)."""
+        self.setFixedHeight(self.heightForWidth(max(self.width(), self.cell + 6)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
 
     def _columns(self) -> int:
         return max(1, self.width() // (self.cell + 6))
-
-    def hasHeightForWidth(self) -> bool:
-        return True
 
     def heightForWidth(self, width: int) -> int:
         columns = max(1, width // (self.cell + 6))
         rows = -(-len(self.items) // columns) if self.items else 0
         return rows * (self.cell + self.fontMetrics().height() + 8)
-
-    def sizeHint(self):
-        from PySide6.QtCore import QSize
-        return QSize(8 * (self.cell + 6), self.heightForWidth(8 * (self.cell + 6)))
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
@@ -170,11 +178,12 @@ class PredictionsView(QWidget):
         self.split.addItem("Test set", "test")
         self.split.addItem("Training set", "train")
         self.split.setToolTip("Which samples the matrix and the predictions are about")
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addWidget(self.split)
+        top = QGridLayout()
+        top.addWidget(self.title, 0, 0)
+        top.addWidget(self.split, 0, 1, Qt.AlignmentFlag.AlignTop)
+        top.setColumnStretch(0, 1)
         self.weights_title = QLabel("<b>First-layer weights</b>: one image per hidden unit "
-                                    "(blue +, orange −): the pattern each unit looks for")
+                                    "(blue +, orange −, each on its own scale): the pattern each unit looks for")
         self.weights_title.setWordWrap(True)
         self.weights = ImageStrip()
         self.matrix_title = QLabel()
@@ -194,17 +203,37 @@ class PredictionsView(QWidget):
         self.samples = ImageStrip()
         self.samples_text = QLabel()
         self.samples_text.setTextFormat(Qt.TextFormat.RichText)
+        # Weights across the top; the matrix (or scatter) beside the sample predictions.  In a
+        # scroll area, so a short window scrolls instead of overlapping the parts.
+        body = QWidget()
+        grid = QGridLayout(body)
+        grid.setContentsMargins(4, 4, 4, 4)
+        grid.addLayout(top, 0, 0, 1, 2)
+        grid.addWidget(self.weights_title, 1, 0, 1, 2)
+        grid.addWidget(self.weights, 2, 0, 1, 2)
+        grid.addWidget(self.matrix_title, 3, 0)
+        grid.addWidget(self.matrix, 4, 0)
+        grid.addWidget(self.scatter, 4, 0)
+        grid.addWidget(self.samples_title, 3, 1)
+        samples = QVBoxLayout()
+        samples.addWidget(self.samples)
+        samples.addWidget(self.samples_text)
+        samples.addStretch(1)
+        grid.addLayout(samples, 4, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(4, 1)
+        for label in (self.matrix_title, self.samples_title):
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
-        layout.addWidget(self.weights_title)
-        layout.addWidget(self.weights)
-        layout.addWidget(self.matrix_title)
-        layout.addWidget(self.matrix, 1)
-        layout.addWidget(self.scatter, 1)
-        layout.addWidget(self.samples_title)
-        layout.addWidget(self.samples)
-        layout.addWidget(self.samples_text)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
         self.split.currentIndexChanged.connect(lambda _i: self._changed())
         self._network = None
 
@@ -213,8 +242,7 @@ class PredictionsView(QWidget):
         self.lut = colors.diverging_lut(theme)
         self.matrix.theme = theme
         for strip in (self.weights, self.samples):
-            strip.cell = int(56 * scale)
-            strip.updateGeometry()
+            strip.set_cell(int(CELL * scale))
         self._changed()
 
     def set_data(self, data) -> None:
@@ -276,8 +304,8 @@ class PredictionsView(QWidget):
         n = min(N_SAMPLES, len(y))
         confidence = A[:n].max(axis=1) if A.shape[1] > 1 else np.where(
             predicted[:n] == 1, A[:n, 0], 1 - A[:n, 0])
-        self.samples_title.setText(f"<b>Sample predictions</b> ({which} set): predicted class, "
-                                   f"{RIGHT} right or {WRONG} with the true class")
+        self.samples_title.setText(f"<b>Sample predictions</b> ({which} set): the predicted "
+                                   f"class, {RIGHT} right, or {WRONG} and the true class")
         good, bad = QColor(self.theme.positive_text), QColor(self.theme.negative_text)
         if shape is not None:
             items = []

@@ -1,0 +1,388 @@
+"""engine.code_export: the exported NumPy and PyTorch scripts train on exactly like the engine.
+
+Each case builds a session, trains it a little (so the optimizer's running state and the
+shuffler are mid-stream, sometimes mid-epoch), exports both scripts, runs them in subprocesses
+with ``python -W error script --epochs N`` and compares their ``final …`` lines with what the
+engine's own ``session.run(N)`` records in its history.  The subprocesses all start at once (a
+few at a time) in one module-scoped fixture, while the engine trains in this process.
+"""
+from __future__ import annotations
+
+import ast
+import contextlib
+import importlib.util
+import io
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+
+from engine import Network, TrainingSession, datasets
+from engine.code_export import MAX_LITERAL_NUMBERS, numpy_script, pytorch_script
+
+HAVE_TORCH = importlib.util.find_spec("torch") is not None
+RTOL = {"numpy": 1e-9, "torch": 1e-7}
+
+
+@dataclass
+class Case:
+    dataset: str
+    sizes: list
+    activations: list
+    optimizer: str
+    lr: float
+    loss: str | None = None
+    batch_size: int | None = None
+    l1: float = 0.0
+    l2: float = 0.0
+    data_kw: dict = field(default_factory=dict)
+    pre_epochs: int = 3          # trained before the export
+    pre_steps: int = 0           # then this many single steps (mid-epoch export)
+    peek: bool = False           # then draw the next batch without stepping
+    epochs: int = 8              # trained after the export, by the script and by the engine
+    dtype: str = "float64"
+    seed: int = 2
+
+
+CASES = {
+    "xor-full-batch-sgd": Case(
+        "xor", [2, 4, 1], ["tanh", "sigmoid"], "sgd", 0.5, pre_epochs=5, epochs=20),
+    "circles-batch10-momentum-l2": Case(
+        "circles", [2, 6, 4, 1], ["relu", "leaky_relu", "sigmoid"], "momentum", 0.1,
+        batch_size=10, l2=0.01, data_kw={"n_samples": 80, "seed": 1}),
+    "spiral3-softmax-rmsprop-l1": Case(
+        "spiral", [2, 8, 3], ["sigmoid", "softmax"], "rmsprop", 0.01, batch_size=16, l1=0.001,
+        data_kw={"n_samples": 90, "n_classes": 3, "seed": 4}),
+    "paraboloid-mse-adam-l1-l2": Case(
+        "paraboloid", [2, 6, 5, 1], ["identity", "tanh", "identity"], "adam", 0.02,
+        batch_size=20, l1=0.0005, l2=0.002, data_kw={"n_samples": 80, "seed": 5}),
+    "moons-mse-sigmoid-output-adam": Case(
+        "moons", [2, 5, 1], ["tanh", "sigmoid"], "adam", 0.05, loss="mse",
+        data_kw={"n_samples": 60, "seed": 6}),
+    "circles-features-softmax2-sgd-partial-batches": Case(
+        "circles", [4, 4, 2], ["relu", "softmax"], "sgd", 0.2, loss="cross_entropy",
+        batch_size=7, pre_epochs=2,
+        data_kw={"n_samples": 50, "seed": 7, "features": ("x1", "x2", "x1^2", "sin(x2)")}),
+    "plane-fresh-momentum-tanh-output": Case(
+        "plane", [2, 3, 1], ["leaky_relu", "tanh"], "momentum", 0.05, batch_size=8,
+        data_kw={"n_samples": 40, "seed": 8}, pre_epochs=0),
+    "xor-clouds-mid-epoch-adam": Case(
+        "xor_clouds", [2, 5, 3, 1], ["relu", "sigmoid", "sigmoid"], "adam", 0.01,
+        batch_size=10, l2=0.001, data_kw={"n_samples": 70, "seed": 9}, pre_epochs=2,
+        pre_steps=3),
+    "moons-mid-epoch-rmsprop": Case(
+        "moons", [2, 4, 1], ["identity", "sigmoid"], "rmsprop", 0.02, batch_size=6,
+        data_kw={"n_samples": 40, "seed": 10}, pre_epochs=1, pre_steps=2),
+    "gaussians-order-drawn-no-step": Case(
+        "gaussians", [2, 4, 4], ["tanh", "softmax"], "momentum", 0.1, batch_size=9,
+        data_kw={"n_samples": 60, "n_classes": 4, "seed": 11}, pre_epochs=2, peek=True),
+    "circles-large-data-npz": Case(
+        "circles", [2, 8, 1], ["relu", "sigmoid"], "adam", 0.01, batch_size=2000,
+        data_kw={"n_samples": 12_000, "seed": 12}, pre_epochs=1, pre_steps=1, epochs=3),
+    "spiral3-wide-network-weights-npz": Case(
+        "spiral", [2, 160, 140, 3], ["tanh", "relu", "softmax"], "adam", 0.005, batch_size=30,
+        l2=0.001, data_kw={"n_samples": 90, "n_classes": 3, "seed": 4}, pre_epochs=2, epochs=4),
+    "paraboloid-diverges": Case(
+        "paraboloid", [2, 8, 1], ["identity", "identity"], "sgd", 2.0,
+        data_kw={"n_samples": 40, "seed": 13}, pre_epochs=1, epochs=30),
+    "moons-float32-adam": Case(
+        "moons", [2, 5, 1], ["tanh", "sigmoid"], "adam", 0.05, batch_size=10,
+        data_kw={"n_samples": 60, "seed": 14}, dtype="float32", epochs=5),
+}
+#: The float32 case: a float32 run agrees to float32 precision only.
+RTOL_FLOAT32 = 1e-5
+#: The case whose exported learning rate is altered (the comparison must then fail).
+ALTERED = "circles-batch10-momentum-l2"
+
+
+def build(case: Case) -> TrainingSession:
+    data = datasets.load(case.dataset, **case.data_kw)
+    net = Network(case.sizes, activations=case.activations, seed=1, dtype=case.dtype)
+    session = TrainingSession(net, data, loss=case.loss, optimizer=case.optimizer,
+                              learning_rate=case.lr, batch_size=case.batch_size,
+                              l1=case.l1, l2=case.l2, seed=case.seed)
+    session.run(case.pre_epochs)
+    for _ in range(case.pre_steps):
+        session.step()
+    if case.peek:
+        session.next_batch()
+    return session
+
+
+def parse(stdout: str) -> dict[str, float]:
+    out = {}
+    for line in stdout.splitlines():
+        if line.startswith("final "):
+            key, _, value = line[len("final "):].partition(": ")
+            out[key] = float(value)
+    return out
+
+
+ENV = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+
+#: Runs several exported scripts in one interpreter, each as ``__main__`` with its own argv
+#: and captured output, so that ``import torch`` (2 s) is paid once per batch, not per script.
+DRIVER = """
+import contextlib, io, json, runpy, sys, traceback
+results = []
+for path, epochs in json.loads(sys.argv[1]):
+    sys.argv = [path, "--epochs", str(epochs)]
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            runpy.run_path(path, run_name="__main__")
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else 1
+    except BaseException:
+        code = 1
+        err.write(traceback.format_exc())
+    results.append([code, out.getvalue(), err.getvalue()])
+print(json.dumps(results))
+"""
+
+
+def run_script(path, epochs: int) -> subprocess.CompletedProcess:
+    """One exported script, standalone: ``python -W error script --epochs N``."""
+    return subprocess.run([sys.executable, "-W", "error", str(path), "--epochs", str(epochs)],
+                          capture_output=True, text=True, timeout=300, env=ENV)
+
+
+def run_batch(jobs) -> list[subprocess.CompletedProcess]:
+    """Several exported scripts (path, epochs) in one ``python -W error`` process."""
+    spec = json.dumps([[str(path), epochs] for path, epochs in jobs])
+    proc = subprocess.run([sys.executable, "-W", "error", "-c", DRIVER, spec],
+                          capture_output=True, text=True, timeout=300, env=ENV)
+    assert proc.returncode == 0, proc.stderr
+    return [subprocess.CompletedProcess(str(path), code, out, err)
+            for (path, _), (code, out, err) in zip(jobs, json.loads(proc.stdout))]
+
+
+@dataclass
+class Outcome:
+    case: Case
+    session: TrainingSession
+    sources: dict
+    expected: dict = field(default_factory=dict)
+    results: dict = field(default_factory=dict)      # flavour -> CompletedProcess
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("code_export")
+    flavours = {"numpy": numpy_script}
+    if HAVE_TORCH:
+        flavours["torch"] = pytorch_script
+    jobs, table = [], {}
+    for name, case in CASES.items():
+        session = build(case)
+        sources = {f: export(session) for f, export in flavours.items()}
+        table[name] = Outcome(case, session, sources)
+        for flavour, source in sources.items():
+            path = tmp / f"{name}-{flavour}.py"
+            path.write_text(source, encoding="utf-8")
+            jobs.append(((name, flavour), path, case.epochs))
+            if name == ALTERED:
+                lr = repr(session.learning_rate)
+                altered = source.replace(f"LEARNING_RATE = {lr}\n",
+                                         f"LEARNING_RATE = {session.learning_rate * 1.001!r}\n")
+                assert altered != source
+                path = tmp / f"{name}-{flavour}-altered.py"
+                path.write_text(altered, encoding="utf-8")
+                jobs.append(((name, flavour + "-altered"), path, case.epochs))
+    # The altered case runs as real standalone scripts; the others in a few batches.
+    alone = [job for job in jobs if job[0][0] == ALTERED]
+    batches = [[job for job in jobs if job[0][1] == "numpy" and job not in alone]]
+    torch_jobs = [job for job in jobs if job[0][1] == "torch" and job not in alone]
+    batches += [torch_jobs[i::2] for i in range(2) if torch_jobs[i::2]]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(run_batch, [(path, epochs) for _, path, epochs in batch])
+                   for batch in batches]
+        singles = {key: pool.submit(run_script, path, epochs) for key, path, epochs in alone}
+        for outcome in table.values():            # the engine trains meanwhile
+            session = outcome.session
+            session.run(outcome.case.epochs)
+            outcome.expected = dict(session.history.latest)
+            outcome.expected["penalty"] = session.network.penalty(session.l1, session.l2)
+            outcome.expected["diverged"] = session.diverged
+        for batch, future in zip(batches, futures):
+            for ((name, flavour), _, _), proc in zip(batch, future.result()):
+                table[name].results[flavour] = proc
+        for (name, flavour), future in singles.items():
+            table[name].results[flavour] = future.result()
+    return table
+
+
+def finals(outcome: Outcome, flavour: str) -> dict[str, float]:
+    proc = outcome.results[flavour]
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    return parse(proc.stdout)
+
+
+def assert_matches(outcome: Outcome, flavour: str) -> None:
+    case, expected = outcome.case, outcome.expected
+    got = finals(outcome, flavour)
+    rtol = RTOL_FLOAT32 if case.dtype == "float32" else RTOL[flavour]
+    metric = outcome.session.metric
+    assert got["epoch"] == expected["epoch"]
+    assert got["train loss"] == pytest.approx(expected["train_loss"], rel=rtol, abs=0)
+    assert got[f"train {metric}"] == pytest.approx(expected[f"train_{metric}"], rel=rtol,
+                                                   abs=1e-12)
+    if outcome.session.l1 or outcome.session.l2:
+        assert got["train penalty"] == pytest.approx(expected["penalty"], rel=rtol, abs=0)
+    else:
+        assert "train penalty" not in got
+    if np.isfinite(expected["test_loss"]):
+        assert got["test loss"] == pytest.approx(expected["test_loss"], rel=rtol, abs=0)
+        assert got[f"test {metric}"] == pytest.approx(expected[f"test_{metric}"], rel=rtol,
+                                                      abs=1e-12)
+    else:
+        assert "test loss" not in got
+
+
+# ---------------------------------------------------------------------------- the matrix
+@pytest.mark.parametrize("name", list(CASES))
+def test_numpy_script_trains_like_the_engine(outcomes, name):
+    assert_matches(outcomes[name], "numpy")
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_pytorch_script_trains_like_the_engine(outcomes, name):
+    pytest.importorskip("torch")
+    assert_matches(outcomes[name], "torch")
+
+
+def test_the_matrix_covers_every_activation_optimizer_and_loss():
+    from engine import ACTIVATIONS, HIDDEN_ACTIVATIONS, LOSSES, OPTIMIZERS
+    hidden = {a for case in CASES.values() for a in case.activations[:-1]}
+    outputs = {case.activations[-1] for case in CASES.values()}
+    assert hidden == set(HIDDEN_ACTIVATIONS)
+    assert hidden | outputs == set(ACTIVATIONS)
+    assert {case.optimizer for case in CASES.values()} == set(OPTIMIZERS)
+    losses = {case.loss or datasets.load(case.dataset, **case.data_kw).default_loss
+              for case in CASES.values()}
+    assert losses == set(LOSSES)
+
+
+def test_the_cases_export_what_they_are_meant_to(outcomes):
+    """Mid-epoch exports carry an order and a cursor; the large one embeds an .npz; the
+    diverging one diverges (in the engine too)."""
+    mid = outcomes["xor-clouds-mid-epoch-adam"].sources["numpy"]
+    assert "CURSOR = 3\n" in mid and "ORDER = [" in mid
+    peek = outcomes["gaussians-order-drawn-no-step"].sources["numpy"]
+    assert "CURSOR = 0\n" in peek and "ORDER = [" in peek
+    assert "ORDER = None\n" in outcomes["circles-batch10-momentum-l2"].sources["numpy"]
+    large = outcomes["circles-large-data-npz"].sources["numpy"]
+    assert "DATA_NPZ = (" in large and "X_TRAIN" not in large
+    wide = outcomes["spiral3-wide-network-weights-npz"].sources["numpy"]
+    assert "WEIGHTS_NPZ = (" in wide and "ADAM_M_SAVED = True" in wide and "X_TRAIN = [" in wide
+    assert "VELOCITY = None\n" in outcomes["plane-fresh-momentum-tanh-output"].sources["numpy"]
+    for outcome in outcomes.values():
+        for source in outcome.sources.values():
+            assert max(map(len, source.splitlines())) <= 100
+    diverging = outcomes["paraboloid-diverges"]
+    assert diverging.expected["diverged"]
+    assert "training diverged" in diverging.results["numpy"].stdout
+
+
+def test_an_altered_learning_rate_fails_the_comparison(outcomes):
+    """The comparison can fail: the same script with the learning rate × 1.001 disagrees."""
+    outcome = outcomes[ALTERED]
+    flavours = ["numpy"] + (["torch"] if HAVE_TORCH else [])
+    for flavour in flavours:
+        assert_matches(outcome, flavour)
+        altered = finals(outcome, flavour + "-altered")
+        with pytest.raises(AssertionError):
+            assert altered["train loss"] == pytest.approx(
+                outcome.expected["train_loss"], rel=RTOL[flavour], abs=0)
+
+
+# ---------------------------------------------------------------------------- the text
+def load_module(source: str, tmp_path, name: str):
+    path = tmp_path / f"{name}.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        spec.loader.exec_module(module)
+    assert printed.getvalue() == ""                 # importing runs nothing
+    return module
+
+
+@pytest.mark.parametrize("export", [numpy_script, pytorch_script])
+def test_scripts_are_standalone_deterministic_and_only_define_things(export):
+    session = build(CASES["xor-clouds-mid-epoch-adam"])
+    theta = session.network.theta.copy()
+    rng_state = session._rng.bit_generator.state
+    source = export(session)
+    assert export(session) == source                # no date or other varying text
+    np.testing.assert_array_equal(session.network.theta, theta)   # the session is untouched
+    assert session._rng.bit_generator.state == rng_state
+    tree = ast.parse(source)
+    assert ast.get_docstring(tree).startswith("Backprop Lab export")
+    allowed = {"argparse", "math", "base64", "io", "numpy", "torch", "torch.nn",
+               "torch.nn.functional"}
+    for node in tree.body[1:]:
+        if isinstance(node, ast.Import):
+            assert {a.name for a in node.names} <= allowed
+        elif isinstance(node, ast.ImportFrom):
+            assert node.module in allowed
+        elif isinstance(node, ast.If):
+            assert ast.unparse(node.test) == "__name__ == '__main__'"
+        else:
+            assert isinstance(node, (ast.Assign, ast.FunctionDef, ast.ClassDef)), \
+                ast.unparse(node)[:80]
+    imported = {(a.asname or a.name).split(".")[0] for node in tree.body
+                if isinstance(node, (ast.Import, ast.ImportFrom)) for a in node.names}
+    used = {n.id for n in ast.walk(tree)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    assert imported - {"annotations"} <= used
+    long = [line for line in source.splitlines() if len(line) > 100]
+    assert not long, long[:3]
+    docstring = ast.get_docstring(tree)
+    for text in ("2-5-3-1", "adam", "bce", "epoch 2", "3 of 5 steps into epoch 3",
+                 "(L2 / 2) * sum W^2 with L2 = 0.001"):
+        assert text in docstring, text
+
+
+def test_numbers_round_trip_exactly(tmp_path):
+    """The embedded weights, optimizer state, data and shuffler are the session's, bit for bit."""
+    session = build(CASES["paraboloid-mse-adam-l1-l2"])
+    module = load_module(numpy_script(session), tmp_path, "exported_paraboloid")
+    params = module.load_weights()
+    for layer, p in zip(session.network.layers, params):
+        np.testing.assert_array_equal(p["W"], layer.W)
+        np.testing.assert_array_equal(p["b"], layer.b)
+    state = module.load_optimizer_state(params)
+    opt = session.optimizer
+    assert state["t"] == opt.t
+    for name in ("m", "v"):
+        flat = np.concatenate([np.concatenate([s["W"].ravel(), s["b"]]) for s in state[name]])
+        np.testing.assert_array_equal(flat, getattr(opt, name))
+    X_train, y_train, X_test, y_test = module.load_data()
+    np.testing.assert_array_equal(X_train, session.data.X_train)
+    np.testing.assert_array_equal(y_train, session.data.y_train)
+    np.testing.assert_array_equal(X_test, session.data.X_test)
+    np.testing.assert_array_equal(y_test, session.data.y_test)
+    batches = module.Batches(len(X_train))
+    assert batches.rng.bit_generator.state == session._rng.bit_generator.state
+
+
+def test_large_data_round_trips_through_the_npz(outcomes, tmp_path):
+    outcome = outcomes["circles-large-data-npz"]
+    session = outcome.session
+    data = session.data
+    assert data.X_train.size + data.y_train.size + data.X_test.size + data.y_test.size \
+        > MAX_LITERAL_NUMBERS
+    source = numpy_script(build(outcome.case))
+    module = load_module(source, tmp_path, "exported_large")
+    for got, want in zip(module.load_data(), (data.X_train, data.y_train, data.X_test,
+                                              data.y_test)):
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
