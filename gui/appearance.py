@@ -28,9 +28,12 @@ def palette_for(theme: Theme) -> QPalette:
             (QPalette.ColorRole.Highlight, QColor(*theme.highlight)),
             (QPalette.ColorRole.HighlightedText, bg)):
         p.setColor(role, color)
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(*theme.muted))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor(*theme.muted))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(*theme.muted))
+    # Disabled controls halfway between text and background, so that they read as disabled
+    # in every theme (the projector theme's muted text is nearly as dark as its text).
+    disabled = QColor(*[round(0.5 * t + 0.5 * b) for t, b in zip(theme.text, theme.background)])
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
+                 QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     return p
 
 

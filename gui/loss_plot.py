@@ -77,7 +77,7 @@ class LossPlot(QWidget):
         self.score.setLabel("left", "accuracy")
         self.grads.setLabel("left", "‖dW‖")
         self.grads.setLogMode(y=True)
-        self.grads.addLegend(offset=(-10, 5), labelTextSize="8pt")
+        self.grads.addLegend(offset=(-10, 5), labelTextSize="8pt", brush=(255, 255, 255, 215))
         self.grad_curves: list = []
         for plot in (self.loss, self.score, self.grads):
             plot.setMenuEnabled(False)
@@ -86,7 +86,7 @@ class LossPlot(QWidget):
             plot.setDownsampling(auto=True, mode="peak")
             plot.getAxis("left").enableAutoSIPrefix(False)
             plot.getAxis("bottom").enableAutoSIPrefix(False)
-        self.loss.addLegend(offset=(-10, 10))
+        self.loss.addLegend(offset=(-10, 10), brush=(255, 255, 255, 215))
         # Dense curves: antialiasing would triple the paint time and shows no difference.
         train_pen = pg.mkPen(TRAIN_COLOR, width=2)
         test_pen = pg.mkPen(TEST_COLOR, width=2, style=Qt.PenStyle.DashLine)

@@ -1038,7 +1038,8 @@ class MainWindow(QMainWindow):
         self.scale = PRESENTATION_SCALE if on else 1.0
         apply_appearance(self, self.theme, self.scale)
         # Three stacked plots need height: on small screens keep the loss and accuracy only.
-        self.loss_plot.show_gradient_norms(not on or self.height() >= 1000)
+        self.loss_plot.show_gradient_norms(
+            not on or (self.height() >= 1000 and self.controller.session.data.is_planar))
 
     def set_theme(self, name: str) -> None:
         if name not in colors.THEMES:
@@ -1090,7 +1091,16 @@ class MainWindow(QMainWindow):
             target = None if values is None else self._grid.image(values)
         self.boundary.output = None           # the old network's output no longer fits
         self.boundary.set_data(data, self._grid, target)
+        was_planar = self.output_stack.currentWidget() is self.boundary
         self.output_stack.setCurrentWidget(self.boundary if data.is_planar else self.predictions)
+        if was_planar != data.is_planar:
+            # The matrix, samples and weight images need more height than the square plot.
+            stack = self.right_splitter.indexOf(self.output_stack)
+            sizes = self.right_splitter.sizes()
+            plots = sizes[stack] + sizes[stack + 1]
+            share = 0.54 if data.is_planar else 0.66
+            sizes[stack], sizes[stack + 1] = round(plots * share), round(plots * (1 - share))
+            self.right_splitter.setSizes(sizes)
         if not data.is_planar:
             self.predictions.set_data(data)
             self._predictions_drawn = 0.0

@@ -182,8 +182,11 @@ class PredictionsView(QWidget):
         top.addWidget(self.title, 0, 0)
         top.addWidget(self.split, 0, 1, Qt.AlignmentFlag.AlignTop)
         top.setColumnStretch(0, 1)
-        self.weights_title = QLabel("<b>First-layer weights</b>: one image per hidden unit "
-                                    "(blue +, orange −, each on its own scale): the pattern each unit looks for")
+        self.weights_title = QLabel("<b>First-layer weights</b> of each hidden unit "
+                                    "(blue +, orange −)")
+        self.weights_title.setToolTip("Each hidden unit's 64 incoming weights drawn as an 8×8 "
+                                      "image, each on its own scale: the pattern the unit "
+                                      "responds to")
         self.weights_title.setWordWrap(True)
         self.weights = ImageStrip()
         self.matrix_title = QLabel()
@@ -242,7 +245,7 @@ class PredictionsView(QWidget):
         self.lut = colors.diverging_lut(theme)
         self.matrix.theme = theme
         for strip in (self.weights, self.samples):
-            strip.set_cell(int(CELL * scale))
+            strip.set_cell(int(CELL * (1 + (scale - 1) / 2)))     # larger type, not ×1.6 cells
         self._changed()
 
     def set_data(self, data) -> None:
@@ -259,10 +262,11 @@ class PredictionsView(QWidget):
         self.scatter.setVisible(regression)
         self.samples.setVisible(image)
         self.samples_text.setVisible(not image)
-        kind = "images" if image else f"{data.n_inputs} inputs"
-        self.title.setText(f"<b>{data.name}</b>: {len(data.y_train)} training and "
-                           f"{len(data.y_test)} test samples ({kind}); not 2-D, so no boundary "
-                           "plot")
+        kind = "images" if image else f"samples of {data.n_inputs} inputs"
+        self.title.setText(f"<b>{data.name}</b>: {len(data.y_train)} train / "
+                           f"{len(data.y_test)} test {kind}")
+        self.title.setToolTip("Not 2-D data, so instead of the boundary plot: the confusion "
+                              "matrix and sample predictions")
 
     def _changed(self) -> None:
         if self._network is not None:
@@ -282,7 +286,7 @@ class PredictionsView(QWidget):
             A = network.forward(X)
         shape = image_shape(data)
         if shape is not None and len(network.layers) > 1:
-            self.weights.set_items([(rgb, f"unit {j + 1}", None) for j, rgb in
+            self.weights.set_items([(rgb, f"{j + 1}", None) for j, rgb in
                                     enumerate(weight_images(network.layers[0].W, shape,
                                                             self.lut))])
         elif shape is not None:
@@ -299,13 +303,13 @@ class PredictionsView(QWidget):
         names = tuple(data_name(data, c) for c in range(k))
         self.matrix.set_matrix(matrix, names)
         right = int(np.trace(matrix))
-        self.matrix_title.setText(f"<b>Confusion matrix</b> on the {which} set: {right} of "
-                                  f"{len(y)} right ({right / max(len(y), 1):.1%})")
+        self.matrix_title.setText(f"<b>Confusion matrix</b> ({which}): {right}/{len(y)} "
+                                  f"right, {right / max(len(y), 1):.1%}")
         n = min(N_SAMPLES, len(y))
         confidence = A[:n].max(axis=1) if A.shape[1] > 1 else np.where(
             predicted[:n] == 1, A[:n, 0], 1 - A[:n, 0])
-        self.samples_title.setText(f"<b>Sample predictions</b> ({which} set): the predicted "
-                                   f"class, {RIGHT} right, or {WRONG} and the true class")
+        self.samples_title.setText(f"<b>Predictions</b> ({which}): {RIGHT} right, "
+                                   f"{WRONG} then the truth")
         good, bad = QColor(self.theme.positive_text), QColor(self.theme.negative_text)
         if shape is not None:
             items = []
@@ -330,8 +334,8 @@ class PredictionsView(QWidget):
         if len(y):
             lo, hi = float(np.min(y)), float(np.max(y))
             self.diagonal.setData([lo, hi], [lo, hi])
-        self.samples_title.setText(f"<b>Predictions against targets</b> ({which} set): on the "
-                                   "dashed line when exact")
+        self.samples_title.setText(f"<b>Prediction against target</b> ({which}): exact on "
+                                   "the dashed line")
         rows = "".join(f"<tr><td>{i + 1}</td><td>{y[i]:.4g}</td><td>{prediction[i]:.4g}</td>"
                        f"</tr>" for i in range(min(len(y), 8)))
         self.samples_text.setText("<table cellspacing=6><tr><th>#</th><th>target</th>"

@@ -44,3 +44,31 @@ def test_bad_options_are_refused_on_stderr(args, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_csv_option_trains_on_the_file(tmp_path):
+    rows = ["a,b,c,label"] + [f"{i % 7},{i % 5},{i % 3},{'yes' if i % 2 else 'no'}"
+                              for i in range(60)]
+    data = tmp_path / "three.csv"
+    data.write_text("\n".join(rows))
+    out = tmp_path / "csv.png"
+    result = run_main("--csv", str(data), "--epochs", "5", "--screenshot", str(out),
+                      "--size", "1280x800")
+    assert result.returncode == 0, result.stderr
+    assert png_size(out) == (1280, 800)
+
+
+def test_a_bad_csv_on_the_command_line_names_line_and_column(tmp_path):
+    data = tmp_path / "bad.csv"
+    data.write_text("x,y,label\n1,2,a\n3,oops,b\n")
+    result = run_main("--csv", str(data), "--screenshot", str(tmp_path / "never.png"))
+    assert result.returncode == 2
+    assert "line 3" in result.stderr and "column 2" in result.stderr and "oops" in result.stderr
+    assert not (tmp_path / "never.png").exists()
+
+
+@pytest.mark.parametrize("rate", ["fast", "-1", "1000"])
+def test_pin_needs_a_learning_rate(tmp_path, rate):
+    result = run_main("--pin", rate, "--screenshot", str(tmp_path / "never.png"))
+    assert result.returncode == 2
+    assert "--pin needs a learning rate" in result.stderr
