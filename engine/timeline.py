@@ -47,6 +47,7 @@ class Timeline:
         self._where: dict[int, int] = {}             # epoch → slot
         self._meta: dict[int, tuple] = {}            # slot → (steps, optimizer, t, names, rng)
         self._free = list(range(self._slots - 1, -1, -1))
+        self._n_older = 0           # snapshots that have left the recent window
         self.stride = 1
 
     # ------------------------------------------------------------------ recording
@@ -75,15 +76,16 @@ class Timeline:
         """Make room for ``epoch``: the snapshot leaving the recent window stays only on the
         stride; too many older ones double the stride."""
         leaving = epoch - self.recent
-        if leaving in self._where and leaving % self.stride:
-            self._drop(leaving)
-        older = [e for e in self._where if e <= leaving]
-        while len(older) > self.capacity or not self._free:
+        if leaving in self._where:
+            if leaving % self.stride:
+                self._drop(leaving)
+            else:
+                self._n_older += 1
+        while self._n_older > self.capacity or not self._free:
             self.stride *= 2
-            for e in older:
-                if e % self.stride:
-                    self._drop(e)
-            older = [e for e in self._where if e <= leaving]
+            for e in [e for e in self._where if e <= leaving and e % self.stride]:
+                self._drop(e)
+            self._n_older = sum(1 for e in self._where if e <= leaving)
 
     def _drop(self, epoch: int) -> None:
         slot = self._where.pop(epoch)
@@ -94,6 +96,7 @@ class Timeline:
         """Forget the snapshots after ``epoch`` (training went back to it)."""
         for e in [e for e in self._where if e > epoch]:
             self._drop(e)
+        self._n_older = sum(1 for e in self._where if e <= epoch - self.recent)
 
     # ------------------------------------------------------------------ reading
     def epochs(self) -> np.ndarray:
