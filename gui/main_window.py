@@ -455,33 +455,38 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ drawing data
     def add_point(self, x: float, y: float, label: int) -> bool:
         """Add a training point of class ``label`` at (x, y) (the Add points mode)."""
-        self._leave_past()
-        self.stepper.cancel()
-        try:
-            data = add_point(self.controller.session.data, (x, y), label)
-        except ValueError as exc:
-            self.show_error(str(exc))
-            return False
-        if not self.controller.edit_data(data):
-            return False
-        self.statusBar().showMessage(f"Added a class-{label} point at ({x:.2f}, {y:.2f}): "
-                                     f"{len(data.y_train)} training points.", 4000)
-        return True
+        return self._edit_data(
+            lambda data: add_point(data, (x, y), label),
+            lambda data: f"Added a class-{label} point at ({x:.2f}, {y:.2f}): "
+                         f"{len(data.y_train)} training points.")
 
     def remove_point(self, x: float, y: float) -> bool:
         """Remove the point nearest to (x, y) (Ctrl-click in the Add points mode)."""
+        return self._edit_data(
+            lambda data: remove_nearest(data, (x, y))[0],
+            lambda data: f"Removed the nearest point: {len(data.y_train)} training and "
+                         f"{len(data.y_test)} test points left.")
+
+    def _edit_data(self, edit, describe) -> bool:
+        """Apply ``edit`` (Dataset → Dataset) to the live data; refusals go to the status bar."""
         self._leave_past()
         self.stepper.cancel()
         try:
-            data, _index = remove_nearest(self.controller.session.data, (x, y))
+            data = edit(self.controller.session.data)
         except ValueError as exc:
             self.show_error(str(exc))
             return False
         if not self.controller.edit_data(data):
             return False
-        self.statusBar().showMessage(f"Removed the nearest point: {len(data.y_train)} training "
-                                     f"and {len(data.y_test)} test points left.", 4000)
+        self.statusBar().showMessage(describe(data), 4000)
         return True
+
+    def new_drawing(self) -> None:
+        """A blank canvas (one point per class) in the Add points mode."""
+        if self.use_data(blank_canvas(features=self.controller.config.features)):
+            self.boundary.set_drawing(True)
+            self.statusBar().showMessage("Draw your data: click adds class 0, right-click adds "
+                                         "class 1, Ctrl-click removes; then press Play.", 10000)
 
     def import_csv_dialog(self) -> None:
         start = str(self.session_path.parent if self.session_path else Path.home())
@@ -526,13 +531,6 @@ class MainWindow(QMainWindow):
             return False
         self.statusBar().showMessage(f"Exported the data to {path}", 6000)
         return True
-
-    def new_drawing(self) -> None:
-        """A blank canvas (one point per class) in the Add points mode."""
-        if self.use_data(blank_canvas(features=self.controller.config.features)):
-            self.boundary.set_drawing(True)
-            self.statusBar().showMessage("Draw your data: click adds class 0, right-click adds "
-                                         "class 1, Ctrl-click removes; then press Play.", 10000)
 
     def _on_phase(self, phase) -> None:
         self.network_view.set_phase(None if phase is None else phase.name,

@@ -11,3 +11,20 @@ os.environ.setdefault("BACKPROP_LAB_SETTINGS", "ephemeral")
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """make_window(config, size=(1400, 900)): a shown, rendered MainWindow closed after the test."""
+    def make(config, size=(1400, 900)):
+        from gui.main_window import MainWindow
+        window = MainWindow(config)
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        window.render_now()
+        return window
+    return make

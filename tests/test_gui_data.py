@@ -15,14 +15,9 @@ BAD = Path(__file__).parent / "data" / "bad"
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow(Config(dataset="moons", hidden=[4], activations=["tanh"], optimizer="adam",
-                          learning_rate=0.05, batch_size=None))
-    qtbot.addWidget(w)
-    w.resize(1500, 950)
-    w.show()
-    qtbot.waitExposed(w)
-    w.render_now()
+def window(make_window):
+    w = make_window(Config(dataset="moons", hidden=[4], activations=["tanh"], optimizer="adam",
+                           learning_rate=0.05, batch_size=None), size=(1500, 950))
     return w
 
 

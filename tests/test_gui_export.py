@@ -12,13 +12,9 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow(Config(dataset="moons", hidden=[5], activations=["tanh"], optimizer="adam",
-                          learning_rate=0.05, batch_size=None))
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
+def window(make_window):
+    w = make_window(Config(dataset="moons", hidden=[5], activations=["tanh"], optimizer="adam",
+                           learning_rate=0.05, batch_size=None))
     w.controller.session.run(60)
     w.render_now()
     return w

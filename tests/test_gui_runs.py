@@ -11,14 +11,9 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow(Config(dataset="circles", hidden=[4], activations=["tanh"],
-                          optimizer="sgd", learning_rate=0.01, batch_size=None))
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    w.render_now()
+def window(make_window):
+    w = make_window(Config(dataset="circles", hidden=[4], activations=["tanh"],
+                           optimizer="sgd", learning_rate=0.01, batch_size=None))
     return w
 
 

@@ -11,14 +11,9 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow(Config(dataset="xor_clouds", hidden=[4, 3], activations=["tanh", "tanh"],
-                          optimizer="adam", learning_rate=0.03, batch_size=10))
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    w.render_now()
+def window(make_window):
+    w = make_window(Config(dataset="xor_clouds", hidden=[4, 3], activations=["tanh", "tanh"],
+                           optimizer="adam", learning_rate=0.03, batch_size=10))
     return w
 
 
