@@ -77,6 +77,9 @@ class History:
             rows = np.vstack([rows, self._latest])
         return rows.copy()
 
+    def __contains__(self, column: str) -> bool:
+        return column in self._index
+
     def __getitem__(self, column: str) -> np.ndarray:
         """One column over all rows, e.g. ``history["train_loss"]``."""
         try:

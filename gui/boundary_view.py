@@ -113,6 +113,14 @@ class BoundaryView(QWidget):
         if self.drawing and not self.can_draw:
             self.set_drawing(False)
         self.draw_class = min(self.draw_class, max(data.n_classes, 2))
+        if not data.is_planar:                 # shown by the predictions view instead
+            for item in (self.train_points, self.test_points):
+                item.setData(pos=np.zeros((0, 2)))
+            return
+        x_title, y_title = getattr(data, "axis_titles", ("x₁", "x₂"))
+        for plot in (self.plot, self.target_plot):
+            plot.setLabel("bottom", x_title)
+            plot.setLabel("left", y_title)
         (x0, x1), (y0, y1) = data.domain
         # The images are placed by ``rect`` each time they are set (ImageItem.setRect needs an
         # image to scale against).
@@ -130,13 +138,16 @@ class BoundaryView(QWidget):
         self._set_points()
 
     def _brushes(self, labels: np.ndarray, alpha: int) -> list:
+        """One brush per point, shared between points of one color (a class, or one of 64
+        steps of the regression scale): pyqtgraph then renders each color's symbol once."""
         if self.data.task == REGRESSION:
             lo, hi = self._levels
-            t = np.clip((labels - lo) / (hi - lo), 0, 1)
-            rgb = VIRIDIS[np.round(t * 255).astype(int)]
+            index = np.round(np.clip((labels - lo) / (hi - lo), 0, 1) * 63).astype(int)
+            rgb = VIRIDIS[np.round(np.arange(64) * 255 / 63).astype(int)]
         else:
-            rgb = colors.class_colors(self.data.n_classes)[labels]
-        return [pg.mkBrush(int(r), int(g), int(b), alpha) for r, g, b in rgb]
+            index, rgb = labels, colors.class_colors(self.data.n_classes)
+        palette = [pg.mkBrush(int(r), int(g), int(b), alpha) for r, g, b in rgb]
+        return [palette[k] for k in index]
 
     def _set_points(self) -> None:
         data = self.data
@@ -161,7 +172,7 @@ class BoundaryView(QWidget):
         for plot in (self.plot, self.target_plot):
             plot.getAxis("left").setWidth(int(44 * scale))
             plot.getAxis("bottom").setHeight(int(36 * scale))
-        if self.data is not None:
+        if self.data is not None and self.data.is_planar:
             self._set_points()
             self._draw()
 
@@ -186,7 +197,7 @@ class BoundaryView(QWidget):
         return self.image.image
 
     def _draw(self) -> None:
-        if self.data is None:
+        if self.data is None or not self.data.is_planar:
             return
         if self.overlay is not None:
             title, values, activation = self.overlay
@@ -218,11 +229,10 @@ class BoundaryView(QWidget):
         if self.drawing:
             color = colors.class_colors(max(self.data.n_classes, self.draw_class + 1, 2))[
                 self.draw_class]
-            text = (f"<b>Drawing</b>: click adds <span style='color:rgb{tuple(map(int, color))}'>"
-                    f"■</span> class {self.draw_class} (keys 0–7 choose), right/Shift-click "
-                    "class 1, Ctrl-click removes")
+            text = (f"<b>Drawing</b> <span style='color:rgb{tuple(map(int, color))}'>■</span> "
+                    f"class {self.draw_class} · right: 1 · Ctrl: remove · keys 0–7")
         self.caption.setText(text)
-        self.caption.setToolTip(text)
+        self.caption.setToolTip(DRAW_HELP if self.drawing else text)
 
     def _show(self, rgb: np.ndarray, image: pg.ImageItem | None = None) -> None:
         """Put an RGB image (row 0 = lowest x₂) over the dataset's domain."""

@@ -49,6 +49,7 @@ class CsvImportDialog(QDialog):
 
         self.preview = QPlainTextEdit("\n".join(lines))
         self.preview.setReadOnly(True)
+        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.preview.setMaximumHeight(self.preview.fontMetrics().lineSpacing() * 14)
         self.target = QComboBox()
@@ -107,12 +108,15 @@ class CsvImportDialog(QDialog):
 def describe(data) -> str:
     """One line about imported data: sizes, inputs, and its classes or target range."""
     n = len(data.y_train) + len(data.y_test)
-    inputs = ", ".join(data.input_names[:6]) + ("…" if data.n_inputs > 6 else "")
+    titles = getattr(data, "input_titles", data.input_names)
+    inputs = ", ".join(titles[:6]) + ("…" if data.n_inputs > 6 else "")
+    header = "with a header row" if data.params.get("header") else "no header row"
+    scaled = "; inputs standardized" if data.params.get("standardize") else ""
     if data.task == "regression":
         what = "a regression target"
     else:
         names = data.class_names or tuple(str(k) for k in range(data.n_classes))
         what = f"{data.n_classes} classes ({', '.join(names[:8])}{'…' if len(names) > 8 else ''})"
     view = "the boundary plot" if data.is_planar else "the confusion matrix and predictions"
-    return (f"✓ {n} rows: {len(data.y_train)} to train, {len(data.y_test)} to test; "
-            f"{data.n_inputs} input(s) ({inputs}); {what}. Shown on {view}.")
+    return (f"✓ {n} rows ({header}): {len(data.y_train)} to train, {len(data.y_test)} to "
+            f"test; {data.n_inputs} input(s) ({inputs}){scaled}; {what}. Shown on {view}.")

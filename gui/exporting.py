@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy as np
+import pyqtgraph as pg
 from PIL import Image
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QImage, QPainter
@@ -50,9 +51,18 @@ def _write_svg(widget: QWidget, path: Path) -> None:
     painter = QPainter()
     if not painter.begin(generator):
         raise OSError(f"could not write {path}")
+    # pyqtgraph items draw scatter symbols from a cached pixel atlas unless told they are
+    # being exported; then they draw real vector shapes.
+    items = [item for view in [widget, *widget.findChildren(pg.GraphicsView)]
+             if isinstance(view, pg.GraphicsView)
+             for item in view.scene().items() if hasattr(item, "setExportMode")]
+    for item in items:
+        item.setExportMode(True, {"antialias": True, "painter": painter})
     try:
         widget.render(painter, QPoint(0, 0))
     finally:
+        for item in items:
+            item.setExportMode(False)
         painter.end()
     if not path.exists() or path.stat().st_size == 0:
         raise OSError(f"could not write {path}")

@@ -135,6 +135,8 @@ class LossPlot(QWidget):
             self.pins_menu.addSeparator()
             self.pins_menu.addAction("Clear all pinned runs").triggered.connect(
                 self.clearPinsRequested)
+        # Two legend columns once the pins would make one column taller than the plot.
+        self.loss.legend.setColumnCount(2 if len(pins) > 3 else 1)
         self.pins_button.setEnabled(bool(pins))
         self.pins_button.setText(f"Pinned ({len(pins)})" if pins else "Pinned")
 
@@ -249,7 +251,7 @@ class LossPlot(QWidget):
             parts.append(f"<span style='color:{self.theme.negative_text}'><b>test</b> loss "
                          f"{fmt(latest['test_loss'])}, {name} "
                          f"{fmt(latest[f'test_{metric}'], True)}</span>")
-        return " &nbsp; ".join(parts)
+        return "<br>".join(parts)          # two lines: never cut short by the buttons
 
     def set_log(self, on: bool) -> None:
         if self.log_box.isChecked() != on:

@@ -44,7 +44,7 @@ from .lesson_card import LessonCard
 from .lessons import Lesson, list_lessons, load_lesson
 from .loss_plot import LossPlot
 from .network_view import NetworkView
-from .pinned_runs import PinBoard
+from .pinned_runs import MAX_PINS, PinBoard
 from .predictions_view import PredictionsView, image_shape, weight_images
 from .session_controller import SessionController, TrainingLoop
 from .shortcuts_overlay import ShortcutsOverlay
@@ -395,9 +395,14 @@ class MainWindow(QMainWindow):
 
     def reset(self) -> None:
         self.stepper.cancel()
+        self._leave_past()
         self.controller.reset()
 
     def _weight_typed(self, layer: int, i: int, j: int, value: float) -> None:
+        if self.preview_network is not None:
+            self.show_error(f"You are looking at epoch {self.preview_epoch}: go back to the "
+                            "latest epoch, or Resume from here, to edit weights.")
+            return
         self.stepper.cancel()
         self.controller.set_weight(layer, i, j, value)
 
@@ -476,9 +481,14 @@ class MainWindow(QMainWindow):
         except ValueError as exc:
             self.show_error(str(exc))
             return False
+        network = self.controller.session.network
         if not self.controller.edit_data(data):
             return False
-        self.statusBar().showMessage(describe(data), 4000)
+        text = describe(data)
+        if self.controller.session.network is not network:
+            text += (f" {data.n_classes} classes now: the output layer grew, so the network "
+                     "starts again from new weights.")
+        self.statusBar().showMessage(text, 8000)
         return True
 
     def new_drawing(self) -> None:
@@ -604,11 +614,14 @@ class MainWindow(QMainWindow):
         if session.epoch == 0:
             self.statusBar().showMessage("Train first: there is no loss curve to pin yet.", 5000)
             return
-        run = self.pins.pin(self.controller.config.to_dict(), session.history)
+        dropped = self.pins.runs[0].number if len(self.pins.runs) >= MAX_PINS else None
+        settings = {**self.controller.config.to_dict(), "data": session.data.name}
+        run = self.pins.pin(settings, session.history)
         self._show_pins()
         self.statusBar().showMessage(
-            f"Pinned run #{run.number} ({session.epoch} epochs). Change a setting, press Reset "
-            "and train again to compare.", 8000)
+            f"Pinned run #{run.number} ({session.epoch} epochs)"
+            + (f"; unpinned #{dropped} (at most {MAX_PINS} pins)" if dropped else "")
+            + ". Change a setting, press Reset and train again to compare.", 8000)
 
     def unpin(self, number: int) -> None:
         self.pins.unpin(number)
@@ -619,7 +632,7 @@ class MainWindow(QMainWindow):
         self._show_pins()
 
     def _show_pins(self) -> None:
-        current = self.controller.config.to_dict()
+        current = {**self.controller.config.to_dict(), "data": self.controller.session.data.name}
         self.loss_plot.set_pins([(run.number, run.label(current), run.epochs, run.train_loss,
                                   run.color) for run in self.pins.runs])
 
@@ -1134,6 +1147,8 @@ class MainWindow(QMainWindow):
         start = time.perf_counter()
         self._dirty = False
         session = self.controller.session
+        if self.preview_network is not None and self.preview_epoch not in session.timeline:
+            self.timeline_bar.go_live()           # that epoch is gone (reset, divergence)
         net = self.shown_network()
         self.transport.set_epoch(session.epoch if self.preview_network is None
                                  else self.preview_epoch)

@@ -176,8 +176,13 @@ class NetworkView(QWidget):
         line = QFontMetricsF(self.font()).height()
         header = 2 * line + 22 * fs         # two lines of title, then the +/− buttons
         footer = 26 * fs
-        left_margin = 34 * fs          # input labels
         n_cols = len(sizes)
+        # Room for the input labels left of the input column (which is centred in its own
+        # column): long CSV column names get up to a quarter of the width.
+        metrics = QFontMetricsF(self.font())
+        longest = max((metrics.horizontalAdvance(feature_label(n)) for n in self.input_names),
+                      default=0.0)
+        left_margin = min(max(34 * fs, longest - 0.2 * w / n_cols + 12), 0.25 * w)
         col_w = (w - left_margin - 12) / n_cols
         rows = max(sizes)
         usable_h = h - header - footer - 8
@@ -434,8 +439,8 @@ class NetworkView(QWidget):
             if u % every:
                 continue
             name = feature_label(self.input_names[u]) if u < len(self.input_names) else f"x{u + 1}"
-            box = QRectF(rect.left() - 60 * self.font_scale - 4, rect.top(),
-                         60 * self.font_scale, rect.height())
+            box = QRectF(2, rect.top() - 4, rect.left() - 6, rect.height() + 8)
+            name = QFontMetricsF(font).elidedText(name, Qt.TextElideMode.ElideMiddle, box.width())
             p.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
         for button in self._buttons:
             p.setPen(QPen(self.theme.qcolor("muted"), 1.0))

@@ -29,7 +29,7 @@ _FIELDS = [
     ("l2", "L2", lambda v: f"{v:g}"),
     ("l1", "L1", lambda v: f"{v:g}"),
     ("seed", "seed", str),
-    ("dataset", "", str),
+    ("data", "", str),
     ("features", "inputs", lambda v: ",".join(v)),
     ("noise", "noise", lambda v: f"{v:g}"),
     ("n_samples", "n", str),

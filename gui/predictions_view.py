@@ -21,6 +21,7 @@ from . import colors, heatmaps
 from .network_view import image_from_rgb
 
 N_SAMPLES = 24          # sample predictions shown
+WEIGHTS_TITLE = "<b>First-layer weights</b> of each hidden unit (blue +, orange −)"
 CELL = 44               # pixels per image side (× the presentation scale)
 RIGHT, WRONG = "✓", "✗"
 
@@ -106,9 +107,13 @@ class ConfusionMatrix(QWidget):
                        int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                        ("true " if i == 0 else "") + self.names[i])
             top = self.cell_rect(0, i)
+            # Column heads get one cell's width: long class names are cut short (the rows
+            # on the left carry the full names).
+            head = self.fontMetrics().elidedText(self.names[i], Qt.TextElideMode.ElideRight,
+                                                 int(top.width()) - 2)
             p.drawText(QRectF(top.left(), self.fontMetrics().height() + 2, top.width(),
                               self.fontMetrics().height()),
-                       int(Qt.AlignmentFlag.AlignCenter), self.names[i])
+                       int(Qt.AlignmentFlag.AlignCenter), head)
         p.end()
 
 
@@ -182,8 +187,7 @@ class PredictionsView(QWidget):
         top.addWidget(self.title, 0, 0)
         top.addWidget(self.split, 0, 1, Qt.AlignmentFlag.AlignTop)
         top.setColumnStretch(0, 1)
-        self.weights_title = QLabel("<b>First-layer weights</b> of each hidden unit "
-                                    "(blue +, orange −)")
+        self.weights_title = QLabel(WEIGHTS_TITLE)
         self.weights_title.setToolTip("Each hidden unit's 64 incoming weights drawn as an 8×8 "
                                       "image, each on its own scale: the pattern the unit "
                                       "responds to")
@@ -286,6 +290,7 @@ class PredictionsView(QWidget):
             A = network.forward(X)
         shape = image_shape(data)
         if shape is not None and len(network.layers) > 1:
+            self.weights_title.setText(WEIGHTS_TITLE)
             self.weights.set_items([(rgb, f"{j + 1}", None) for j, rgb in
                                     enumerate(weight_images(network.layers[0].W, shape,
                                                             self.lut))])

@@ -21,11 +21,12 @@ class TimelineBar(QWidget):
         self.epochs = np.zeros(1, dtype=np.int64)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
-        self.slider.setToolTip("Drag back through training: the graph and the output plot show "
-                               "that epoch's weights")
+        self.slider.setToolTip("Timeline: drag back through training; the graph and the output "
+                               "plot show that epoch's weights")
+        self.slider.setMinimumWidth(120)
         self.slider.valueChanged.connect(self._moved)
         self.label = QLabel()
-        self.label.setMinimumWidth(self.fontMetrics().horizontalAdvance("epoch 000000 (past)"))
+        self.label.setMinimumWidth(self.fontMetrics().horizontalAdvance("epoch 00000 (past)"))
         self.resume_button = QPushButton("Resume from here")
         self.resume_button.setToolTip("Go back to this epoch's weights and optimizer state and "
                                       "train on from there (later epochs are forgotten)")
@@ -36,7 +37,8 @@ class TimelineBar(QWidget):
         self.live_button.clicked.connect(self.go_live)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
-        layout.addWidget(QLabel("Timeline"))
+        self.title = QLabel("Timeline")
+        layout.addWidget(self.title)
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.label)
         layout.addWidget(self.live_button)
@@ -80,6 +82,11 @@ class TimelineBar(QWidget):
 
     def go_live(self) -> None:
         self.slider.setValue(self.slider.maximum())
+
+    def resizeEvent(self, event) -> None:
+        # Narrow (1280-pixel screens, presentation mode): the slider keeps the room.
+        self.title.setVisible(event.size().width() >= 560)
+        super().resizeEvent(event)
 
     def _moved(self, _value: int) -> None:
         self._show_state()

@@ -217,3 +217,37 @@ def test_digits_view_shows_weight_images_confusion_matrix_and_samples(qtbot):
     assert len(w.network_view.thumbnails[1]) == 16
     view.split.setCurrentIndex(1)                   # training set
     assert view.matrix.matrix.sum() == session.n_train
+
+
+def test_a_one_input_csv_gets_the_predictions_view(window, tmp_path):
+    rows = ["t,label"] + [f"{i / 10},{int(i > 25)}" for i in range(50)]
+    assert window.import_csv(write(tmp_path, "one.csv", "\n".join(rows)))
+    window.render_now()
+    session = window.controller.session
+    assert session.network.sizes[0] == 1
+    assert window.output_stack.currentWidget() is window.predictions
+    assert window.predictions.matrix.matrix.sum() == len(session.data.y_test)
+    window.controller.apply(dataset="circles")            # and back to 2-D data
+    window.render_now()
+    assert window.output_stack.currentWidget() is window.boundary
+    assert window.boundary.output is not None
+
+
+def test_adding_a_new_class_says_the_weights_start_again(window, qtbot):
+    window.controller.session.run(20)
+    window.boundary.set_drawing(True)
+    assert window.add_point(0.0, 0.0, 2)
+    message = window.statusBar().currentMessage()
+    assert "3 classes now" in message and "new weights" in message
+    assert window.controller.session.epoch == 0
+
+
+def test_digits_weights_title_follows_the_architecture(make_window):
+    w = make_window(Config(dataset="digits", n_samples=300, noise=0.0, n_classes=10, hidden=[],
+                           activations=[], optimizer="adam"))
+    assert "no hidden layer" in w.predictions.weights_title.text()
+    w.architecture_panel.change_layers(+1)
+    w.render_now()
+    assert w.controller.session.network.sizes[1:-1] != []
+    assert "hidden unit" in w.predictions.weights_title.text()
+    assert len(w.predictions.weights.items) == w.controller.session.network.sizes[1]

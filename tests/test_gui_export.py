@@ -42,6 +42,17 @@ def test_png_of_the_output_plot_shows_both_class_colors(window, tmp_path):
     assert blue > 0.05 and orange > 0.05
 
 
+def test_svg_of_the_output_plot_draws_points_as_shapes(window, tmp_path):
+    path = tmp_path / "boundary.svg"
+    assert window.export_picture("boundary", path)
+    root = ET.parse(path).getroot()
+    images = [el for el in root.iter() if el.tag.split("}")[-1] == "image"]
+    assert len(images) <= 2                     # the heatmap, not one bitmap per point
+    n_points = len(window.controller.session.data.y_train) + len(window.controller.session.data.y_test)
+    shapes = [el for el in root.iter() if el.tag.split("}")[-1] == "path"]
+    assert len(shapes) >= n_points
+
+
 @pytest.mark.parametrize("key", ["network", "loss", "window"])
 def test_svg_export_is_a_vector_drawing(window, tmp_path, key):
     path = tmp_path / f"{key}.svg"

@@ -131,3 +131,32 @@ def test_timeline_stays_bounded_over_a_long_run(window):
     t = window.controller.session.timeline
     assert bar.slider.maximum() + 1 == len(t) <= t.recent + t.capacity
     assert bar.epochs[0] == 0 and bar.epochs[-1] == 5000
+
+
+def test_reset_while_looking_back_returns_to_the_live_run(window):
+    train(window, 30)
+    window.timeline_bar.show_epoch(10)
+    window.reset()
+    window.render_now()
+    assert window.preview_network is None and window.timeline_bar.live
+    assert window.transport.epoch_label.text() == "Epoch 0"
+    assert window.timeline_bar.epochs.tolist() == [0]
+    assert window.network_view.network is window.controller.session.network
+
+
+def test_weights_cannot_be_typed_into_the_past(window):
+    session = window.controller.session
+    train(window, 20)
+    live = session.network.layers[0].W[0, 0]
+    window.timeline_bar.show_epoch(5)
+    window._weight_typed(0, 0, 0, 5.0)
+    assert session.network.layers[0].W[0, 0] == live
+    assert "looking at epoch 5" in window.statusBar().currentMessage()
+
+
+def test_a_ninth_pin_unpins_the_oldest_and_says_so(window):
+    for _ in range(9):
+        train(window, 2)
+        window.pin_run()
+    assert [run.number for run in window.pins.runs] == list(range(2, 10))
+    assert "unpinned #1" in window.statusBar().currentMessage()
