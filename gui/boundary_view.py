@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBo
 from engine.datasets import MULTICLASS, REGRESSION
 
 from . import colors, heatmaps
+from .caption_bar import CaptionBar
 
 HEATMAP_FADE = 0.35
 DRAW_HELP = ("Draw your own data: click adds a point of the chosen class (class 0, orange, "
@@ -72,11 +73,8 @@ class BoundaryView(QWidget):
         self.draw_box.toggled.connect(self.set_drawing)
         self.drawing = False
         self.draw_class = 0
-        toggles = QHBoxLayout()
-        toggles.addWidget(self.caption, 1)
-        toggles.addWidget(self.draw_box)
-        toggles.addWidget(self.test_box)
-        toggles.addWidget(self.discrete_box)
+        self.caption_bar = CaptionBar(self.caption,
+                                      [self.draw_box, self.test_box, self.discrete_box])
 
         self.plot = _plot()
         self.image = pg.ImageItem()
@@ -102,7 +100,7 @@ class BoundaryView(QWidget):
         plots.addWidget(self.target_plot)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(toggles)
+        layout.addWidget(self.caption_bar)
         layout.addLayout(plots, 1)
 
     # ------------------------------------------------------------------ data
@@ -233,6 +231,7 @@ class BoundaryView(QWidget):
                     f"class {self.draw_class} · right: 1 · Ctrl: remove · keys 0–7")
         self.caption.setText(text)
         self.caption.setToolTip(DRAW_HELP if self.drawing else text)
+        self.caption_bar.relayout()
 
     def _show(self, rgb: np.ndarray, image: pg.ImageItem | None = None) -> None:
         """Put an RGB image (row 0 = lowest x₂) over the dataset's domain."""

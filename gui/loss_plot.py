@@ -9,10 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QMenu, QPushButton, QSizePolicy,
+from PySide6.QtWidgets import (QCheckBox, QLabel, QMenu, QPushButton, QSizePolicy,
                                QToolButton, QVBoxLayout, QWidget)
 
 from . import colors
+from .caption_bar import CaptionBar
 
 TRAIN_COLOR = (33, 102, 172)
 TEST_COLOR = (230, 97, 1)
@@ -56,12 +57,8 @@ class LossPlot(QWidget):
         self.pins_button.setMenu(self.pins_menu)
         self.pins_button.setEnabled(False)
         self.pin_curves: list = []
-        top = QHBoxLayout()
-        top.addWidget(self.values, 1)
-        top.addWidget(self.pin_button)
-        top.addWidget(self.pins_button)
-        top.addWidget(self.grads_box)
-        top.addWidget(self.log_box)
+        self.caption_bar = CaptionBar(self.values, [self.pin_button, self.pins_button,
+                                                    self.grads_box, self.log_box])
 
         self.canvas = pg.GraphicsLayoutWidget()
         self.loss = self.canvas.addPlot(row=0, col=0)
@@ -110,7 +107,7 @@ class LossPlot(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
+        layout.addWidget(self.caption_bar)
         layout.addWidget(self.canvas, 1)
 
     # ------------------------------------------------------------------ pinned runs
@@ -207,6 +204,7 @@ class LossPlot(QWidget):
         self._set_gradient_norms(table, col)
         self.values.setText(self._summary(history.latest, has_test))
         self.values.setToolTip(self.values.text())
+        self.caption_bar.relayout()
 
     def _set_gradient_norms(self, table: np.ndarray, col: dict) -> None:
         """One curve per layer: ‖dW‖ of its last step in each epoch, on a log axis."""
@@ -251,7 +249,7 @@ class LossPlot(QWidget):
             parts.append(f"<span style='color:{self.theme.negative_text}'><b>test</b> loss "
                          f"{fmt(latest['test_loss'])}, {name} "
                          f"{fmt(latest[f'test_{metric}'], True)}</span>")
-        return "<br>".join(parts)          # two lines: never cut short by the buttons
+        return "<br>".join(parts)
 
     def set_log(self, on: bool) -> None:
         if self.log_box.isChecked() != on:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
+                               QWidget)
 
 
 class TimelineBar(QWidget):
@@ -26,7 +27,7 @@ class TimelineBar(QWidget):
         self.slider.setMinimumWidth(120)
         self.slider.valueChanged.connect(self._moved)
         self.label = QLabel()
-        self.label.setMinimumWidth(self.fontMetrics().horizontalAdvance("epoch 00000 (past)"))
+        self.label.setMinimumWidth(self.fontMetrics().horizontalAdvance("epoch 00000"))
         self.resume_button = QPushButton("Resume from here")
         self.resume_button.setToolTip("Go back to this epoch's weights and optimizer state and "
                                       "train on from there (later epochs are forgotten)")
@@ -38,6 +39,7 @@ class TimelineBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
         self.title = QLabel("Timeline")
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.title)
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.label)
