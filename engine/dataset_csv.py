@@ -1,13 +1,31 @@
 """Your own data: read a :class:`~engine.datasets.Dataset` from a CSV file, write one back.
 
-``read_csv(path, target=None, task=None, test_fraction=0.3, seed=0, name=None)`` reads a table
-of numbers with one target column (the last one unless told otherwise):
+``read_csv(path, target=None, task=None, test_fraction=0.3, seed=0, name=None,
+standardize=False)`` reads a table of numbers with one target column (the last one unless told
+otherwise):
 
-* **Delimiter** comma, semicolon or tab (sniffed from the first lines; comma when unsure).
-  Blank lines and lines starting with ``#`` are skipped; cells are stripped of spaces; a UTF-8
-  byte-order mark is accepted.  A trailing delimiter on every line is ignored.
-* **Header** optional: a first row with no numbers in it, over columns whose other rows are
-  numbers, names the columns.  Without one the inputs are called x1…xd and the target "y".
+* **Text** UTF-8 (a byte-order mark is accepted).  Other text (Latin-1, Windows-1252, UTF-16)
+  is refused with the advice to save the file as UTF-8; binary files (spreadsheets, zip,
+  gzip…) are refused as not text.
+* **Delimiter** comma, semicolon or tab (sniffed from the first lines; comma when unsure; a
+  semicolon or tab in every line wins over commas, which are then decimal commas).
+  Blank lines and lines starting with ``#`` are skipped; cells are stripped of spaces.  A
+  trailing delimiter on every line is ignored.
+* **Numbers** are plain decimal or scientific notation (``-1.5``, ``.5``, ``2e-3``, ``1E+05``);
+  ``nan`` and ``inf``/``infinity`` are recognised (and refused as inputs).  Nothing else is a
+  number: not ``1_000``, not ``0x1F``, not ``1,5`` (decimal commas get a hint), not digits of
+  other scripts.
+* **Header** optional.  A *name* is a first-row cell that is not empty and not a number,
+  standing over a column whose cells below are numbers (or missing values), or over a column
+  of texts (class names) that it is not one of.  The first row is a header when it has a name
+  and either (a) none of its cells is a number, or (b) the target column's first cell is a
+  name over numbers (``2019,2020,label`` over ``1.0,2.0,0``: a lone text among numeric labels
+  is a column name), or (c) each of its numbers looks like a column name rather than data:
+  a whole number written without a decimal point over a column written with them, or a value
+  far from the column's values below (``2019`` over values 1…2).  Otherwise the first row is
+  data, and a text in it is reported as an error: ``1.0,abc,0`` over ``2.0,3.0,1`` is a typo
+  in line 1, not a header.  With ``target`` given as a name, a first row holding that name is
+  the header.  Without a header the inputs are called x1…xd and the target "y".
 * **Task** ``None`` decides: a target with text in it is a classification whose classes are the
   sorted distinct texts (labels 0…k−1 in that order); whole numbers with at most 10 distinct
   values are classes too (sorted by value, named by the number); other numbers are a
@@ -17,13 +35,19 @@ of numbers with one target column (the last one unless told otherwise):
   naming the 1-based line and the column (number and name), e.g.
   ``line 7, column 3 ("petal_width"): "abc" is not a number``.
 
+``standardize=True`` stores ``params["standardize"] = {"mean": [...], "std": [...]}``, the
+mean and (population) standard deviation of every input column over all rows, train and test
+(1.0 for a constant column): the network's inputs are then ``(points − mean) / std`` (see
+:meth:`engine.datasets.Dataset.inputs`), while the points keep the file's units.
+
 The rows are shuffled with ``np.random.default_rng(seed)`` and ``round(n * test_fraction)`` of
 them go to the test set, as :func:`engine.datasets.load` does.  The shuffle starts from a
 canonical order of the rows (not the file's), so a split depends only on the rows, the
 fraction and the seed: :func:`resplit` of any split of the same rows gives the same result.
 
 ``write_csv(data, path)`` writes a header and every row (training rows, then test rows), floats
-with ``repr`` so that reading the file back gives exactly the same points and labels.
+with ``repr`` so that reading the file back gives exactly the same points and labels (the raw
+points: standardization is not applied to the file).
 """
 from __future__ import annotations
 
@@ -33,6 +57,7 @@ import dataclasses
 import io
 import math
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -53,15 +78,29 @@ MISSING = frozenset({"na", "n/a", "nan", "-nan", "+nan", "null", "none", "?", "m
 DELIMITERS = ",;\t"
 _SNIFF_LINES = 50
 _HEADER_SAMPLE = 200
+#: A number: plain decimal or scientific notation, or NaN / infinity (refused later).
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+                     r"|[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+_IS_NUMBER = _NUMBER.fullmatch
+#: A number written with a decimal comma (and maybe thousands dots): "-0,85", "1.234,5".
+_DECIMAL_COMMA = re.compile(r"[+-]?(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+)?,[0-9]+"
+                            r"(?:[eE][+-]?[0-9]+)?")
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_NON_DECIMAL_COMMA = re.compile(r"(?<![0-9]),|,(?![0-9])")
+DECIMAL_COMMA_HINT = "decimal commas? Save the file with decimal points"
+UTF8_ADVICE = "save it as UTF-8 (CSV UTF-8 in spreadsheet programs)"
 
 
 # ---------------------------------------------------------------------- reading
-def read_csv(path, target=None, task=None, test_fraction=0.3, seed=0, name=None) -> Dataset:
+def read_csv(path, target=None, task=None, test_fraction=0.3, seed=0, name=None,
+             standardize: bool = False) -> Dataset:
     """The data of a CSV file, split into train and test (see the module's docstring).
 
     ``target``: the target column's name (as in the header) or 0-based index (negative counts
     from the end); default the last column.  ``task``: None (decide), "classification" or
-    "regression".  ``name``: the dataset's name, default the file's stem.
+    "regression".  ``name``: the dataset's name, default the file's stem.  ``standardize``:
+    the network's inputs are the columns scaled to mean 0 and standard deviation 1 (the
+    points keep the file's values).
 
     Raises ValueError, with the line and column where it applies, for a file that cannot be
     used (including one that cannot be read at all).
@@ -71,6 +110,8 @@ def read_csv(path, target=None, task=None, test_fraction=0.3, seed=0, name=None)
     if not _is_number(test_fraction) or not 0 <= test_fraction < 1:
         raise ValueError(f"test_fraction must be in [0, 1), not {test_fraction!r}")
     _check_int("seed", seed, 0, 2**63 - 1)
+    if not isinstance(standardize, (bool, np.bool_)):
+        raise ValueError(f"standardize must be True or False, not {standardize!r}")
 
     text = _text(path)
     lines = _lines(text)
@@ -78,7 +119,7 @@ def read_csv(path, target=None, task=None, test_fraction=0.3, seed=0, name=None)
         raise ValueError("the file is empty: it has no rows of data"
                          + (" (only blank lines and # comments)" if text.strip() else ""))
     records = _records(lines)
-    header, rows = _split_header(records)
+    header, rows = _split_header(records, target)
     names = _header_names(header) if header is not None else None
     width = len(records[0][1])
     if width < 2:
@@ -114,15 +155,28 @@ def read_csv(path, target=None, task=None, test_fraction=0.3, seed=0, name=None)
     extra = {}
     if points.shape[1] == 2:
         extra["domain"] = _domain(points)
+    params = {"source": path.name, "target": target_name, "columns": list(input_names),
+              "header": header is not None, "test_fraction": float(test_fraction),
+              "seed": int(seed)}
+    if standardize:
+        params["standardize"] = standardization(points)
     return Dataset(
         name=str(name) if name else path.stem, task=task,
         points_train=pt, y_train=yt, points_test=pe, y_test=ye,
         n_classes=len(class_names), class_names=class_names,
-        input_labels=tuple(input_names),
-        params={"source": path.name, "target": target_name, "columns": list(input_names),
-                "header": header is not None, "test_fraction": float(test_fraction),
-                "seed": int(seed)},
-        **extra)
+        input_labels=tuple(input_names), params=params, **extra)
+
+
+def standardization(points: np.ndarray) -> dict:
+    """``{"mean": [...], "std": [...]}`` of every column of ``points`` (m, d), as plain floats
+    (JSON-able): the population standard deviation, 1.0 for a constant column."""
+    points = np.asarray(points, dtype=np.float64)
+    mean = points.mean(axis=0)
+    std = points.std(axis=0)
+    constant = points.max(axis=0) == points.min(axis=0)
+    mean[constant] = points[0, constant]         # exactly: the column becomes exactly 0
+    std[constant | ~(std > 0)] = 1.0
+    return {"mean": [float(v) for v in mean], "std": [float(v) for v in std]}
 
 
 def _check_task(task):
@@ -153,6 +207,9 @@ def _text(path: Path) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
+        if _is_legacy_text(raw):
+            raise ValueError(f"the file is not UTF-8 text (line {line}); {UTF8_ADVICE}") \
+                from None
         raise ValueError(f"this is not a text file: line {line} has bytes that are not UTF-8 "
                          "text (is it a spreadsheet or other binary file? save it as CSV "
                          "in UTF-8)") from None
@@ -161,6 +218,21 @@ def _text(path: Path) -> str:
         raise ValueError(f"this is not a text file: line {line} contains NUL bytes (binary "
                          "data)")
     return text
+
+
+def _is_legacy_text(raw: bytes) -> bool:
+    """True when bytes that are not UTF-8 read as ordinary Windows-1252 / Latin-1 text:
+    no control characters but tabs and line ends, and mostly ASCII (a binary file such as a
+    spreadsheet, zip or gzip fails on both counts).  Judged on the first megabyte."""
+    try:
+        text = raw[:2**20].decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    if any(ord(c) < 32 and c not in "\t\r\n" or c == "\x7f" for c in text):
+        return False
+    visible = [c for c in text if not c.isspace()]
+    foreign = sum(1 for c in visible if ord(c) > 127)
+    return bool(visible) and foreign <= 0.2 * len(visible)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -182,6 +254,16 @@ def _dialect(lines: list[tuple[int, str]]):
     except csv.Error:
         dialect = None
     if dialect is not None and dialect.delimiter in DELIMITERS:
+        if dialect.delimiter == ",":
+            # "1,5;2,25;0": commas between digits in a semicolon (or tab) file are decimal
+            # commas, not delimiters
+            sample_lines = [line for _, line in lines[:_SNIFF_LINES]]
+            if not any(_NON_DECIMAL_COMMA.search(line) for line in sample_lines[1:]):
+                for other in ";\t":
+                    counts = {line.count(other) for line in sample_lines}
+                    if len(counts) == 1 and counts.pop() > 0:
+                        dialect.delimiter = other
+                        break
         return dialect
 
     # the sniffer gives up on a ragged row: take the delimiter most lines agree on
@@ -231,28 +313,83 @@ def _records(lines: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
 
 
 def _float(cell: str) -> float | None:
-    try:
-        return float(cell)
-    except ValueError:
-        return None
+    """The number in ``cell`` (NaN and ±inf included), or None when it is not one."""
+    return float(cell) if _IS_NUMBER(cell) else None
 
 
-def _split_header(records):
-    """(header record or None, data records).  The first row is a header when none of its cells
-    is a number and some column of it has a name over numbers (or missing values) below."""
+def _numeric(cell: str) -> bool:
+    """A number, or one written with a decimal comma (for telling headers from data)."""
+    return bool(_IS_NUMBER(cell) or _DECIMAL_COMMA.fullmatch(cell))
+
+
+def _missing(cell: str) -> bool:
+    return cell == "" or cell.lower() in MISSING
+
+
+def _split_header(records, target=None):
+    """(header record or None, data records): see "Header" in the module's docstring."""
     first = records[0][1]
-    if any(_float(cell) is not None for cell in first) or not any(first):
+    width = len(first)
+    below = [cells for _, cells in records[1:1 + _HEADER_SAMPLE]]
+    texts = [j for j, cell in enumerate(first) if cell and not _numeric(cell)]
+    if not texts:
         return None, records
-    below = records[1:1 + _HEADER_SAMPLE]
+    numbers = [j for j, cell in enumerate(first) if _numeric(cell)]
+    if isinstance(target, str) and any(
+            first[j] == target or first[j].lower() == target.strip().lower() for j in texts):
+        return records[0], records[1:]                   # the row holding the named target
     if not below:
-        return records[0], []
-    for j, cell in enumerate(first):
-        column = [cells[j] for _, cells in below if j < len(cells)]
-        numbers = [c for c in column if _float(c) is not None]
-        missing = [c for c in column if c == "" or c.lower() in MISSING]
-        if cell and numbers and len(numbers) + len(missing) == len(column):
+        return (records[0], []) if not numbers else (None, records)
+    columns = [[cells[j] for cells in below if j < len(cells)] for j in range(width)]
+    names = [j for j in texts if _is_name(first[j], columns[j])]
+    if not names:
+        return None, records
+    if not numbers:
+        return records[0], records[1:]
+    # a row with numbers in it: "NA" and the like in it are missing values, not names
+    names = [j for j in names if not _missing(first[j])]
+    if not names:
+        return None, records
+    t = width - 1 if target is None else target
+    if isinstance(t, (int, np.integer)) and not isinstance(t, bool) and -width <= t < width:
+        t = int(t) % width
+        if t in names and _over_numbers(columns[t]):
             return records[0], records[1:]
+    if all(_looks_like_a_name(first[j], columns[j]) for j in numbers):
+        return records[0], records[1:]
     return None, records
+
+
+def _over_numbers(column: list[str]) -> bool:
+    """Every cell is a number or a missing value, and some are numbers."""
+    kept = [cell for cell in column if not _missing(cell)]
+    return bool(kept) and all(map(_numeric, kept))
+
+
+def _is_name(cell: str, column: list[str]) -> bool:
+    """A first-row text that names its column: over numbers, or over texts it is not one of."""
+    if _over_numbers(column):
+        return True
+    kept = [c for c in column if not _missing(c)]
+    return bool(kept) and not any(map(_numeric, kept)) and cell not in kept
+
+
+def _looks_like_a_name(cell: str, column: list[str]) -> bool:
+    """A number in the first row that names its column rather than being data (a year, a
+    column index): written as a whole number over numbers written with a point or an
+    exponent, or far from them."""
+    value = _float(cell)
+    if value is None or not math.isfinite(value):    # "1,5", "nan", "inf": data
+        return False
+    values = [v for v in map(_float, column) if v is not None and math.isfinite(v)]
+    if not values:
+        return True
+    if _WHOLE.fullmatch(cell) and any(_IS_NUMBER(c) and not _WHOLE.fullmatch(c)
+                                      and math.isfinite(float(c)) for c in column):
+        return True
+    lo, hi = min(values), max(values)
+    reach = max(hi - lo, abs(lo), abs(hi), 1.0)
+    return not lo - reach <= value <= hi + reach
 
 
 def _header_names(header) -> list[str]:
@@ -313,15 +450,24 @@ def _cell_problem(cell: str) -> str | None:
     return None
 
 
+def _hint(cell: str) -> str:
+    """Advice to add to a refusal of ``cell``, if any ("; …")."""
+    if _DECIMAL_COMMA.fullmatch(cell):
+        return f"; {DECIMAL_COMMA_HINT}"
+    if _IS_NUMBER(cell.replace("_", "")) and "_" in cell:
+        return "; write numbers without digit separators"
+    return ""
+
+
 def _parse_inputs(rows, inputs: list[int], t: int, names) -> np.ndarray:
     X = np.empty((len(rows), len(inputs)))
     failed = None
     for i, (_, cells) in enumerate(rows):
-        try:
-            X[i] = [float(cells[j]) for j in inputs]
-        except ValueError:
+        row = [cells[j] for j in inputs]
+        if not all(map(_IS_NUMBER, row)):
             failed = i
             break
+        X[i] = [float(cell) for cell in row]
     done = len(rows) if failed is None else failed
     bad = ~np.isfinite(X[:done])
     if bad.any():
@@ -336,7 +482,7 @@ def _parse_inputs(rows, inputs: list[int], t: int, names) -> np.ndarray:
         problem = _cell_problem(cells[j])
         if problem:
             raise ValueError(f"{_where(number, j, names)}: {problem}; every input must be a "
-                             "finite number")
+                             f"finite number{_hint(cells[j])}")
     raise AssertionError("unreachable: a row failed without a bad cell")  # pragma: no cover
 
 
@@ -351,13 +497,19 @@ def _parse_target(rows, t: int, names, task):
         elif problem.endswith("is not a number"):
             if task == REGRESSION:
                 raise ValueError(f"{_where(number, t, names)}: {problem}; a regression target "
-                                 "must be a number")
+                                 f"must be a number{_hint(cell)}")
             texts = True
         else:
             raise ValueError(f"{_where(number, t, names)}: {problem}; every row needs a target")
     column = f'the target column {t + 1} ("{names[t]}")'
     if task == REGRESSION:
         return REGRESSION, (), np.asarray(values, dtype=np.float64)
+    if texts and task is None and all(map(_numeric, cells)):
+        # numbers, some with decimal commas: not class names
+        number, cell = next((n, c) for (n, _), c in zip(rows, cells) if _float(c) is None)
+        raise ValueError(f"{_where(number, t, names)}: {_show(cell)} is not a number; "
+                         f"{DECIMAL_COMMA_HINT} (or give task='classification' if these "
+                         "are class names)")
     if texts:
         class_names = tuple(sorted(set(cells)))
         index = {name: k for k, name in enumerate(class_names)}
@@ -485,7 +637,7 @@ def _unique_names(names: list[str]) -> list[str]:
     out = []
     for j, title in enumerate(names):
         title = str(title).strip() or f"x{j + 1}"
-        if _float(title) is not None or (j == 0 and title.startswith("#")):
+        if _numeric(title) or (j == 0 and title.startswith("#")):
             title = f"x{title}"
         while title in out:
             title += "_"

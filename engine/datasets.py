@@ -37,6 +37,11 @@ class Dataset:
     ``input_labels`` optionally names the d raw input columns (e.g. the header of a CSV file,
     or ``p0_0``… for digit pixels): they are the input names of data that is not 2-D.
     ``params["image_shape"]``, when present, is (rows, columns) of inputs that are images.
+
+    ``params["standardize"]``, when present, is ``{"mean": [d floats], "std": [d floats > 0]}``:
+    :meth:`inputs` then maps the raw points to ``(points − mean) / std`` before the feature
+    transform (2-D data) or as the network's inputs (other data).  ``points_*`` stay in the
+    data's own units.  Lists or arrays are accepted (a session file stores JSON lists).
     """
 
     name: str
@@ -60,6 +65,7 @@ class Dataset:
             raise ValueError(f"{len(labels)} input labels for {self.points_train.shape[1]} "
                              f"input columns")
         object.__setattr__(self, "input_labels", labels)
+        self._check_standardize()
         for name in ("points_train", "y_train", "points_test", "y_test"):
             array = getattr(self, name)
             array.setflags(write=False)
@@ -85,6 +91,32 @@ class Dataset:
         return tuple(f"x{i + 1}" for i in range(self.points_train.shape[1]))
 
     @property
+    def input_titles(self) -> tuple[str, ...]:
+        """How the window writes the network's inputs (one title per input, like
+        :attr:`input_names`).  Data that is not 2-D: its input labels, else x1…xd.  2-D data:
+        each feature written with the columns' labels in place of x₁ and x₂ (``"height"``,
+        ``"height²"``, ``"sin(height)"``, ``"height·weight"``); without labels (or with the
+        labels x1, x2) the features' math labels (x₁, x₁², sin x₁, x₁x₂ …)."""
+        if not self.is_planar:
+            return self.input_names
+        a, b = self.axis_titles
+        if (a, b) == _MATH_AXES:
+            return tuple(feature_module.label(name) for name in self.features)
+        return tuple(_feature_title(name, a, b) for name in self.features)
+
+    @property
+    def axis_titles(self) -> tuple[str, str]:
+        """(title of x₁, title of x₂) of 2-D data: the input labels, else "x₁", "x₂".
+        ValueError for data that is not 2-D."""
+        if not self.is_planar:
+            raise ValueError(f"{self.name!r} is not a 2-D dataset: it has no x₁, x₂ axes")
+        titles = []
+        for k, math_title in enumerate(_MATH_AXES):
+            label = self.input_labels[k].strip() if self.input_labels else ""
+            titles.append(math_title if label in ("", f"x{k + 1}") else label)
+        return tuple(titles)
+
+    @property
     def n_inputs(self) -> int:
         return len(self.input_names)
 
@@ -103,10 +135,44 @@ class Dataset:
 
     # ------------------------------------------------------------------ inputs
     def inputs(self, points: np.ndarray) -> np.ndarray:
-        """Raw points (m, d) → network inputs (m, n_inputs)."""
+        """Raw points (m, d) → network inputs (m, n_inputs): standardized first when
+        ``params["standardize"]`` is set, then (2-D data) the selected features."""
+        points = np.asarray(points, dtype=np.float64)
+        scale = self.standardization
+        if scale is not None:
+            mean, std = scale
+            points = (points - mean) / std
         if self.is_planar:
             return feature_module.transform(points, self.features)
         return np.ascontiguousarray(points, dtype=np.float64)
+
+    @property
+    def standardization(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(mean (d,), std (d,)) of ``params["standardize"]``, or None when the raw points
+        are the inputs as they are."""
+        scale = self.params.get("standardize") if isinstance(self.params, dict) else None
+        if scale is None:
+            return None
+        return (np.asarray(scale["mean"], dtype=np.float64),
+                np.asarray(scale["std"], dtype=np.float64))
+
+    def _check_standardize(self) -> None:
+        scale = self.params.get("standardize") if isinstance(self.params, dict) else None
+        if scale is None:
+            return
+        d = self.points_train.shape[1]
+        problem = f'params["standardize"] must be {{"mean": [...], "std": [...]}} with {d} ' \
+                  "finite numbers each (std > 0)"
+        if not isinstance(scale, dict) or set(scale) != {"mean", "std"}:
+            raise ValueError(problem)
+        try:
+            mean = np.asarray(scale["mean"], dtype=np.float64)
+            std = np.asarray(scale["std"], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(problem) from None
+        if mean.shape != (d,) or std.shape != (d,) or not np.isfinite(mean).all() \
+                or not np.isfinite(std).all() or not (std > 0).all():
+            raise ValueError(problem)
 
     @property
     def X_train(self) -> np.ndarray:
@@ -134,6 +200,29 @@ class Dataset:
     def __repr__(self) -> str:
         return (f"<Dataset {self.name} {self.task} train={len(self.y_train)} "
                 f"test={len(self.y_test)} features={','.join(self.input_names)}>")
+
+
+_MATH_AXES = ("x₁", "x₂")
+#: How a feature is written with the columns' titles {a} (x₁) and {b} (x₂).
+_TITLE_TEMPLATES = {"x1": "{a}", "x2": "{b}", "x1^2": "{A}²", "x2^2": "{B}²",
+                    "x1*x2": "{A}·{B}", "sin(x1)": "sin({a})", "sin(x2)": "sin({b})"}
+_OPERATORS = frozenset("+-−*/^·×÷=<>²³")
+
+
+def _operand(title: str) -> str:
+    """``title`` ready to be squared or multiplied: in parentheses when it holds an operator
+    (``"a-b"`` → ``"(a-b)"``), else as it is (``"height (cm)"``)."""
+    if _OPERATORS.intersection(title) and not (title.startswith("(") and title.endswith(")")):
+        return f"({title})"
+    return title
+
+
+def _feature_title(name: str, a: str, b: str) -> str:
+    template = _TITLE_TEMPLATES.get(name)
+    if template is None:        # a feature without a template: substitute in its math label
+        label = feature_module.label(name)
+        return label.replace("x₁", _operand(a)).replace("x₂", _operand(b))
+    return template.format(a=a, b=b, A=_operand(a), B=_operand(b))
 
 
 # ---------------------------------------------------------------------- generators

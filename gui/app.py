@@ -24,7 +24,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="a saved session (.bplab) to open")
     parser.add_argument("--dataset", choices=datasets.NAMES, help="dataset to start with")
     parser.add_argument("--csv", type=Path, metavar="FILE",
-                        help="train on the data of this CSV file (the last column is the target)")
+                        help="train on the data of this CSV file (the last column is the target; "
+                             "inputs are standardized)")
     parser.add_argument("--pin", action="append", default=[], metavar="RATE",
                         help="with --epochs: train once per learning rate RATE and pin each "
                              "run before the final one (repeatable; for screenshots)")
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"backprop-lab: {window.statusBar().currentMessage().lstrip('⚠ ')}",
               file=sys.stderr)
         return 2
-    if args.csv is not None and not window.import_csv(args.csv):
+    if args.csv is not None and not window.import_csv(args.csv, standardize=True):
         print(f"backprop-lab: {window.statusBar().currentMessage().lstrip('⚠ ')}",
               file=sys.stderr)
         return 2

@@ -115,7 +115,7 @@ class BoundaryView(QWidget):
             for item in (self.train_points, self.test_points):
                 item.setData(pos=np.zeros((0, 2)))
             return
-        x_title, y_title = getattr(data, "axis_titles", ("x₁", "x₂"))
+        x_title, y_title = data.axis_titles
         for plot in (self.plot, self.target_plot):
             plot.setLabel("bottom", x_title)
             plot.setLabel("left", y_title)
@@ -227,8 +227,9 @@ class BoundaryView(QWidget):
         if self.drawing:
             color = colors.class_colors(max(self.data.n_classes, self.draw_class + 1, 2))[
                 self.draw_class]
+            new = " (new)" if self.draw_class >= max(self.data.n_classes, 2) else ""
             text = (f"<b>Drawing</b> <span style='color:rgb{tuple(map(int, color))}'>■</span> "
-                    f"class {self.draw_class} · right: 1 · Ctrl: remove · keys 0–7")
+                    f"class {self.draw_class}{new} · right: 1 · Ctrl: remove · keys 0–7")
         self.caption.setText(text)
         self.caption.setToolTip(DRAW_HELP if self.drawing else text)
         self.caption_bar.relayout()

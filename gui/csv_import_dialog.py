@@ -10,8 +10,8 @@ import csv
 from pathlib import Path
 
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel,
-                               QPlainTextEdit, QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+                               QLabel, QPlainTextEdit, QSpinBox, QVBoxLayout)
 
 from engine.dataset_csv import read_csv
 
@@ -65,6 +65,12 @@ class CsvImportDialog(QDialog):
         self.test.setRange(0, 90)
         self.test.setSuffix(" %")
         self.test.setValue(round(test_fraction * 100))
+        self.standardize = QCheckBox("Standardize the inputs (mean 0, standard deviation 1)")
+        self.standardize.setChecked(True)
+        self.standardize.setToolTip(
+            "The network sees (x − mean) / std of each column; plots and exports keep your "
+            "units. Without it, columns in the hundreds (cm, kg, $) saturate tanh and sigmoid "
+            "units and training stalls.")
         self.verdict = QLabel()
         self.verdict.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -77,6 +83,7 @@ class CsvImportDialog(QDialog):
         form.addRow("Target column", self.target)
         form.addRow("Task", self.task)
         form.addRow("Test set", self.test)
+        form.addRow("", self.standardize)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"First lines of <b>{self.path.name}</b>:"))
         layout.addWidget(self.preview)
@@ -86,6 +93,7 @@ class CsvImportDialog(QDialog):
         for box in (self.target, self.task):
             box.currentIndexChanged.connect(self.check)
         self.test.valueChanged.connect(self.check)
+        self.standardize.toggled.connect(self.check)
         self.resize(640, 460)
         self.check()
 
@@ -94,7 +102,7 @@ class CsvImportDialog(QDialog):
         try:
             data = read_csv(self.path, target=self.target.currentData(),
                             task=self.task.currentData(), test_fraction=self.test.value() / 100,
-                            seed=self.seed)
+                            seed=self.seed, standardize=self.standardize.isChecked())
         except ValueError as exc:
             self.dataset = None
             self.verdict.setText(f"<span style='color:#b00020'>⚠ Cannot import: {exc}</span>")
@@ -108,7 +116,7 @@ class CsvImportDialog(QDialog):
 def describe(data) -> str:
     """One line about imported data: sizes, inputs, and its classes or target range."""
     n = len(data.y_train) + len(data.y_test)
-    titles = getattr(data, "input_titles", data.input_names)
+    titles = data.input_titles
     inputs = ", ".join(titles[:6]) + ("…" if data.n_inputs > 6 else "")
     header = "with a header row" if data.params.get("header") else "no header row"
     scaled = "; inputs standardized" if data.params.get("standardize") else ""

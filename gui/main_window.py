@@ -641,7 +641,7 @@ class MainWindow(QMainWindow):
         session = self.controller.session
         if epoch is None or epoch not in session.timeline:
             self.preview_network, self.preview_epoch = None, None
-            self.network_view.set_network(session.network, session.data.input_names)
+            self.network_view.set_network(session.network, session.data.input_titles)
             self.loss_plot.set_marker(None)
         else:
             self.loop.pause()
@@ -650,7 +650,7 @@ class MainWindow(QMainWindow):
                 self.preview_network = session.network.copy()
             self.preview_network.theta[...] = session.timeline.theta_at(epoch)
             self.preview_epoch = int(epoch)
-            self.network_view.set_network(self.preview_network, session.data.input_names)
+            self.network_view.set_network(self.preview_network, session.data.input_titles)
             self.loss_plot.set_marker(epoch)
             self.statusBar().showMessage(
                 f"Showing epoch {epoch} of {session.epoch}. 'Resume from here' trains on from "
@@ -679,7 +679,7 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc.args[0]))
             return
         self.preview_network, self.preview_epoch = None, None
-        self.network_view.set_network(session.network, session.data.input_names)
+        self.network_view.set_network(session.network, session.data.input_titles)
         self.loss_plot.set_marker(None)
         self.timeline_bar.set_epochs(session.timeline.epochs())
         self.timeline_bar.go_live()
@@ -1126,7 +1126,7 @@ class MainWindow(QMainWindow):
         self.activation_panel.set_session(session)
         self.banner.show_messages([])
         self.loss_plot.set_metric(session.metric)
-        self.network_view.set_network(session.network, data.input_names)
+        self.network_view.set_network(session.network, data.input_titles)
         if self.network_view.selected is None:
             self.inspector.clear()
             self.boundary.set_overlay(None)
@@ -1169,7 +1169,7 @@ class MainWindow(QMainWindow):
             elif selected is not None:
                 k = selected[1]
                 values = self._grid.inputs[:, k].reshape(GRID_RESOLUTION, GRID_RESOLUTION)
-                self.boundary.set_overlay((f"Input {session.data.input_names[k]}", values,
+                self.boundary.set_overlay((f"Input {session.data.input_titles[k]}", values,
                                            "identity"))
         else:
             self._render_predictions(net, start)

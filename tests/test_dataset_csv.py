@@ -485,3 +485,275 @@ def test_a_64_32_10_network_learns_the_digits():
             break
     assert accuracy >= 0.9
     assert time.perf_counter() - start < 10
+
+
+# ---------------------------------------------------------------------- standardize
+def height_weight_csv(tmp_path, n=200, seed=0, name="people.csv"):
+    """Heights in cm (150…200) and weights in kg (50…100); "large" when height + weight > 250:
+    a linear rule, but far from the origin and at a slant no raw tanh unit lines up with."""
+    rng = np.random.default_rng(seed)
+    height, weight = rng.uniform(150, 200, n), rng.uniform(50, 100, n)
+    large = (height + weight > 250).astype(int)
+    rows = ["height (cm),weight kg,large"] + [f"{h:.1f},{w:.1f},{c}"
+                                              for h, w, c in zip(height, weight, large)]
+    return write(tmp_path, name, "\n".join(rows) + "\n")
+
+
+def train_2_4_1(data, optimizer="adam", epochs=200):
+    net = Network([2, 4, 1], hidden="tanh", output="sigmoid", init="xavier", seed=0)
+    session = TrainingSession(net, data, optimizer=optimizer, learning_rate=0.03)
+    session.run(epochs)
+    return session
+
+
+def test_standardized_inputs_let_a_small_network_learn_data_in_real_units(tmp_path):
+    path = height_weight_csv(tmp_path)
+    raw = read_csv(path)
+    scaled = read_csv(path, standardize=True)
+    assert "standardize" not in raw.params
+    for optimizer in ("sgd", "adam"):
+        assert train_2_4_1(raw, optimizer).evaluate("train")["accuracy"] < 0.9
+    assert train_2_4_1(scaled).evaluate("train")["accuracy"] >= 0.95
+    assert train_2_4_1(scaled, "sgd").evaluate("train")["accuracy"] >= 0.9
+    # the points keep the file's units; only the network's inputs change
+    np.testing.assert_array_equal(scaled.points_train, raw.points_train)
+    np.testing.assert_array_equal(raw.X_train, raw.points_train)
+    assert 150 <= scaled.points_train[:, 0].min() and scaled.points_train[:, 1].max() <= 100
+    for X in (scaled.X_train, np.vstack([scaled.X_train, scaled.X_test])):
+        np.testing.assert_allclose(X.mean(axis=0), 0.0, atol=0.15)
+        np.testing.assert_allclose(X.std(axis=0), 1.0, atol=0.1)
+    every = np.vstack([scaled.X_train, scaled.X_test])              # over all rows: exact
+    np.testing.assert_allclose(every.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(every.std(axis=0), 1.0, rtol=1e-12)
+    scale = scaled.params["standardize"]
+    points = np.vstack([raw.points_train, raw.points_test])
+    assert set(scale) == {"mean", "std"}
+    assert all(type(v) is float for v in scale["mean"] + scale["std"])
+    np.testing.assert_allclose(scale["mean"], points.mean(axis=0), rtol=1e-15)
+    np.testing.assert_allclose(scale["std"], points.std(axis=0), rtol=1e-15)
+    np.testing.assert_array_equal(
+        scaled.X_test, (scaled.points_test - scale["mean"]) / scale["std"])
+    json.dumps(scaled.params)                                         # JSON-able as it is
+
+
+def test_standardizing_comes_before_the_derived_features(tmp_path):
+    data = read_csv(height_weight_csv(tmp_path), standardize=True)
+    mean, std = (np.asarray(data.params["standardize"][k]) for k in ("mean", "std"))
+    z = (data.points_train - mean) / std
+    wide = data.with_features(["x1", "x2", "x1^2", "x1*x2", "sin(x2)"])
+    assert wide.params["standardize"] == data.params["standardize"]
+    np.testing.assert_allclose(wide.X_train, np.column_stack(
+        [z[:, 0], z[:, 1], z[:, 0] ** 2, z[:, 0] * z[:, 1], np.sin(z[:, 1])]), rtol=1e-15)
+    grid = np.array([[175.0, 75.0], [150.0, 100.0]])                 # e.g. the plot's grid
+    np.testing.assert_allclose(data.inputs(grid), (grid - mean) / std, rtol=1e-15)
+
+
+def test_standardizing_data_that_is_not_2d_and_a_constant_column(tmp_path):
+    rows = ["a,b,c,label"] + [f"{k * 10.0},{-k / 4},7.5,{k % 2}" for k in range(10)]
+    data = read_csv(write(tmp_path, "c.csv", "\n".join(rows) + "\n"), standardize=True)
+    assert not data.is_planar
+    scale = data.params["standardize"]
+    assert scale["std"][2] == 1.0 and scale["mean"][2] == 7.5        # constant: std 1
+    every = np.vstack([data.X_train, data.X_test])
+    np.testing.assert_allclose(every[:, :2].std(axis=0), 1.0, rtol=1e-12)
+    assert (every[:, 2] == 0.0).all()
+
+
+def test_standardization_survives_resplit_write_and_the_session_file(tmp_path):
+    from engine import load_session, save_session
+    data = read_csv(height_weight_csv(tmp_path), standardize=True, seed=2)
+    again = resplit(data, 0.5, 9)
+    assert again.params["standardize"] == data.params["standardize"]
+    assert pooled(again) == pooled(data)
+    # the CSV gets the raw points (in the file's units)
+    back = read_csv(write_csv(data, tmp_path / "out.csv"), test_fraction=0.0)
+    assert pooled(back) == pooled(data) and "standardize" not in back.params
+    # a saved session keeps the standardization: identical inputs after opening
+    session = train_2_4_1(data, epochs=5)
+    save_session(session, tmp_path / "s.bplab")
+    opened = load_session(tmp_path / "s.bplab")
+    assert opened.data.params["standardize"] == data.params["standardize"]
+    np.testing.assert_array_equal(opened.data.X_train, data.X_train)
+    np.testing.assert_array_equal(opened.data.X_test, data.X_test)
+    np.testing.assert_array_equal(opened.data.points_train, data.points_train)
+    session.run(3)
+    opened.run(3)
+    np.testing.assert_array_equal(opened.network.theta, session.network.theta)
+
+
+def test_a_bad_standardization_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="standardize must be True or False"):
+        read_csv(height_weight_csv(tmp_path), standardize="yes")
+    base = dict(name="x", task="regression", points_train=np.ones((3, 2)), y_train=np.zeros(3),
+                points_test=np.zeros((0, 2)), y_test=np.zeros(0))
+    for bad in ({"mean": [0.0]}, {"mean": [0.0, 1.0], "std": [1.0]},
+                {"mean": [0.0, 1.0], "std": [1.0, 0.0]}, {"mean": [0.0, "a"], "std": [1, 1]},
+                {"mean": [0.0, float("nan")], "std": [1.0, 1.0]}, [0.0, 1.0]):
+        with pytest.raises(ValueError, match=r'params\["standardize"\]'):
+            Dataset(**base, params={"standardize": bad})
+    ok = Dataset(**base, params={"standardize": {"mean": (1, 1), "std": np.array([2.0, 4.0])}})
+    np.testing.assert_array_equal(ok.X_train, np.zeros((3, 2)))
+    assert ok.standardization[1].tolist() == [2.0, 4.0]
+    assert Dataset(**base).standardization is None
+
+
+def test_an_exported_script_of_standardized_data_trains_like_the_engine(tmp_path):
+    import subprocess
+    import sys
+
+    from engine.code_export import numpy_script
+    data = read_csv(height_weight_csv(tmp_path, n=60), standardize=True)
+    net = Network([2, 4, 1], hidden="tanh", output="sigmoid", init="xavier", seed=0)
+    session = TrainingSession(net, data, optimizer="adam", learning_rate=0.03, batch_size=16)
+    session.run(2)
+    script = tmp_path / "export.py"
+    script.write_text(numpy_script(session), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-W", "error", str(script), "--epochs", "3"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    got = {}
+    for line in proc.stdout.splitlines():
+        if line.startswith("final "):
+            key, _, value = line[len("final "):].partition(": ")
+            got[key] = float(value)
+    session.run(3)
+    expected = session.history.latest
+    assert got["epoch"] == expected["epoch"] == 5
+    for key in ("train loss", "train accuracy", "test loss", "test accuracy"):
+        assert got[key] == pytest.approx(expected[key.replace(" ", "_")], rel=1e-9, abs=1e-12)
+
+
+# ---------------------------------------------------------------------- input titles
+def test_imported_2d_data_writes_its_features_with_the_column_names(tmp_path):
+    data = read_csv(height_weight_csv(tmp_path), standardize=True)
+    assert data.input_names == ("x1", "x2")
+    assert data.axis_titles == ("height (cm)", "weight kg")
+    assert data.input_titles == ("height (cm)", "weight kg")
+    wide = data.with_features(["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"])
+    assert wide.input_titles == ("height (cm)", "weight kg", "height (cm)²", "weight kg²",
+                                 "height (cm)·weight kg", "sin(height (cm))",
+                                 "sin(weight kg)")
+    # a header-less file (columns x1, x2) keeps the math labels
+    plain = read_csv(write(tmp_path, "p.csv", "1,2,0\n3,4,1\n5,6,0\n"))
+    assert plain.axis_titles == ("x₁", "x₂")
+    assert plain.with_features(["x1^2", "x1*x2"]).input_titles == ("x₁²", "x₁x₂")
+    # data that is not 2-D: the column names
+    iris = read_csv(write(tmp_path, "i.csv", "a,b,c,label\n1,2,3,0\n4,5,6,1\n"))
+    assert iris.input_titles == iris.input_names == ("a", "b", "c")
+    with pytest.raises(ValueError, match="not a 2-D dataset"):
+        iris.axis_titles
+
+
+# ---------------------------------------------------------------------- header detection
+@pytest.mark.parametrize("text,columns,target,classes", [
+    # numbers as column names (years, pandas' integer column names) with a text target name
+    ("2019,2020,label\n1.0,2.0,0\n3.0,4.0,1\n", ["2019", "2020"], "label", ("0", "1")),
+    ("2019,2020,label\n1,2,0\n3,4,1\n", ["2019", "2020"], "label", ("0", "1")),
+    ("0,1,label\n0,1,0\n2,3,1\n", ["0", "1"], "label", ("0", "1")),
+    ("2019;2020;animal\n1.0;2;cat\n3;4;dog\n", ["2019", "2020"], "animal", ("cat", "dog")),
+    # the numbers in the first row are not written like the data (or are far from it)
+    ("id,2019,2020\n1.5,2.5,0\n3.5,4.5,1\n", ["id", "2019"], "2020", ("0", "1")),
+    # a column of class names under its name
+    ("x,y,animal\n1,2,cat\n3,4,dog\n", ["x", "y"], "animal", ("cat", "dog")),
+])
+def test_a_first_row_of_column_names_is_a_header_even_with_numbers_in_it(
+        tmp_path, text, columns, target, classes):
+    data = read_csv(write(tmp_path, "h.csv", text), test_fraction=0.0)
+    assert data.params["header"] is True
+    assert data.params["columns"] == columns and data.params["target"] == target
+    assert data.class_names == classes and len(data.y_train) == 2
+
+
+@pytest.mark.parametrize("text,parts", [
+    # a typo in the first data row of a file without a header stays an error
+    ("1.0,abc,0\n2.0,3.0,1\n4.0,5.0,0\n", ['line 1, column 2 ("x2")', '"abc"']),
+    ("1,abc,0\n2,3,1\n4,5,0\n", ['line 1, column 2 ("x2")', '"abc"']),
+    ("abc,2.5,1\n2.0,3.0,1\n4.0,5.0,0\n", ['line 1, column 1 ("x1")', '"abc"']),
+    ("NA,2.0,1\n2.0,3.0,1\n4.0,5.0,0\n", ['line 1, column 1 ("x1")', '"NA"', "missing"]),
+    ("1.0,2.0,NA\n2.0,3.0,1\n4.0,5.0,0\n", ['line 1, column 3 ("y")', "missing"]),
+])
+def test_a_typo_in_the_first_row_of_data_is_not_a_header(tmp_path, text, parts):
+    with pytest.raises(ValueError) as info:
+        read_csv(write(tmp_path, "t.csv", text))
+    for part in parts:
+        assert part in str(info.value)
+
+
+def test_naming_the_target_picks_the_first_row_as_the_header(tmp_path):
+    path = write(tmp_path, "n.csv", "0.5,size,label\n0,1,0\n2,3,1\n")
+    data = read_csv(path, target="size", test_fraction=0.0)
+    assert data.params["columns"] == ["0.5", "label"] and data.task == "binary"
+
+
+# ---------------------------------------------------------------------- numbers
+@pytest.mark.parametrize("cell,value", [
+    ("1", 1.0), ("-1.5", -1.5), ("+.5", 0.5), ("5.", 5.0), ("1e3", 1000.0),
+    ("1E+05", 1e5), ("-2.5e-3", -0.0025), ("007", 7.0), ("0.1", 0.1)])
+def test_plain_decimal_and_scientific_numbers_are_read(tmp_path, cell, value):
+    data = read_csv(write(tmp_path, "n.csv", f"x,y,label\n{cell},1,0\n2,2,1\n"),
+                    test_fraction=0.0)
+    assert (value, 1.0) in [tuple(p) for p in data.points_train.tolist()]
+
+
+@pytest.mark.parametrize("cell", ["1_000", "1_0.5", "0x10", "1e", ".", "e5", "1.2.3",
+                                  "\u0661\u0662", "\uff11", "1 000", "--1", "1,5", "∞"])
+def test_other_spellings_are_not_numbers(tmp_path, cell):
+    path = write(tmp_path, "n.csv", f'x,y,label\n2,2,1\n"{cell}",1,0\n')
+    with pytest.raises(ValueError, match=r'line 3, column 1 \("x"\): ".*" is not a number'):
+        read_csv(path)
+
+
+# ---------------------------------------------------------------------- messages
+@pytest.mark.parametrize("text", [
+    "x;y;label\n1,5;2;0\n3;4;1\n",
+    "x\ty\tlabel\n1,5\t2\t0\n3\t4\t1\n",
+    "1,5;2,25;0\n3,75;4,5;1\n",              # commas in every row: still the semicolons split
+    'x,y,label\n"1,5",2,0\n3,4,1\n',
+])
+def test_decimal_commas_get_a_hint(tmp_path, text):
+    with pytest.raises(ValueError) as info:
+        read_csv(write(tmp_path, "dc.csv", text))
+    message = str(info.value)
+    assert "is not a number" in message and "line" in message
+    assert message.endswith("decimal commas? Save the file with decimal points")
+
+
+def test_decimal_commas_in_the_target(tmp_path):
+    path = write(tmp_path, "t.csv", "a;b;price\n1;2;0,5\n3;4;1,25\n5;6;2\n")
+    for task in (None, "regression"):
+        with pytest.raises(ValueError, match="decimal commas"):
+            read_csv(path, task=task)
+    forced = read_csv(path, task="classification", test_fraction=0.0)
+    assert forced.class_names == ("0,5", "1,25", "2")
+
+
+@pytest.mark.parametrize("encoding,text,line", [
+    ("latin-1", "x,y,label\n1,2,0\n3,4,1\n# für 5 °C\n5,6,0\n", 4),
+    ("cp1252", "größe;preis €;klasse\n1;2;0\n3;4;1\n", 1),
+])
+def test_latin1_text_is_told_to_be_saved_as_utf8(tmp_path, encoding, text, line):
+    with pytest.raises(ValueError) as info:
+        read_csv(write(tmp_path, "l.csv", text, encoding=encoding))
+    assert str(info.value) == (f"the file is not UTF-8 text (line {line}); save it as UTF-8 "
+                               "(CSV UTF-8 in spreadsheet programs)")
+    # a real binary file keeps the spreadsheet message
+    with pytest.raises(ValueError, match="spreadsheet or other binary file"):
+        read_csv(write(tmp_path, "b.csv", b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(128, 256))))
+
+
+def test_a_session_file_with_a_broken_standardization_is_refused(tmp_path):
+    import zipfile
+
+    from engine import load_session, save_session
+    data = read_csv(height_weight_csv(tmp_path, n=40), standardize=True)
+    save_session(train_2_4_1(data, epochs=1), tmp_path / "s.bplab")
+    with zipfile.ZipFile(tmp_path / "s.bplab") as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    doc = json.loads(members["session.json"])
+    doc["data"]["params"]["standardize"]["std"] = [1.0, 0.0]
+    members["session.json"] = json.dumps(doc).encode()
+    with zipfile.ZipFile(tmp_path / "bad.bplab", "w") as archive:
+        for name, raw in members.items():
+            archive.writestr(name, raw)
+    with pytest.raises(ValueError, match=r'bad\.bplab: params\["standardize"\] must be'):
+        load_session(tmp_path / "bad.bplab")

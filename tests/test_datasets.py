@@ -77,3 +77,46 @@ def test_derived_features():
 def test_bad_options_are_refused_with_a_clear_message(kwargs, message):
     with pytest.raises(ValueError, match=message):
         datasets.load(**kwargs)
+
+
+def planar(**kw):
+    points = np.array([[150.0, 50.0], [200.0, 100.0], [175.0, 60.0]])
+    return datasets.Dataset(name="p", task="regression", points_train=points,
+                            y_train=np.zeros(3), points_test=np.zeros((0, 2)),
+                            y_test=np.zeros(0), **kw)
+
+
+def test_input_titles_of_generated_data_are_the_math_labels():
+    data = datasets.load("circles").with_features(list(FEATURES))
+    assert data.axis_titles == ("x₁", "x₂")
+    assert data.input_titles == ("x₁", "x₂", "x₁²", "x₂²", "x₁x₂", "sin x₁", "sin x₂")
+    assert datasets.load("moons").input_titles == ("x₁", "x₂")
+    digits = datasets.load("digits", n_samples=20)
+    assert digits.input_titles == digits.input_names and digits.input_titles[0] == "p0_0"
+
+
+def test_input_titles_put_the_column_names_in_the_features():
+    data = planar(input_labels=("height (cm)", "weight kg"),
+                  features=("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"))
+    assert data.axis_titles == ("height (cm)", "weight kg")
+    assert data.input_titles == ("height (cm)", "weight kg", "height (cm)²", "weight kg²",
+                                 "height (cm)·weight kg", "sin(height (cm))", "sin(weight kg)")
+    assert data.input_names == data.features                       # the names stay
+    odd = planar(input_labels=("a-b", "x2"), features=("x1^2", "x1*x2", "sin(x1)", "x2"))
+    assert odd.axis_titles == ("a-b", "x₂")
+    assert odd.input_titles == ("(a-b)²", "(a-b)·x₂", "sin(a-b)", "x₂")
+    unnamed = datasets.Dataset(name="n", task="regression", points_train=np.zeros((2, 3)),
+                               y_train=np.zeros(2), points_test=np.zeros((0, 3)),
+                               y_test=np.zeros(0))
+    assert unnamed.input_titles == ("x1", "x2", "x3")
+    with pytest.raises(ValueError, match="not a 2-D dataset"):
+        unnamed.axis_titles
+
+
+def test_standardized_inputs_are_computed_from_the_params():
+    scale = {"mean": [175.0, 75.0], "std": [25.0, 25.0]}
+    data = planar(params={"standardize": scale}, features=("x1", "x2", "x1*x2"))
+    z = (data.points_train - [175.0, 75.0]) / 25.0
+    np.testing.assert_allclose(data.X_train, np.column_stack([z, z[:, 0] * z[:, 1]]))
+    np.testing.assert_array_equal(planar().X_train, planar().points_train)
+    assert data.X_test.shape == (0, 3)

@@ -251,3 +251,44 @@ def test_digits_weights_title_follows_the_architecture(make_window):
     assert w.controller.session.network.sizes[1:-1] != []
     assert "hidden unit" in w.predictions.weights_title.text()
     assert len(w.predictions.weights.items) == w.controller.session.network.sizes[1]
+
+
+def test_import_dialog_checks_the_file_live(qtbot, tmp_path):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from gui.csv_import_dialog import CsvImportDialog
+    rows = ["height,weight,note,size"] + [f"{150 + i},{50 + i % 7},{i % 3},{'S' if i < 20 else 'L'}"
+                                          for i in range(40)]
+    path = write(tmp_path, "people.csv", "\n".join(rows))
+    dialog = CsvImportDialog(path)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert ok.isEnabled() and dialog.dataset.n_inputs == 3
+    assert "with a header row" in dialog.verdict.text() and "2 classes" in dialog.verdict.text()
+    assert "standardized" in dialog.verdict.text()
+    dialog.target.setCurrentIndex(dialog.target.findData(2))         # "note" as the target
+    assert dialog.dataset is None and not ok.isEnabled()             # leaves text "size" an input
+    assert "Cannot import" in dialog.verdict.text() and '"S"' in dialog.verdict.text()
+    dialog.target.setCurrentIndex(0)                                 # the last column again
+    dialog.task.setCurrentIndex(dialog.task.findData("regression"))  # but text is no number
+    assert dialog.dataset is None and not ok.isEnabled()
+    dialog.task.setCurrentIndex(dialog.task.findData(None))
+    assert dialog.dataset is not None and ok.isEnabled()
+
+
+def test_standardized_import_learns_data_in_real_units(window, tmp_path):
+    rng = np.random.default_rng(3)
+    height = rng.uniform(150, 200, 120)
+    weight = rng.uniform(45, 110, 120)
+    label = (weight - 0.9 * (height - 100) > 0).astype(int)
+    rows = ["height (cm),weight (kg),heavy"] + [f"{h:.1f},{w:.1f},{c}"
+                                                for h, w, c in zip(height, weight, label)]
+    path = write(tmp_path, "hw.csv", "\n".join(rows))
+    assert window.import_csv(path, standardize=True)
+    session = window.controller.session
+    session.run(150)
+    assert session.evaluate()["accuracy"] > 0.9
+    # the plot keeps the file's units and names
+    (x0, x1), _ = session.data.domain
+    assert x0 < 150 < 200 < x1
+    assert window.boundary.plot.getAxis("bottom").labelText == "height (cm)"

@@ -105,6 +105,37 @@ FILES = {
                                ["line 3", "quote", "not closed"]),
     "csv-crlf-ragged.csv": (b"x,y,label\r\n1,2,0\r\n3,4\r\n5,6,1\r\n",
                             ["line 3", "2 cells", "expected 3"]),
+    # decimal commas in a semicolon or tab file (a European spreadsheet's CSV)
+    "csv-decimal-comma.csv": ("x;y;label\n1;2;0\n-0,85;1;1\n3;4,5;0\n",
+                              ['line 3, column 1 ("x")', '"-0,85" is not a number',
+                               "decimal commas? Save the file with decimal points"]),
+    "csv-decimal-comma-no-header.csv": ("0,5;1,25;0\n-0,85;1,0;1\n3,0;4,5;0\n",
+                                        ['line 1, column 1 ("x1")', '"0,5" is not a number',
+                                         "decimal commas"]),
+    "csv-decimal-comma-tab.csv": ("height\tweight\tlabel\n170\t65\t0\n1,82\t80\t1\n",
+                                  ['line 3, column 1 ("height")', '"1,82" is not a number',
+                                   "decimal commas"]),
+    "csv-decimal-comma-target.csv": ("a;b;price\n1;2;0,5\n3;4;1,25\n5;6;2\n",
+                                     ['line 2, column 3 ("price")', '"0,5" is not a number',
+                                      "decimal commas"]),
+    "csv-thousands-separator.csv": ("area;rooms;label\n1.250,5;3;0\n980;2;1\n",
+                                    ['line 2, column 1 ("area")', '"1.250,5"',
+                                     "decimal commas"]),
+    # not UTF-8, but ordinary Latin-1 / Windows-1252 text
+    "csv-latin1.csv": ("x,y,label\n1,2,0\n3,4,1\n# gemessen bei 5 °C, für Jörg\n5,6,0\n"
+                       .encode("latin-1"),
+                       ["not UTF-8 text (line 4)", "save it as UTF-8",
+                        "CSV UTF-8 in spreadsheet programs"]),
+    "csv-cp1252-header.csv": ("Größe;Preis €;Klasse\n1;2;0\n3;4;1\n".encode("cp1252"),
+                              ["not UTF-8 text (line 1)", "save it as UTF-8"]),
+    "csv-xlsx-by-mistake.csv": (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xa4\xc1"
+                                b"[Content_Types].xml \xa2\x04\x02(\xa0\x00\x02\x00\x00",
+                                ["not a text file", "spreadsheet"]),
+    # numbers that float() would take but a CSV file should not hold
+    "csv-underscore-number.csv": (xy(GOOD_XY[:2] + ["1_000,2.0,1"] + GOOD_XY[2:]),
+                                  ['line 4, column 1 ("x")', '"1_000" is not a number']),
+    "csv-unicode-digits.csv": (xy(GOOD_XY[:1] + ["1.0,\uff12.\uff15,1"] + GOOD_XY[1:]),
+                               ['line 3, column 2 ("y")', '"\uff12.\uff15" is not a number']),
 }
 
 
