@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
-                               QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 
 class TimelineBar(QWidget):
@@ -39,7 +38,7 @@ class TimelineBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
         self.title = QLabel("Timeline")
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setMinimumWidth(1)     # may shrink (and hide, below) on narrow screens
         layout.addWidget(self.title)
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.label)
@@ -87,7 +86,7 @@ class TimelineBar(QWidget):
 
     def resizeEvent(self, event) -> None:
         # Narrow (1280-pixel screens, presentation mode): the slider keeps the room.
-        self.title.setVisible(event.size().width() >= 560)
+        self.title.setVisible(event.size().width() >= 520)
         super().resizeEvent(event)
 
     def _moved(self, _value: int) -> None:
