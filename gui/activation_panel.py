@@ -22,6 +22,7 @@ class ActivationPanel(QWidget):
         self.layer_box = QComboBox()
         self.layer_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.summary = QLabel()
+        self.summary.setWordWrap(True)       # never widens the window
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         top = QHBoxLayout()
         top.addWidget(QLabel("Layer"))

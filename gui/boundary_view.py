@@ -94,14 +94,16 @@ class BoundaryView(QWidget):
         self.target_plot.addItem(self.target_image)
         self.target_plot.hide()
 
-        plots = QHBoxLayout()
+        # The plots without the caption and check boxes: what File ▸ Export pictures.
+        self.plots_box = QWidget()
+        plots = QHBoxLayout(self.plots_box)
         plots.setContentsMargins(0, 0, 0, 0)
         plots.addWidget(self.plot)
         plots.addWidget(self.target_plot)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.caption_bar)
-        layout.addLayout(plots, 1)
+        layout.addWidget(self.plots_box, 1)
 
     # ------------------------------------------------------------------ data
     def set_data(self, data, grid=None, target=None) -> None:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget)
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton,
+                               QWidget)
 
 from .session_controller import SPEEDS
 
@@ -93,7 +94,8 @@ class TransportBar(QWidget):
 
     def set_scale(self, scale: float) -> None:
         font = self.epoch_label.font()
-        font.setPointSizeF(self.font().pointSizeF() * 1.5)
+        # The application font: this widget's own font may not have followed it yet.
+        font.setPointSizeF(QApplication.font().pointSizeF() * 1.5)
         self.epoch_label.setFont(font)
         size = int(16 * scale)
         for button in (self.play_button, self.step_button, self.phase_button, self.reset_button):

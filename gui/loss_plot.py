@@ -141,11 +141,24 @@ class LossPlot(QWidget):
         """The legend texts of the ghost traces, in pinning order."""
         return [curve.name() for curve in self.pin_curves]
 
+    _marked: int | None = None
+
     def set_marker(self, epoch: int | None) -> None:
-        """Mark the epoch the timeline shows (None: hide the mark)."""
+        """Mark the epoch the timeline shows (None: hide the mark); the values above the plot
+        then are those of that epoch."""
+        self._marked = epoch
         self.marker.setVisible(epoch is not None)
         if epoch is not None:
             self.marker.setPos(epoch)
+        if self._history is not None:
+            self.set_history(self._history)
+
+    def _row_at(self, epoch: int | None) -> dict | None:
+        """The recorded row of the latest epoch ≤ ``epoch`` (None: no epoch or no row)."""
+        if epoch is None or self._table is None or not len(self._table):
+            return None
+        rows = self._table[self._table[:, 0] <= epoch]
+        return dict(zip(self._columns, rows[-1])) if len(rows) else None
 
     def show_gradient_norms(self, on: bool) -> None:
         if self.grads_box.isChecked() != on:
@@ -202,7 +215,8 @@ class LossPlot(QWidget):
         else:
             self.test_score.setData([], [])
         self._set_gradient_norms(table, col)
-        self.values.setText(self._summary(history.latest, has_test))
+        self.values.setText(self._summary(self._row_at(self._marked) or history.latest,
+                                          has_test, self._marked))
         self.values.setToolTip(self.values.text())
         self.caption_bar.relayout()
 
@@ -232,7 +246,7 @@ class LossPlot(QWidget):
         elif not shown and listed:
             legend.removeItem(self.test_curve)
 
-    def _summary(self, latest: dict, has_test: bool) -> str:
+    def _summary(self, latest: dict, has_test: bool, past: int | None = None) -> str:
         if not latest:
             return "—"
         metric = self.metric_name
@@ -249,6 +263,8 @@ class LossPlot(QWidget):
             parts.append(f"<span style='color:{self.theme.negative_text}'><b>test</b> loss "
                          f"{fmt(latest['test_loss'])}, {name} "
                          f"{fmt(latest[f'test_{metric}'], True)}</span>")
+        if past is not None:
+            parts[0] = f"<i>epoch {int(latest['epoch'])}:</i> " + parts[0]
         return "<br>".join(parts)
 
     def set_log(self, on: bool) -> None:

@@ -509,8 +509,10 @@ class MainWindow(QMainWindow):
             self.use_data(dialog.dataset)
 
     def import_csv(self, path, **options) -> bool:
-        """Train on the data of a CSV file (options as engine.dataset_csv.read_csv); a bad
-        file is refused with a message naming the line and column, and nothing changes."""
+        """Train on the data of a CSV file (options as engine.dataset_csv.read_csv, inputs
+        standardized unless ``standardize=False``); a bad file is refused with a message
+        naming the line and column, and nothing changes."""
+        options.setdefault("standardize", True)
         try:
             data = read_csv(path, **options)
         except ValueError as exc:
@@ -660,6 +662,7 @@ class MainWindow(QMainWindow):
     def _leave_past(self) -> None:
         if self.preview_network is not None:
             self.timeline_bar.go_live()
+            self.statusBar().clearMessage()           # "Showing epoch …" no longer holds
 
     def resume_from_timeline(self) -> None:
         epoch = self.timeline_bar.shown_epoch
@@ -690,8 +693,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ exports
     def export_view(self, key: str):
         """The widget File ▸ Export pictures for ``key`` (see EXPORT_VIEWS)."""
-        return {"window": self, "network": self.network_view,
-                "boundary": self.output_stack.currentWidget(), "loss": self.loss_plot}[key]
+        output = (self.boundary.plots_box if self.output_stack.currentWidget() is self.boundary
+                  else self.predictions)
+        return {"window": self, "network": self.network_view, "boundary": output,
+                "loss": self.loss_plot}[key]
 
     def _ask_path(self, title: str, name: str, filters: str) -> str:
         start = (self.session_path.parent if self.session_path else Path.home()) / name
@@ -1073,7 +1078,10 @@ class MainWindow(QMainWindow):
         self.lesson_card.setStyleSheet(
             "#lessonCard { background: rgb%s; border: 2px solid rgb%s; border-radius: 6px; }"
             % (self.theme.background, self.theme.highlight))
+        past = self.preview_epoch
         self._on_rebuilt()
+        if past is not None:                         # a new look keeps the epoch in view
+            self.timeline_bar.show_epoch(past)
 
     def plots(self):
         """(PlotItem, widget) of every pyqtgraph plot, for the appearance module."""

@@ -24,7 +24,7 @@ _FIELDS = [
     ("batch_size", "batch", lambda v: "full" if v is None else str(v)),
     ("hidden", "layers", lambda v: "-".join(map(str, v)) if v else "none"),
     ("activations", "", lambda v: "/".join(dict.fromkeys(v)) or "—"),
-    ("loss", "loss", str),
+    ("loss", "loss", lambda v: str(v).replace("_", "-")),
     ("init", "init", str),
     ("l2", "L2", lambda v: f"{v:g}"),
     ("l1", "L1", lambda v: f"{v:g}"),

@@ -266,7 +266,8 @@ class PredictionsView(QWidget):
         self.scatter.setVisible(regression)
         self.samples.setVisible(image)
         self.samples_text.setVisible(not image)
-        kind = "images" if image else f"samples of {data.n_inputs} inputs"
+        kind = ("images" if image else
+                f"samples of {data.n_inputs} input{'s' if data.n_inputs != 1 else ''}")
         self.title.setText(f"<b>{data.name}</b>: {len(data.y_train)} train / "
                            f"{len(data.y_test)} test {kind}")
         self.title.setToolTip("Not 2-D data, so instead of the boundary plot: the confusion "

@@ -95,6 +95,8 @@ class TimelineBar(QWidget):
 
     def _show_state(self) -> None:
         epoch = int(self.epochs[self.slider.value()])
-        self.label.setText(f"epoch {epoch}" if self.live else f"epoch {epoch} (past)")
+        self.label.setText(f"epoch {epoch}")
+        self.label.setToolTip("The latest epoch" if self.live else
+                              "An earlier epoch: Resume from here, or Latest to go back")
         self.resume_button.setEnabled(not self.live)
         self.live_button.setEnabled(not self.live)

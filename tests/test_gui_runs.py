@@ -95,7 +95,7 @@ def test_timeline_scrubs_back_and_the_views_show_that_epoch(window, qtbot):
     assert window.network_view.network is past
     assert window.loss_plot.marker.isVisible() and window.loss_plot.marker.value() == 10
     assert session.epoch == 40                     # looking back changes nothing
-    assert bar.label.text() == "epoch 10 (past)"
+    assert bar.label.text() == "epoch 10" and bar.resume_button.isEnabled()
 
 
 def test_resume_from_here_branches_training(window, qtbot):
@@ -160,3 +160,19 @@ def test_a_ninth_pin_unpins_the_oldest_and_says_so(window):
         window.pin_run()
     assert [run.number for run in window.pins.runs] == list(range(2, 10))
     assert "unpinned #1" in window.statusBar().currentMessage()
+
+
+def test_values_over_the_loss_plot_follow_the_timeline(window):
+    session = window.controller.session
+    train(window, 30)
+    loss_10 = session.history["train_loss"][session.history["epoch"] == 10][0]
+    window.timeline_bar.show_epoch(10)
+    window.render_now()
+    text = window.loss_plot.values.text()
+    assert "epoch 10:" in text and f"{loss_10:.4g}" in text
+    window.set_theme("dark")                       # a new look keeps the past epoch in view
+    assert window.timeline_bar.shown_epoch == 10 and window.preview_epoch == 10
+    window.timeline_bar.go_live()
+    window.render_now()
+    assert "epoch 10:" not in window.loss_plot.values.text()
+    window.set_theme("light")
