@@ -247,8 +247,18 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return kept
 
 
+def _unquoted(line: str) -> str:
+    """The line with the text of its quoted cells removed: delimiters inside quotes (a column
+    named "a;b") must not count when guessing the delimiter."""
+    return _QUOTED.sub('""', line)
+
+
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+
+
 def _dialect(lines: list[tuple[int, str]]):
-    sample = "".join(line for _, line in lines[:_SNIFF_LINES])
+    lines = [(number, _unquoted(line)) for number, line in lines[:_SNIFF_LINES]]
+    sample = "".join(line for _, line in lines)
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
     except csv.Error:
