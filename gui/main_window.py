@@ -1055,7 +1055,12 @@ class MainWindow(QMainWindow):
         apply_appearance(self, self.theme, self.scale)
         # Three stacked plots need height: on small screens keep the loss and accuracy only.
         self.loss_plot.show_gradient_norms(
-            not on or (self.height() >= 1000 and self.controller.session.data.is_planar))
+            not on or (self._screen_height() >= 1000 and self.controller.session.data.is_planar))
+
+    def _screen_height(self) -> int:
+        """Height of the screen the window is on (full screen takes effect only later)."""
+        screen = self.screen()
+        return screen.geometry().height() if screen is not None else self.height()
 
     def set_theme(self, name: str) -> None:
         if name not in colors.THEMES:
