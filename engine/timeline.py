@@ -41,6 +41,7 @@ class Timeline:
         self._slots = recent + capacity + 1
         self._theta = np.empty((self._slots, n_params), dtype=dtype)
         self._state: dict[str, np.ndarray] = {}      # optimizer state name → (slots, P)
+        self.version = 0            # changes whenever the kept epochs change
         self.clear()
 
     def clear(self) -> None:
@@ -49,6 +50,7 @@ class Timeline:
         self._free = list(range(self._slots - 1, -1, -1))
         self._n_older = 0           # snapshots that have left the recent window
         self.stride = 1
+        self.version += 1
 
     # ------------------------------------------------------------------ recording
     def record(self, epoch: int, steps: int, theta: np.ndarray, optimizer,
@@ -59,6 +61,7 @@ class Timeline:
             self._thin(epoch)
             slot = self._free.pop()
             self._where[epoch] = slot
+            self.version += 1       # the set of kept epochs changed (what a slider shows)
         np.copyto(self._theta[slot], theta)
         names = []
         for name in optimizer.state_names:
@@ -88,6 +91,7 @@ class Timeline:
             self._n_older = sum(1 for e in self._where if e <= leaving)
 
     def _drop(self, epoch: int) -> None:
+        self.version += 1
         slot = self._where.pop(epoch)
         self._meta.pop(slot, None)
         self._free.append(slot)

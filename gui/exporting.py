@@ -12,7 +12,7 @@ from typing import Iterable
 import numpy as np
 import pyqtgraph as pg
 from PIL import Image
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
@@ -88,7 +88,7 @@ def write_gif(frames: Iterable[QImage], path, frame_ms: int = 120, hold_last_ms:
     images = []
     for frame in frames:
         if frame.width() > max_width:
-            frame = frame.scaledToWidth(max_width, mode=_smooth())
+            frame = frame.scaledToWidth(max_width, Qt.TransformationMode.SmoothTransformation)
         images.append(to_pil(frame))
     if not images:
         raise ValueError("no frames to write")
@@ -101,9 +101,3 @@ def write_gif(frames: Iterable[QImage], path, frame_ms: int = 120, hold_last_ms:
     frames_p[0].save(path, save_all=True, append_images=frames_p[1:], duration=durations,
                      loop=0, optimize=False, disposal=1)
     return path
-
-
-def _smooth():
-    from PySide6.QtCore import Qt
-    return Qt.TransformationMode.SmoothTransformation
-

@@ -1165,8 +1165,10 @@ class MainWindow(QMainWindow):
         net = self.shown_network()
         self.transport.set_epoch(session.epoch if self.preview_network is None
                                  else self.preview_epoch)
-        if self.preview_network is None:
-            self.timeline_bar.set_epochs(session.timeline.epochs())
+        timeline = (id(session.timeline), session.timeline.version)
+        if self.preview_network is None and timeline != self._timeline_shown:
+            self.timeline_bar.set_epochs(session.timeline.epochs())    # only when it changed
+            self._timeline_shown = timeline
         if self._grid is not None:
             outputs = decision_grid(net, self._grid)
             thumbs = heatmaps.unit_images(outputs, net.activations, self.lut, THUMBNAIL_STEP)
@@ -1220,6 +1222,7 @@ class MainWindow(QMainWindow):
             self._dirty = True
 
     _predictions_drawn = 0.0
+    _timeline_shown = None
 
     def _diagnose(self) -> None:
         session = self.controller.session

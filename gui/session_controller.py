@@ -106,13 +106,17 @@ class SessionController(QObject):
             self.custom_data = data
         return self._with_features(data, new)
 
-    def _custom_config(self, data: Dataset) -> Config:
-        return Config(**{**self.config.__dict__, "dataset": CUSTOM, "custom_task": data.task,
+    def _custom_config(self, data: Dataset, base: Config | None = None,
+                       loss: str = "") -> Config:
+        """``base`` (default: the current config) describing imported or drawn ``data``; an
+        empty ``loss`` takes the first that fits the data's task."""
+        base = base or self.config
+        return Config(**{**base.__dict__, "dataset": CUSTOM, "custom_task": data.task,
                          "n_classes": max(data.n_classes, 2),
-                         "features": data.features if data.is_planar else self.config.features,
+                         "features": data.features if data.is_planar else base.features,
                          "test_fraction": float(data.params.get("test_fraction",
-                                                                self.config.test_fraction)),
-                         "loss": ""}).normalized()
+                                                                base.test_fraction)),
+                         "loss": loss}).normalized()
 
     def use_data(self, data: Dataset) -> bool:
         """Train on imported or drawn ``data`` with a new network of the current hidden
@@ -158,8 +162,7 @@ class SessionController(QObject):
         data = session.data
         if config.is_custom or data.name not in GENERATORS or data.params.get("edited"):
             self.custom_data = data
-            config = Config(**{**config.__dict__, "dataset": CUSTOM, "custom_task": data.task,
-                               "n_classes": max(data.n_classes, 2), "loss": session.loss})
+            config = self._custom_config(data, config, session.loss)
         else:
             self.custom_data = None
         self.config = config.normalized()
