@@ -1,5 +1,5 @@
 """Backprop Lab: ``python main.py --help`` lists the options."""
-from gui.app import main
+from backprop_lab.gui.app import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -12,9 +12,9 @@ from pathlib import Path
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    from engine import datasets
-    from engine.optimizers import OPTIMIZERS
-    from engine.activations import HIDDEN_ACTIVATIONS
+    from backprop_lab.engine import datasets
+    from backprop_lab.engine.nn.optimizers import OPTIMIZERS
+    from backprop_lab.engine.nn.activations import HIDDEN_ACTIVATIONS
 
     parser = argparse.ArgumentParser(
         prog="backprop-lab",
@@ -37,8 +37,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, help="seed of the initial weights")
     parser.add_argument("--epochs", type=int, default=0,
                         help="train this many epochs before showing the window")
-    parser.add_argument("--lesson", type=Path, help="open this lesson file "
-                        "(resources/lessons/*.json)")
+    parser.add_argument("--lesson", metavar="LESSON",
+                        help="open a lesson: its number (e.g. 5), the name of a shipped lesson "
+                             "file, or the path of a lesson file")
     parser.add_argument("--presentation", action="store_true",
                         help="start in presentation mode (full screen, large type)")
     parser.add_argument("--theme", choices=("light", "dark", "projector"))
@@ -77,7 +78,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def config_from_args(args, base):
     """The stored (or default) config with the command line's choices on top."""
-    from engine.datasets import GENERATORS
+    from backprop_lab.engine.data.datasets import GENERATORS
 
     changes = {}
     if args.dataset:

@@ -5,8 +5,8 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
                                QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from engine.activations import HIDDEN_ACTIVATIONS
-from engine.initializers import INITIALIZERS
+from backprop_lab.engine.nn.activations import HIDDEN_ACTIVATIONS
+from backprop_lab.engine.nn.initializers import INITIALIZERS
 
 from .config import MAX_HIDDEN_LAYERS, MAX_UNITS
 from .session_controller import SessionController

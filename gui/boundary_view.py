@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout,
                                QWidget)
 
-from engine.datasets import MULTICLASS, REGRESSION
+from backprop_lab.engine.data.datasets import MULTICLASS, REGRESSION
 
 from . import colors, heatmaps
 from .caption_bar import CaptionBar

@@ -1,6 +1,6 @@
 """What the user has chosen in the panels: data, features, architecture and training settings.
 
-A :class:`Config` builds a :class:`engine.TrainingSession`; ``to_dict``/``from_dict`` keep it in
+A :class:`Config` builds a :class:`backprop_lab.engine.TrainingSession`; ``to_dict``/``from_dict`` keep it in
 QSettings across launches (versioned, with unknown or invalid entries falling back to
 defaults so that an old or damaged settings file never stops the app).
 """
@@ -10,12 +10,12 @@ import dataclasses
 import math
 from dataclasses import dataclass, field
 
-from engine import Network, TrainingSession, datasets
-from engine.activations import HIDDEN_ACTIVATIONS
-from engine.datasets import GENERATORS, MULTICLASS, REGRESSION
-from engine.features import FEATURES
-from engine.initializers import INITIALIZERS
-from engine.optimizers import OPTIMIZERS
+from backprop_lab.engine import Network, TrainingSession, datasets
+from backprop_lab.engine.nn.activations import HIDDEN_ACTIVATIONS
+from backprop_lab.engine.data.datasets import GENERATORS, MULTICLASS, REGRESSION
+from backprop_lab.engine.data.features import FEATURES
+from backprop_lab.engine.nn.initializers import INITIALIZERS
+from backprop_lab.engine.nn.optimizers import OPTIMIZERS
 
 CONFIG_VERSION = 1
 #: ``Config.dataset`` for data that was imported or drawn: it lives in the session, not here.

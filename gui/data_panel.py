@@ -7,9 +7,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QGroupBox, QHBoxLayout, QPushButton, QSpinBox, QVBoxLayout,
                                QWidget)
 
-from engine import datasets
-from engine.datasets import GENERATORS
-from engine.features import FEATURES
+from backprop_lab.engine import datasets
+from backprop_lab.engine.data.datasets import GENERATORS
+from backprop_lab.engine.data.features import FEATURES
 
 from .config import CUSTOM
 from .session_controller import SessionController

@@ -7,8 +7,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel,
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
-from engine import check_gradients
-from engine.gradcheck import GradientCheck
+from backprop_lab.engine import check_gradients
+from backprop_lab.engine.nn.gradcheck import GradientCheck
 
 #: Samples the check uses (central differences cost two forward passes per parameter).
 MAX_SAMPLES = 100

@@ -1,6 +1,6 @@
 """Turning grid outputs into colors: unit thumbnails and the output heatmap.
 
-Inputs are the arrays of :func:`engine.grid.decision_grid` (each (r, r, n_units), row 0 at the
+Inputs are the arrays of :func:`backprop_lab.engine.data.plane.plane_outputs` (each (r, r, n_units), row 0 at the
 bottom of the plane); outputs are uint8 RGB images in the same orientation.
 """
 from __future__ import annotations

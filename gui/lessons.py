@@ -15,12 +15,16 @@ Loading validates everything and raises ValueError with the reason; nothing is e
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from .config import Config
 
-LESSON_DIR = Path(__file__).resolve().parent.parent / "resources" / "lessons"
+#: The lessons that ship with the app (package data: they travel with an installed wheel).
+LESSON_DIR: Traversable = files("backprop_lab.resources").joinpath("lessons")
 FORMAT, VERSION = "backprop-lab-lesson", 1
 
 
@@ -33,7 +37,7 @@ class Lesson:
     config: Config
     weights: list[dict] | None = None
     epochs: int = 0
-    path: Path | None = None
+    path: Path | Traversable | None = None
     extra: dict = field(default_factory=dict)
 
     def build_session(self):
@@ -47,8 +51,10 @@ class Lesson:
         return session
 
 
-def load_lesson(path) -> Lesson:
-    path = Path(path)
+def load_lesson(path: str | os.PathLike | Traversable) -> Lesson:
+    """Read and validate one lesson file (a path, or a file inside the package's resources)."""
+    if isinstance(path, (str, os.PathLike)):
+        path = Path(path)
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -97,12 +103,49 @@ def _check_weights(name: str, weights, config: Config) -> list[dict]:
     return out
 
 
-def list_lessons(folder: Path = LESSON_DIR) -> list[Lesson]:
-    """Every valid lesson in ``folder``, in file-name order (numbered files keep the story)."""
+def lesson_files(folder: Path | Traversable = LESSON_DIR) -> list[Path | Traversable]:
+    """The ``*.json`` files of ``folder``, in file-name order (numbered files keep the story)."""
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".json") and f.is_file()),
+                  key=lambda f: f.name)
+
+
+def list_lessons(folder: Path | Traversable = LESSON_DIR) -> list[Lesson]:
+    """Every valid lesson in ``folder``, in file-name order."""
     lessons = []
-    for path in sorted(folder.glob("*.json")):
+    for path in lesson_files(folder):
         try:
             lessons.append(load_lesson(path))
         except ValueError:
             continue
     return lessons
+
+
+def find_lesson(spec: str | os.PathLike) -> Path | Traversable:
+    """The lesson file that ``spec`` names: a number (``5``), a file name with or without
+    ``.json`` (``05-one-step-phase-by-phase``) among the shipped lessons, or a path.
+    ValueError with the choices when nothing matches."""
+    text = os.fspath(spec)
+    shipped = lesson_files()
+    if text.isdigit():
+        matches = [f for f in shipped if f.name.split("-", 1)[0].isdigit()
+                   and int(f.name.split("-", 1)[0]) == int(text)]
+    else:
+        stem = text[:-5] if text.endswith(".json") else text
+        matches = [f for f in shipped if f.name[:-5] == stem]
+    if matches:
+        return matches[0]
+    path = Path(text)
+    if path.is_file():
+        return path
+    numbers = ", ".join(f.name.split("-", 1)[0].lstrip("0") for f in shipped)
+    raise ValueError(f"no lesson {text!r}: give a lesson number ({numbers}), the name of a "
+                     "shipped lesson file or the path of a lesson file")
+
+
+def same_lesson_file(a, b) -> bool:
+    """True when two lesson locations (paths or package files) are the same file."""
+    if a is None or b is None:
+        return False
+    if isinstance(a, Path) and isinstance(b, Path):
+        return a.resolve() == b.resolve()
+    return str(a) == str(b)

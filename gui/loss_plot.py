@@ -195,7 +195,7 @@ class LossPlot(QWidget):
         self.score.setYRange(0 if metric == "accuracy" else -1, 1.02, padding=0)
 
     def set_history(self, history) -> None:
-        """Redraw from a :class:`engine.history.History`."""
+        """Redraw from a :class:`backprop_lab.engine.training.history.History`."""
         self._history = history
         table = history.table()
         self._table, self._columns = table, history.columns

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QMai
                                QMessageBox, QPushButton, QScrollArea, QSplitter,
                                QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
-from engine import load_session, save_session
-from engine.code_export import numpy_script, pytorch_script
-from engine.dataset_csv import read_csv, write_csv
-from engine.dataset_edits import add_point, blank_canvas, remove_nearest
-from engine.grid import decision_grid, plane_grid
-from engine.session_file import read_extra
+from backprop_lab.engine import load_session, save_session
+from backprop_lab.engine.export.exact_scripts import numpy_script, pytorch_script
+from backprop_lab.engine.io.csv_file import read_csv, write_csv
+from backprop_lab.engine.data.edits import add_point, blank_canvas, remove_nearest
+from backprop_lab.engine.data.plane import plane_outputs, plane_grid
+from backprop_lab.engine.io.session_file import read_extra
 
 import numpy as np
 
@@ -41,7 +41,7 @@ from .diagnostics_banner import DiagnosticsBanner
 from .exporting import GIF_FILTER, IMAGE_FILTER, export_widget, write_gif
 from .gradient_check_dialog import GradientCheckDialog
 from .lesson_card import LessonCard
-from .lessons import Lesson, list_lessons, load_lesson
+from .lessons import Lesson, find_lesson, list_lessons, load_lesson, same_lesson_file
 from .loss_plot import LossPlot
 from .network_view import NetworkView
 from .pinned_runs import MAX_PINS, PinBoard
@@ -509,7 +509,7 @@ class MainWindow(QMainWindow):
             self.use_data(dialog.dataset)
 
     def import_csv(self, path, **options) -> bool:
-        """Train on the data of a CSV file (options as engine.dataset_csv.read_csv, inputs
+        """Train on the data of a CSV file (options as backprop_lab.engine.io.csv_file.read_csv, inputs
         standardized unless ``standardize=False``); a bad file is refused with a message
         naming the line and column, and nothing changes."""
         options.setdefault("standardize", True)
@@ -980,20 +980,21 @@ class MainWindow(QMainWindow):
             splitter.setSizes(sizes)
         self.statusBar().showMessage(f"Lesson: {lesson.title}", 6000)
 
-    def open_lesson_file(self, path) -> bool:
+    def open_lesson_file(self, spec) -> bool:
+        """Open the lesson ``spec`` names (a number, a shipped file's name or a path)."""
         try:
-            lesson = load_lesson(path)
+            lesson = load_lesson(find_lesson(spec))
         except ValueError as exc:
             self.show_error(str(exc))
             return False
         index = next((k for k, known in enumerate(self.lessons)
-                      if known.path and lesson.path and known.path.resolve() == lesson.path.resolve()), -1)
+                      if same_lesson_file(known.path, lesson.path)), -1)
         self.open_lesson(lesson, index)
         return True
 
     def goto_lesson(self, index: int) -> None:
         if not self.lessons:
-            self.show_error("No lessons found in resources/lessons.")
+            self.show_error("No lessons were found: the installation lacks its lesson files.")
             return
         if not 0 <= index < len(self.lessons):
             self.statusBar().showMessage("No more lessons that way.", 3000)
@@ -1170,7 +1171,7 @@ class MainWindow(QMainWindow):
             self.timeline_bar.set_epochs(session.timeline.epochs())    # only when it changed
             self._timeline_shown = timeline
         if self._grid is not None:
-            outputs = decision_grid(net, self._grid)
+            outputs = plane_outputs(net, self._grid)
             thumbs = heatmaps.unit_images(outputs, net.activations, self.lut, THUMBNAIL_STEP)
             self.network_view.set_thumbnails([self._input_thumbnails] + thumbs)
             self.boundary.set_output(outputs[-1])

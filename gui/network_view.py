@@ -19,8 +19,8 @@ from PySide6.QtGui import (QColor, QDoubleValidator, QFont, QFontMetricsF, QImag
                            QPen)
 from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
 
-from engine.features import label as feature_label
-from engine.phases import sub
+from backprop_lab.engine.data.features import label as feature_label
+from backprop_lab.engine.training.phases import sub
 
 from . import colors
 

@@ -2,7 +2,7 @@
 many inputs): the confusion matrix, sample predictions and — for image data — the first
 layer's weights of each hidden unit drawn as images.
 
-The numbers come from the engine (``Network.forward``, :mod:`engine.metrics`); this module
+The numbers come from the engine (``Network.forward``, :mod:`backprop_lab.engine.training.metrics`); this module
 only lays them out and colors them.
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QLabel, QScrollArea, QSizePolicy,
                                QVBoxLayout, QWidget)
 
-from engine.datasets import REGRESSION
-from engine.metrics import confusion_matrix, predicted_classes
+from backprop_lab.engine.data.datasets import REGRESSION
+from backprop_lab.engine.training.metrics import confusion_matrix, predicted_classes
 
 from . import colors, heatmaps
 from .network_view import image_from_rgb

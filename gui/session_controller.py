@@ -14,9 +14,9 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 import dataclasses
 
-from engine import Dataset, TrainingSession
-from engine.dataset_csv import resplit
-from engine.datasets import GENERATORS
+from backprop_lab.engine import Dataset, TrainingSession
+from backprop_lab.engine.io.csv_file import resplit
+from backprop_lab.engine.data.datasets import GENERATORS
 
 from .config import ARCHITECTURE_FIELDS, CUSTOM, DATA_FIELDS, Config
 

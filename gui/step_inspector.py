@@ -12,8 +12,8 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QScrollArea,
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from engine import Phase
-from engine.phases import sup
+from backprop_lab.engine import Phase
+from backprop_lab.engine.training.phases import sup
 
 from . import colors
 

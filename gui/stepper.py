@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from engine import Phase
+from backprop_lab.engine import Phase
 
 from .session_controller import SessionController
 

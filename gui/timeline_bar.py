@@ -1,6 +1,6 @@
 """The timeline under the loss plot: scrub back through training and branch from the past.
 
-The slider's positions are the epochs the session's :class:`engine.timeline.Timeline` kept
+The slider's positions are the epochs the session's :class:`backprop_lab.engine.training.timeline.Timeline` kept
 (dense over the last epochs, doubling intervals before).  At its right end it follows
 training live; anywhere else the window shows that epoch's weights and "Resume from here"
 branches training from it.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QSpinBox
 
-from engine.optimizers import OPTIMIZERS
+from backprop_lab.engine.nn.optimizers import OPTIMIZERS
 
 from .session_controller import SessionController
 

@@ -7,8 +7,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from engine.features import label as feature_label
-from engine.phases import sub
+from backprop_lab.engine.data.features import label as feature_label
+from backprop_lab.engine.training.phases import sub
 
 from . import colors
 

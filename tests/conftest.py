@@ -1,16 +1,10 @@
 """Test setup: Qt renders offscreen, so the suite needs no display."""
 import os
-import sys
-from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 # Keep the tests independent of the user's saved window settings.
 os.environ.setdefault("BACKPROP_LAB_SETTINGS", "ephemeral")
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 import pytest  # noqa: E402
 
@@ -19,7 +13,7 @@ import pytest  # noqa: E402
 def make_window(qtbot):
     """make_window(config, size=(1400, 900)): a shown, rendered MainWindow closed after the test."""
     def make(config, size=(1400, 900)):
-        from gui.main_window import MainWindow
+        from backprop_lab.gui.main_window import MainWindow
         window = MainWindow(config)
         qtbot.addWidget(window)
         window.resize(*size)

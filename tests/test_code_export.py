@@ -1,4 +1,4 @@
-"""engine.code_export: the exported NumPy and PyTorch scripts train on exactly like the engine.
+"""backprop_lab.engine.export.exact_scripts: the exported NumPy and PyTorch scripts train on exactly like the engine.
 
 Each case builds a session, trains it a little (so the optimizer's running state and the
 shuffler are mid-stream, sometimes mid-epoch), exports both scripts, runs them in subprocesses
@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from engine import Network, TrainingSession, datasets
-from engine.code_export import MAX_LITERAL_NUMBERS, numpy_script, pytorch_script
+from backprop_lab.engine import Network, TrainingSession, datasets
+from backprop_lab.engine.export.exact_scripts import MAX_LITERAL_NUMBERS, numpy_script, pytorch_script
 
 HAVE_TORCH = importlib.util.find_spec("torch") is not None
 RTOL = {"numpy": 1e-9, "torch": 1e-7}
@@ -258,7 +258,7 @@ def test_pytorch_script_trains_like_the_engine(outcomes, name):
 
 
 def test_the_matrix_covers_every_activation_optimizer_and_loss():
-    from engine import ACTIVATIONS, HIDDEN_ACTIVATIONS, LOSSES, OPTIMIZERS
+    from backprop_lab.engine import ACTIVATIONS, HIDDEN_ACTIVATIONS, LOSSES, OPTIMIZERS
     hidden = {a for case in CASES.values() for a in case.activations[:-1]}
     outputs = {case.activations[-1] for case in CASES.values()}
     assert hidden == set(HIDDEN_ACTIVATIONS)

@@ -1,4 +1,4 @@
-"""Your own data from CSV files (engine.dataset_csv) and the handwritten digits dataset."""
+"""Your own data from CSV files (backprop_lab.engine.io.csv_file) and the handwritten digits dataset."""
 import json
 import math
 import os
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import Network, TrainingSession, datasets
-from engine.dataset_csv import MAX_ROWS, read_csv, resplit, write_csv
-from engine.datasets import Dataset
+from backprop_lab.engine import Network, TrainingSession, datasets
+from backprop_lab.engine.io.csv_file import MAX_ROWS, read_csv, resplit, write_csv
+from backprop_lab.engine.data.datasets import Dataset
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 BAD_FILES = sorted(BAD.glob("csv-*.csv"))
@@ -465,8 +465,9 @@ def test_digits_subset_noise_and_limits():
 
 
 def test_a_missing_digits_file_is_a_clear_error(monkeypatch, tmp_path):
-    monkeypatch.setattr(datasets, "DIGITS_PATH", tmp_path / "gone.csv.gz")
-    monkeypatch.setattr(datasets, "_digits_cache", None)
+    from backprop_lab.engine.data import digits
+    monkeypatch.setattr(digits, "DIGITS_FILE", tmp_path / "gone.csv.gz")
+    monkeypatch.setattr(digits, "_digits_cache", None)
     with pytest.raises(ValueError, match="digits file is missing"):
         datasets.load("digits")
 
@@ -560,7 +561,7 @@ def test_standardizing_data_that_is_not_2d_and_a_constant_column(tmp_path):
 
 
 def test_standardization_survives_resplit_write_and_the_session_file(tmp_path):
-    from engine import load_session, save_session
+    from backprop_lab.engine import load_session, save_session
     data = read_csv(height_weight_csv(tmp_path), standardize=True, seed=2)
     again = resplit(data, 0.5, 9)
     assert again.params["standardize"] == data.params["standardize"]
@@ -601,7 +602,7 @@ def test_an_exported_script_of_standardized_data_trains_like_the_engine(tmp_path
     import subprocess
     import sys
 
-    from engine.code_export import numpy_script
+    from backprop_lab.engine.export.exact_scripts import numpy_script
     data = read_csv(height_weight_csv(tmp_path, n=60), standardize=True)
     net = Network([2, 4, 1], hidden="tanh", output="sigmoid", init="xavier", seed=0)
     session = TrainingSession(net, data, optimizer="adam", learning_rate=0.03, batch_size=16)
@@ -744,7 +745,7 @@ def test_latin1_text_is_told_to_be_saved_as_utf8(tmp_path, encoding, text, line)
 def test_a_session_file_with_a_broken_standardization_is_refused(tmp_path):
     import zipfile
 
-    from engine import load_session, save_session
+    from backprop_lab.engine import load_session, save_session
     data = read_csv(height_weight_csv(tmp_path, n=40), standardize=True)
     save_session(train_2_4_1(data, epochs=1), tmp_path / "s.bplab")
     with zipfile.ZipFile(tmp_path / "s.bplab") as archive:

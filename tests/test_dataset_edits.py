@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from engine import Network, TrainingSession, datasets
-from engine.dataset_edits import add_point, blank_canvas, remove_nearest
+from backprop_lab.engine import Network, TrainingSession, datasets
+from backprop_lab.engine.data.edits import add_point, blank_canvas, remove_nearest
 
 
 def test_add_point_goes_to_the_training_set_with_its_class():

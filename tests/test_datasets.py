@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from engine import datasets
-from engine.features import FEATURES, transform
+from backprop_lab.engine import datasets
+from backprop_lab.engine.data.features import FEATURES, transform
 
 
 @pytest.mark.parametrize("name", datasets.NAMES)

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from engine import Network, check_gradients
-from engine.activations import HIDDEN_ACTIVATIONS, ReLU, Sigmoid, Tanh
-from engine.initializers import INITIALIZERS
-from engine.losses import LOSSES
+from backprop_lab.engine import Network, check_gradients
+from backprop_lab.engine.nn.activations import HIDDEN_ACTIVATIONS, ReLU, Sigmoid, Tanh
+from backprop_lab.engine.nn.initializers import INITIALIZERS
+from backprop_lab.engine.nn.losses import LOSSES
 
 OUTPUTS_FOR_LOSS = {name: loss.allowed_outputs for name, loss in LOSSES.items()}
 

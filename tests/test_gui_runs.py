@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from engine.grid import decision_grid
-from gui.config import Config
-from gui.main_window import MainWindow
+from backprop_lab.engine.data.plane import plane_outputs
+from backprop_lab.gui.config import Config
+from backprop_lab.gui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -89,7 +89,7 @@ def test_timeline_scrubs_back_and_the_views_show_that_epoch(window, qtbot):
     past = window.preview_network
     np.testing.assert_array_equal(past.theta, session.timeline.theta_at(10))
     # the output plot and the graph draw epoch 10's network, not the live one
-    expected = decision_grid(past, window._grid)[-1]
+    expected = plane_outputs(past, window._grid)[-1]
     np.testing.assert_allclose(window.boundary.output, expected)
     assert not np.allclose(window.boundary.output, live_output)
     assert window.network_view.network is past

@@ -3,10 +3,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from engine import Network, TrainingSession, datasets
-from engine.activations import Tanh
-from gui.config import Config
-from gui.main_window import MainWindow
+from backprop_lab.engine import Network, TrainingSession, datasets
+from backprop_lab.engine.nn.activations import Tanh
+from backprop_lab.gui.config import Config
+from backprop_lab.gui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 

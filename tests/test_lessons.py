@@ -4,13 +4,13 @@ import json
 import numpy as np
 import pytest
 
-from engine import check_gradients
-from gui.config import Config
-from gui.lessons import LESSON_DIR, list_lessons, load_lesson
+from backprop_lab.engine import check_gradients
+from backprop_lab.gui.config import Config
+from backprop_lab.gui.lessons import lesson_files, list_lessons, load_lesson
 
 
 def lesson(number: int):
-    path = next(LESSON_DIR.glob(f"{number:02d}-*.json"))
+    path = next(f for f in lesson_files() if f.name.startswith(f"{number:02d}-"))
     return load_lesson(path)
 
 
@@ -162,7 +162,7 @@ def test_15_regression_fits_the_paraboloid():
                                  {"W": [[1.0], [1.0]], "b": [0.0]}]), "shape"),
 ])
 def test_malformed_lessons_are_refused(tmp_path, mutate, message):
-    doc = json.loads(next(LESSON_DIR.glob("03-*.json")).read_text(encoding="utf-8"))
+    doc = json.loads(next(f for f in lesson_files() if f.name.startswith("03-")).read_text(encoding="utf-8"))
     mutate(doc)
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(doc), encoding="utf-8")

@@ -4,8 +4,8 @@ import warnings
 import numpy as np
 import pytest
 
-from engine.activations import ACTIVATIONS, get_activation
-from engine.losses import get_loss
+from backprop_lab.engine.nn.activations import ACTIVATIONS, get_activation
+from backprop_lab.engine.nn.losses import get_loss
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from engine import Network, TrainingSession, datasets
-from engine.history import History
+from backprop_lab.engine import Network, TrainingSession, datasets
+from backprop_lab.engine.training.history import History
 
 
 def twin_sessions(**kw):
@@ -214,7 +214,7 @@ def test_deep_sigmoid_gradients_vanish():
 
 
 def test_exploding_gradients_are_named():
-    from engine.diagnostics import gradient_trouble
+    from backprop_lab.engine.training.diagnostics import gradient_trouble
     assert gradient_trouble([5e3, 10.0, 1.0]) == (None, 0)
     assert gradient_trouble([1e-6, 0.5, 1.0]) == (0, None)
     assert gradient_trouble([0.5, 0.7, 1.0]) == (None, None)

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine import Network, TrainingSession, datasets, load_session, save_session
-from engine.session_file import read_extra
+from backprop_lab.engine import Network, TrainingSession, datasets, load_session, save_session
+from backprop_lab.engine.io.session_file import read_extra
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 

@@ -7,7 +7,7 @@ pass must move its weights bit for bit like one that always recomputes it.
 import numpy as np
 import pytest
 
-from engine import Network, TrainingSession, datasets
+from backprop_lab.engine import Network, TrainingSession, datasets
 
 
 def make_pair(**kw):

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from engine import Network, TrainingSession, datasets
-from engine.timeline import Timeline
+from backprop_lab.engine import Network, TrainingSession, datasets
+from backprop_lab.engine.training.timeline import Timeline
 
 
 def make_session(optimizer="adam", batch_size=10, **kw):

@@ -31,7 +31,7 @@ torch = pytest.importorskip(
 )
 F = torch.nn.functional
 
-from engine import Network, TrainingSession, datasets  # noqa: E402
+from backprop_lab.engine import Network, TrainingSession, datasets  # noqa: E402
 
 HIDDEN = ("relu", "leaky_relu", "tanh", "sigmoid", "identity")
 #: (output activation, loss, number of outputs)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from engine import Network, TrainingSession, datasets
+from backprop_lab.engine import Network, TrainingSession, datasets
 
 
 def xor_session(seed, **kw):

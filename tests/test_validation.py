@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from engine import Network, TrainingSession, check_gradients, datasets
+from backprop_lab.engine import Network, TrainingSession, check_gradients, datasets
 
 
 @pytest.mark.parametrize("kwargs,message", [

@@ -1,4 +1,4 @@
-"""The multilayer perceptron: a stack of :class:`~engine.layers.Dense` layers.
+"""The multilayer perceptron: a stack of :class:`~engine.nn.layers.Dense` layers.
 
 All parameters live in one flat vector ``theta`` (W¹, b¹, W², b², … end to end) and all
 gradients in one flat vector ``grad`` of the same layout; each layer's ``W``, ``b``, ``dW`` and

@@ -1,4 +1,4 @@
-"""Your own data: read a :class:`~engine.datasets.Dataset` from a CSV file, write one back.
+"""Your own data: read a :class:`~engine.data.datasets.Dataset` from a CSV file, write one back.
 
 ``read_csv(path, target=None, task=None, test_fraction=0.3, seed=0, name=None,
 standardize=False)`` reads a table of numbers with one target column (the last one unless told
@@ -38,10 +38,10 @@ otherwise):
 ``standardize=True`` stores ``params["standardize"] = {"mean": [...], "std": [...]}``, the
 mean and (population) standard deviation of every input column over all rows, train and test
 (1.0 for a constant column): the network's inputs are then ``(points − mean) / std`` (see
-:meth:`engine.datasets.Dataset.inputs`), while the points keep the file's units.
+:meth:`engine.data.datasets.Dataset.inputs`), while the points keep the file's units.
 
 The rows are shuffled with ``np.random.default_rng(seed)`` and ``round(n * test_fraction)`` of
-them go to the test set, as :func:`engine.datasets.load` does.  The shuffle starts from a
+them go to the test set, as :func:`engine.data.datasets.load` does.  The shuffle starts from a
 canonical order of the rows (not the file's), so a split depends only on the rows, the
 fraction and the seed: :func:`resplit` of any split of the same rows gives the same result.
 
@@ -63,7 +63,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .datasets import BINARY, MULTICLASS, REGRESSION, Dataset, _check_int, _is_number
+from ..data.datasets import BINARY, MULTICLASS, REGRESSION, Dataset, check_int, is_number
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 1_000
@@ -107,9 +107,9 @@ def read_csv(path, target=None, task=None, test_fraction=0.3, seed=0, name=None,
     """
     path = Path(path)
     task = _check_task(task)
-    if not _is_number(test_fraction) or not 0 <= test_fraction < 1:
+    if not is_number(test_fraction) or not 0 <= test_fraction < 1:
         raise ValueError(f"test_fraction must be in [0, 1), not {test_fraction!r}")
-    _check_int("seed", seed, 0, 2**63 - 1)
+    check_int("seed", seed, 0, 2**63 - 1)
     if not isinstance(standardize, (bool, np.bool_)):
         raise ValueError(f"standardize must be True or False, not {standardize!r}")
 
@@ -585,9 +585,9 @@ def resplit(data: Dataset, test_fraction: float, seed: int) -> Dataset:
     """``data`` with its training and test rows pooled and split again (as :func:`read_csv`
     splits: the result depends only on the pooled rows, ``test_fraction`` and ``seed``);
     everything else is kept, ``params`` records the new fraction and seed."""
-    if not _is_number(test_fraction) or not 0 <= test_fraction < 1:
+    if not is_number(test_fraction) or not 0 <= test_fraction < 1:
         raise ValueError(f"test_fraction must be in [0, 1), not {test_fraction!r}")
-    _check_int("seed", seed, 0, 2**63 - 1)
+    check_int("seed", seed, 0, 2**63 - 1)
     points = np.vstack([data.points_train, data.points_test])
     y = np.concatenate([data.y_train, data.y_test])
     pt, yt, pe, ye = _split(points, y, test_fraction, seed)

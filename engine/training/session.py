@@ -17,12 +17,12 @@ from typing import Callable, Iterator
 import numpy as np
 
 from . import metrics
-from .datasets import REGRESSION, Dataset
+from ..data.datasets import REGRESSION, Dataset
 from .diagnostics import Diagnosis, diagnose
 from .history import History
-from .losses import get_loss
-from .network import Network
-from .optimizers import Optimizer, make_optimizer
+from ..nn.losses import get_loss
+from ..nn.network import Network
+from ..nn.optimizers import Optimizer, make_optimizer
 from .timeline import Timeline
 
 Listener = Callable[[str, "TrainingSession"], None]
@@ -287,7 +287,7 @@ class TrainingSession:
         return done
 
     def phases(self) -> Iterator:
-        """One training step, phase by phase; see :mod:`engine.phases`."""
+        """One training step, phase by phase; see :mod:`engine.training.phases`."""
         from .phases import step_phases
         return step_phases(self)
 

@@ -1,6 +1,6 @@
 """The network evaluated over a grid of the input plane, for heatmaps.
 
-``decision_grid(network, data, resolution)`` runs ONE batched forward pass over
+``plane_outputs(network, data, resolution)`` runs ONE batched forward pass over
 ``resolution × resolution`` points covering ``data.domain`` and returns every layer's output
 there, so the window can draw the output heatmap and every unit's thumbnail from it.
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .datasets import Dataset
-from .network import Network
+from ..nn.network import Network
 
 
 @dataclass
@@ -45,7 +45,7 @@ def plane_grid(data: Dataset, resolution: int) -> PlaneGrid:
     return PlaneGrid(xs, ys, points, data.inputs(points))
 
 
-def decision_grid(network: Network, grid: PlaneGrid) -> list[np.ndarray]:
+def plane_outputs(network: Network, grid: PlaneGrid) -> list[np.ndarray]:
     """Every layer's output on the grid: ``[A¹, …, Â]``, each (resolution, resolution, n_units)."""
     r = grid.resolution
     with np.errstate(over="ignore", invalid="ignore"):

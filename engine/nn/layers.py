@@ -6,7 +6,7 @@ the math: ``dZ = ∂Lᵢ/∂Z`` per sample, ``dW = A_prevᵀ · dZ / m``, ``db =
 ``dA_prev = dZ · Wᵀ``.
 
 ``W``, ``b``, ``dW`` and ``db`` are views into the network's flat parameter and gradient
-vectors (see :class:`engine.network.Network`); assigning ``layer.W = array`` copies into that
+vectors (see :class:`engine.nn.network.Network`); assigning ``layer.W = array`` copies into that
 view, and ``layer.W[i, j] = value`` edits it in place.  Intermediate arrays live in
 preallocated workspaces (one per batch size) so a training step allocates nothing.
 """

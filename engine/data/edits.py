@@ -1,6 +1,6 @@
 """Drawing a dataset by hand: add a point, remove the nearest one, start a blank canvas.
 
-Every function returns a new :class:`~engine.datasets.Dataset` (they are immutable) named
+Every function returns a new :class:`~engine.data.datasets.Dataset` (they are immutable) named
 "drawn"; points go to the training set.  Only 2-D classification data can be drawn on.
 """
 from __future__ import annotations

@@ -6,7 +6,7 @@ count and the random generator that shuffles mini-batches.
 
 Which epochs are kept: every one of the last ``recent`` epochs, and of the older ones those
 that are multiples of a stride; when more than ``capacity`` older snapshots pile up, the stride
-doubles and every other one goes (as :class:`engine.history.History` thins its rows).  A
+doubles and every other one goes (as :class:`engine.training.history.History` thins its rows).  A
 million-epoch run therefore keeps at most ``recent + capacity`` snapshots, evenly spread over
 the whole run, and densely over its last epochs.  Storage is one preallocated array per kind
 of state, shape (recent + capacity + 1, P) for P parameters, so recording copies rows and

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .datasets import BINARY, MULTICLASS, REGRESSION, Dataset
-from .history import History
-from .network import Network
-from .session import TrainingSession
+from ..data.datasets import BINARY, MULTICLASS, REGRESSION, Dataset
+from ..training.history import History
+from ..nn.network import Network
+from ..training.session import TrainingSession
 
 FORMAT = "backprop-lab-session"
 VERSION = 1

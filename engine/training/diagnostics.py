@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .network import Network
+from ..nn.network import Network
 
 #: A layer whose ‖dW‖ is below this fraction of the output layer's has vanishing gradients.
 VANISHING_RATIO = 1e-3

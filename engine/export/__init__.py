@@ -1,0 +1,1 @@
+"""Code export: a session as a standalone NumPy or PyTorch script."""

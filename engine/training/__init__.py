@@ -1,0 +1,2 @@
+"""Training: the session that steps a network over its data, its mini-batches, phases,
+history, timeline, diagnostics and metrics."""
