@@ -282,7 +282,7 @@ def breakdown(timing: dict) -> None:
     for case in CASES:
         data = case.make_data()
         _, s = engine_stepper(case, data, "float64", "sgd", 0.05)
-        net, X, Y, loss = s.network, s._X, s._Y, s.loss_function
+        net, X, Y, loss = s.network, s.X_train, s.Y_train, s.loss_function
         opt = s.optimizer
         parts = timed({
             "propagate": (lambda: net.propagate(X), one),

@@ -319,11 +319,11 @@ def load_module(source: str, tmp_path, name: str):
 def test_scripts_are_standalone_deterministic_and_only_define_things(export):
     session = build(CASES["xor-clouds-mid-epoch-adam"])
     theta = session.network.theta.copy()
-    rng_state = session._rng.bit_generator.state
+    rng_state = session.batches.rng.bit_generator.state
     source = export(session)
     assert export(session) == source                # no date or other varying text
     np.testing.assert_array_equal(session.network.theta, theta)   # the session is untouched
-    assert session._rng.bit_generator.state == rng_state
+    assert session.batches.rng.bit_generator.state == rng_state
     tree = ast.parse(source)
     assert ast.get_docstring(tree).startswith("Backprop Lab export")
     allowed = {"argparse", "math", "base64", "io", "numpy", "torch", "torch.nn",
@@ -371,7 +371,7 @@ def test_numbers_round_trip_exactly(tmp_path):
     np.testing.assert_array_equal(X_test, session.data.X_test)
     np.testing.assert_array_equal(y_test, session.data.y_test)
     batches = module.Batches(len(X_train))
-    assert batches.rng.bit_generator.state == session._rng.bit_generator.state
+    assert batches.rng.bit_generator.state == session.batches.rng.bit_generator.state
 
 
 def test_large_data_round_trips_through_the_npz(outcomes, tmp_path):

@@ -41,8 +41,12 @@ def test_round_trip_is_exact_and_training_continues_identically(tmp_path, kw):
     assert (loaded.epoch, loaded.steps) == (original.epoch, original.steps)
     assert loaded.settings() == original.settings()
     np.testing.assert_array_equal(loaded.history.table(), original.history.table())
-    for name, value in original.optimizer.state().items():
-        np.testing.assert_array_equal(loaded.optimizer.state()[name], value)
+    saved, opened = original.optimizer.state_dict(), loaded.optimizer.state_dict()
+    assert (opened["name"], opened["step"], opened["hyperparameters"]) == (
+        saved["name"], saved["step"], saved["hyperparameters"])
+    assert set(opened["state"]) == set(saved["state"])
+    for name, value in saved["state"].items():
+        np.testing.assert_array_equal(opened["state"][name], value)
     original.run(5)
     loaded.run(5)
     np.testing.assert_array_equal(loaded.network.theta, original.network.theta)

@@ -42,7 +42,7 @@ def same_size_forward_then_restore(s):
     net = s.network
     saved = net.theta.copy()
     net.theta *= 1.5
-    net.propagate(s._X)
+    net.propagate(s.X_train)
     net.theta[...] = saved
 
 

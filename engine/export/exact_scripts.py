@@ -202,14 +202,15 @@ class _Export:
         # batches and the shuffler
         self.batch_size = session.batch_size
         self.n_train = int(session.n_train)
-        self.effective_batch = session._effective_batch()
+        batches = session.batches.state_dict()
+        self.effective_batch = session.batches.size
         self.steps_per_epoch = int(session.steps_per_epoch)
-        self.full_batch = self.effective_batch >= self.n_train
+        self.full_batch = session.batches.full
         self.seed = int(session.seed)
         self.epoch, self.steps = int(session.epoch), int(session.steps)
-        self.cursor = int(session._cursor)
-        self.order = None if session._order is None else np.array(session._order, dtype=np.int64)
-        self.rng_state = session._rng.bit_generator.state
+        self.cursor = int(batches["cursor"])
+        self.order = None if batches["order"] is None else np.array(batches["order"], dtype=np.int64)
+        self.rng_state = batches["rng"]
         # data: the network's inputs (after the feature transform) and the labels
         self.data_name = _printable(data.name)
         self.task = data.task
@@ -240,7 +241,7 @@ class _Export:
 
     def _check_targets(self) -> None:
         """The scripts build the targets from the labels; make sure that is the engine's."""
-        Y = self.session._Y
+        Y = self.session.Y_train
         if self.loss == "cross_entropy":
             ok = Y.shape == (self.n_train, self.sizes[-1]) and self.y_integer
         else:

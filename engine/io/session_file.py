@@ -33,34 +33,34 @@ MAX_JSON_BYTES = 8 * 1024 * 1024
 def save_session(session: TrainingSession, path, extra: dict | None = None) -> None:
     """Write ``session`` (and an optional JSON-able ``extra`` dict, e.g. window settings)."""
     path = Path(path)
-    net, data, opt = session.network, session.data, session.optimizer
+    net, data = session.network, session.data
+    state = session.state_dict()
+    optimizer, batches, history = state["optimizer"], state["batches"], state["history"]
     arrays = {
         "theta": net.theta,
         "points_train": data.points_train, "y_train": data.y_train,
         "points_test": data.points_test, "y_test": data.y_test,
-        "history_rows": session.history.state()["rows"],
+        "history_rows": history["rows"],
     }
-    latest = session.history.state()["latest"]
-    if latest is not None:
-        arrays["history_latest"] = latest
-    for name, value in opt.state().items():
-        if name != "t":
-            arrays[f"optimizer_{name}"] = value
-    if session._order is not None:
-        arrays["epoch_order"] = session._order
+    if history["latest"] is not None:
+        arrays["history_latest"] = history["latest"]
+    for name, value in optimizer["state"].items():
+        arrays[f"optimizer_{name}"] = value
+    if batches["order"] is not None:
+        arrays["epoch_order"] = batches["order"]
+    hyper = {k: v for k, v in optimizer["hyperparameters"].items() if k != "learning_rate"}
     doc = {
         "network": net.spec(),
         "data": {"name": data.name, "task": data.task, "n_classes": data.n_classes,
                  "features": list(data.features), "domain": [list(d) for d in data.domain],
                  "params": data.params, "class_names": list(data.class_names),
                  "input_labels": list(data.input_labels)},
-        "training": {**session.settings(),
-                     "optimizer_hyper": _hyper(opt), "optimizer_t": int(opt.t)},
-        "state": {"epoch": session.epoch, "steps": session.steps, "cursor": session._cursor,
-                  "last_good_epoch": session._last_good_epoch,
-                  "rng": session._rng.bit_generator.state},
-        "history": {"columns": list(session.history.columns[1:]),
-                    "capacity": session.history.capacity, "stride": session.history.stride},
+        "training": {**state["settings"], "optimizer_hyper": hyper,
+                     "optimizer_t": optimizer["step"]},
+        "state": {"epoch": state["epoch"], "steps": state["steps"], "cursor": batches["cursor"],
+                  "last_good_epoch": state["last_good_epoch"], "rng": batches["rng"]},
+        "history": {"columns": history["columns"], "capacity": history["capacity"],
+                    "stride": history["stride"]},
         "extra": extra or {},
     }
     manifest = {"format": FORMAT, "version": VERSION}
@@ -205,49 +205,28 @@ def _build(doc: dict, arrays: dict) -> TrainingSession:
     session = TrainingSession(net, data, loss=training["loss"], optimizer=training["optimizer"],
                               learning_rate=training["learning_rate"],
                               batch_size=training["batch_size"], l1=training["l1"],
-                              l2=training["l2"], seed=int(training["seed"]),
+                              l2=training["l2"], seed=training["seed"],
                               history_capacity=int(history_doc["capacity"]))
-    opt = session.optimizer
-    for key, value in (training.get("optimizer_hyper") or {}).items():
-        if key not in _HYPER.get(opt.name, ()):
-            raise ValueError(f"unknown optimizer setting {key!r}")
-        setattr(opt, key, float(value))
+    optimizer_name = session.optimizer.name
     opt_state = {name: _array(arrays, f"optimizer_{name}", 1)
-                 for name in opt.state_names if f"optimizer_{name}" in arrays}
-    opt_state["t"] = np.array(int(training.get("optimizer_t", 0)))
-    opt.load_state(opt_state, net.theta.size, net.dtype)
-
-    columns = list(history_doc["columns"])
-    if columns != list(session.history.columns[1:]):
-        raise ValueError("the history's columns do not match this network and data")
+                 for name in session.optimizer.state_names if f"optimizer_{name}" in arrays}
     rows = _array(arrays, "history_rows", 2, allow_nan=True)   # NaN: no test set, epoch 0
     latest = (_array(arrays, "history_latest", 1, allow_nan=True)
               if "history_latest" in arrays else None)
-    history_state = {"columns": columns, "capacity": int(history_doc["capacity"]),
-                     "stride": int(history_doc["stride"]), "rows": rows,
-                     "latest": None if latest is None else np.asarray(latest, dtype=float)}
-    session.history = History.from_state(history_state)
-
-    epoch, steps, cursor = int(state["epoch"]), int(state["steps"]), int(state["cursor"])
-    if min(epoch, steps, cursor) < 0 or cursor >= session.steps_per_epoch:
-        raise ValueError("the epoch, step or batch counters are out of range")
-    session.epoch, session.steps, session._cursor = epoch, steps, cursor
-    session._last_good_epoch = int(state.get("last_good_epoch", epoch))
-    session._rng.bit_generator.state = state["rng"]
-    if "epoch_order" in arrays:
-        order = _array(arrays, "epoch_order", 1, "i").astype(np.int64)
-        if sorted(order.tolist()) != list(range(session.n_train)):
-            raise ValueError("the saved mini-batch order is not a permutation of the samples")
-        session._order = order
-    np.copyto(session._last_good, net.theta)
-    session.timeline.clear()            # snapshots are not saved: the timeline starts here
-    session._snapshot()
+    epoch = state["epoch"]
+    session.load_state_dict({
+        "settings": {k: training[k] for k in session.settings()},
+        "network": net.state_dict(),
+        "optimizer": {"name": optimizer_name,
+                      "hyperparameters": {"learning_rate": training["learning_rate"],
+                                          **(training.get("optimizer_hyper") or {})},
+                      "step": training.get("optimizer_t", 0), "state": opt_state},
+        "batches": {"batch_size": training["batch_size"], "cursor": state["cursor"],
+                    "order": arrays.get("epoch_order"), "rng": state["rng"]},
+        "epoch": epoch, "steps": state["steps"],
+        "last_good_epoch": state.get("last_good_epoch", epoch),
+        "history": {"columns": list(history_doc["columns"]),
+                    "capacity": history_doc["capacity"], "stride": history_doc["stride"],
+                    "rows": rows, "latest": latest},
+    })
     return session
-
-
-_HYPER = {"momentum": ("beta",), "rmsprop": ("rho", "eps"), "adam": ("beta1", "beta2", "eps"),
-          "sgd": ()}
-
-
-def _hyper(opt) -> dict:
-    return {key: float(getattr(opt, key)) for key in _HYPER.get(opt.name, ())}

@@ -128,6 +128,37 @@ class Network:
         other.theta[...] = self.theta
         return other
 
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Every parameter by name, as PyTorch's ``Module.state_dict()``: ``{"layer0.W": W
+        (n_in, n_out), "layer0.b": b (n_out,), "layer1.W": …}`` (copies)."""
+        state = {}
+        for i, layer in enumerate(self.layers):
+            state[f"layer{i}.W"] = layer.W.copy()
+            state[f"layer{i}.b"] = layer.b.copy()
+        return state
+
+    def load_state_dict(self, state: dict) -> None:
+        """Set every parameter from a :meth:`state_dict`; ValueError if a name is missing or
+        unknown, a shape differs or a value is not finite (nothing changes then)."""
+        expected = {f"layer{i}.{p}" for i in range(len(self.layers)) for p in "Wb"}
+        if set(state) != expected:
+            missing, unknown = expected - set(state), set(state) - expected
+            raise ValueError("the weights do not fit this network"
+                             + (f"; missing: {', '.join(sorted(missing))}" if missing else "")
+                             + (f"; unknown: {', '.join(sorted(unknown))}" if unknown else ""))
+        theta = self.theta.copy()
+        for i, (w, b) in enumerate(self.slices):
+            layer = self.layers[i]
+            for name, where, shape in (("W", w, layer.W.shape), ("b", b, layer.b.shape)):
+                value = np.asarray(state[f"layer{i}.{name}"])
+                if value.shape != shape or value.dtype.kind not in "fiu":
+                    raise ValueError(f"layer{i}.{name} must be numbers of shape {shape}, "
+                                     f"not {value.dtype} {value.shape}")
+                if not np.isfinite(value).all():
+                    raise ValueError(f"layer{i}.{name} must be finite numbers")
+                theta[where] = value.ravel()
+        self.theta[...] = theta
+
     def get_weights(self) -> list[dict[str, np.ndarray]]:
         """Copies of every layer's parameters: ``[{"W": W, "b": b}, ...]``."""
         return [{"W": layer.W.copy(), "b": layer.b.copy()} for layer in self.layers]
@@ -187,18 +218,31 @@ class Network:
                 total += 0.5 * l2 * float(np.vdot(layer.W, layer.W))
         return total
 
-    def backpropagate(self, Y: np.ndarray, loss, l1: float = 0.0, l2: float = 0.0) -> None:
-        """Fill ``grad`` from the cached forward pass: the chain rule from the output back."""
+    def output_delta(self, Y: np.ndarray, loss) -> np.ndarray:
+        """dZ of the output layer from the cached forward pass: (m, n_outputs).  Â − Y when
+        the output activation and the loss fuse (sigmoid + BCE, softmax + CE), else
+        dÂ ⊙ g′(Z)."""
         out = self.layers[-1]
-        dZ = loss.output_dZ(out.Z, out.A, Y, out.activation, out=out.workspace(Y.shape[0]).dZ)
+        return loss.output_dZ(out.Z, out.A, Y, out.activation, out=out.workspace(Y.shape[0]).dZ)
+
+    def backward_layer(self, i: int, dZ: np.ndarray, l1: float = 0.0, l2: float = 0.0,
+                       need_dA_prev: bool = True) -> np.ndarray | None:
+        """The chain rule at layer ``i`` (0-based): from its dZ (m, n_out) fill dW and db
+        (with the penalty's gradient) and return dA_prev = dZ·Wᵀ (m, n_in)."""
+        layer = self.layers[i]
+        dA_prev = layer.backward(dZ, need_dA_prev=need_dA_prev)
+        if l1 or l2:
+            layer.add_penalty(l1, l2)
+        return dA_prev
+
+    def backpropagate(self, Y: np.ndarray, loss, l1: float = 0.0, l2: float = 0.0) -> None:
+        """Fill ``grad`` from the cached forward pass: the chain rule from the output back.
+        (The step inspector walks the same :meth:`output_delta` and :meth:`backward_layer`.)"""
+        dZ = self.output_delta(Y, loss)
         for i in range(len(self.layers) - 1, -1, -1):
-            layer = self.layers[i]
-            dA_prev = layer.backward(dZ, need_dA_prev=i > 0)
+            dA_prev = self.backward_layer(i, dZ, l1, l2, need_dA_prev=i > 0)
             if i > 0:
                 dZ = self.layers[i - 1].dZ_from(dA_prev)
-        if l1 or l2:
-            for layer in self.layers:
-                layer.add_penalty(l1, l2)
 
     def loss(self, X, y, loss: str = "mse", l1: float = 0.0, l2: float = 0.0) -> float:
         """The loss on (X, y) plus the regularization penalty."""

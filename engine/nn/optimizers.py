@@ -51,25 +51,57 @@ class Optimizer:
 
     #: Names of the arrays that make up the optimizer's running state.
     state_names: tuple[str, ...] = ()
+    #: Names of the settings besides the learning rate (β, ε, …).
+    hyper_names: tuple[str, ...] = ()
     t = 0
 
-    def state(self) -> dict[str, np.ndarray]:
-        """The running state as plain arrays (for saving a session)."""
-        out = {n: getattr(self, n) for n in self.state_names if getattr(self, n) is not None}
-        out["t"] = np.array(self.t)
-        return out
+    @property
+    def hyperparameters(self) -> dict[str, float]:
+        """``{"learning_rate": η, …}`` with the optimizer's other settings."""
+        return {"learning_rate": self.learning_rate,
+                **{n: float(getattr(self, n)) for n in self.hyper_names}}
 
-    def load_state(self, state: dict[str, np.ndarray], size: int, dtype) -> None:
+    def state_dict(self) -> dict:
+        """Everything that decides the next steps, as PyTorch's ``Optimizer.state_dict()``:
+        ``{"name", "hyperparameters", "step": t, "state": {name: (P,) array}}`` (copies)."""
+        return {"name": self.name, "hyperparameters": self.hyperparameters, "step": self.t,
+                "state": {n: getattr(self, n).copy() for n in self.state_names
+                          if getattr(self, n) is not None}}
+
+    def load_state_dict(self, state: dict, size: int, dtype) -> None:
+        """Restore a :meth:`state_dict` for a network of ``size`` parameters; ValueError when it
+        belongs to another optimizer or its arrays do not fit (nothing changes then)."""
+        if state.get("name", self.name) != self.name:
+            raise ValueError(f"the optimizer state is {state.get('name')!r}'s, not {self.name!r}'s")
+        hyper = dict(state.get("hyperparameters") or {})
+        unknown = set(hyper) - {"learning_rate", *self.hyper_names}
+        if unknown:
+            raise ValueError(f"unknown {self.name} setting(s): {', '.join(sorted(unknown))}")
+        buffers = {}
+        for n, value in (state.get("state") or {}).items():
+            if n not in self.state_names:
+                raise ValueError(f"{self.name} keeps no running state named {n!r}")
+            value = np.array(value, dtype=dtype)
+            if value.shape != (size,) or not np.isfinite(value).all():
+                raise ValueError(f"the optimizer's {n!r} must be {size} finite numbers")
+            buffers[n] = value
+        step = state.get("step", 0)
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
+            raise ValueError(f"the optimizer's step count must be a whole number ≥ 0, not {step!r}")
+        self.configure(**hyper)
         for n in self.state_names:
-            value = state.get(n)
-            if value is not None:
-                value = np.asarray(value, dtype=dtype)
-                if value.shape != (size,):
-                    raise ValueError(f"optimizer state {n!r} has shape {value.shape}, "
-                                     f"expected ({size},)")
-                value = value.copy()
-            setattr(self, n, value)
-        self.t = int(state.get("t", 0))
+            setattr(self, n, buffers.get(n))
+        self.t = int(step)
+
+    def configure(self, **settings) -> None:
+        """Change settings by name (``learning_rate``, ``beta``, …), each checked."""
+        for name, value in settings.items():
+            if name == "learning_rate":
+                self.learning_rate = value
+            elif name in self.hyper_names:
+                setattr(self, name, _setting(name, value))
+            else:
+                raise ValueError(f"{self.name} has no setting {name!r}")
 
     def _buffers(self, g: np.ndarray) -> np.ndarray:
         if self._delta is None or self._delta.shape != g.shape or self._delta.dtype != g.dtype:
@@ -97,6 +129,7 @@ class Momentum(Optimizer):
     name = "momentum"
     formula = "v ← β·v + (1−β)·g;  θ ← θ − η·v"
     state_names = ("v",)
+    hyper_names = ("beta",)
 
     def __init__(self, learning_rate=0.03, beta: float = 0.9):
         super().__init__(learning_rate)
@@ -120,6 +153,7 @@ class RMSprop(Optimizer):
     name = "rmsprop"
     formula = "s ← ρ·s + (1−ρ)·g²;  θ ← θ − η·g / (√s + ε)"
     state_names = ("s",)
+    hyper_names = ("rho", "eps")
 
     def __init__(self, learning_rate=0.01, rho: float = 0.99, eps: float = 1e-8):
         super().__init__(learning_rate)
@@ -152,6 +186,7 @@ class Adam(Optimizer):
     name = "adam"
     formula = "m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − η·m̂ / (√v̂ + ε)"
     state_names = ("m", "v")
+    hyper_names = ("beta1", "beta2", "eps")
 
     def __init__(self, learning_rate=0.001, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8):
@@ -182,6 +217,19 @@ class Adam(Optimizer):
         np.divide(self.m, tmp, out=d)
         d *= -self.learning_rate / (1.0 - b1 ** self.t)
         return d
+
+
+def _setting(name: str, value) -> float:
+    """β-like settings lie in [0, 1); ε in (0, 1)."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, not {value!r}") from None
+    ok = 0.0 < value < 1.0 if name == "eps" else 0.0 <= value < 1.0
+    if not ok:
+        raise ValueError(f"{name} must lie in {'(0, 1)' if name == 'eps' else '[0, 1)'}, "
+                         f"not {value!r}")
+    return value
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {

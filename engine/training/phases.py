@@ -139,16 +139,16 @@ def step_phases(session):
                 f"How wrong the predictions are: the {loss.name} loss averaged over the "
                 f"{m} sample(s). dÂ says which way each prediction should move to lower it.")
 
-    # Backward, from the last layer to the first (the same calls as Network.backpropagate).
+    # Backward, from the last layer to the first: the network's own chain-rule steps
+    # (output_delta, backward_layer, dZ_from), as Network.backpropagate takes them.
     fused = out.activation.name == loss.fused_output
     restore(L - 1)
-    dZ = loss.output_dZ(out.Z, out.A, Y, out.activation, out=out.workspace(m).dZ)
+    dZ = net.output_delta(Y, loss)
     dA = dA_out
     for i in range(L - 1, -1, -1):
         layer = net.layers[i]
         restore(i)
-        dA_prev = layer.backward(dZ, need_dA_prev=True)
-        layer.add_penalty(session.l1, session.l2)
+        dA_prev = net.backward_layer(i, dZ, session.l1, session.l2, need_dA_prev=True)
         meaning = ("how much each output unit's input is to blame for the error (dZ), how each "
                    "weight should change, averaged over the batch (dW, db), and the blame "
                    f"handed back to the {'inputs' if i == 0 else f'units of layer {i}'} (dA)"
@@ -167,7 +167,7 @@ def step_phases(session):
             restore(i - 1)
             dZ = net.layers[i - 1].dZ_from(dA_prev)
 
-    if not session._gradient_ok():
+    if not session.gradient_is_finite():
         return
 
     # Update, layer by layer, from one optimizer step over the whole parameter vector.
@@ -184,5 +184,5 @@ def step_phases(session):
                     f"Every weight of layer {i + 1} takes a small step (η = {opt.learning_rate:g}) "
                     "against its gradient, downhill on the loss.")
     with np.errstate(over="ignore", invalid="ignore"):   # as TrainingSession.step() does
-        session._after_step()
-    session._emit("trained")
+        session.end_step()
+    session.notify("trained")

@@ -23,6 +23,7 @@ from .history import History
 from ..nn.losses import get_loss
 from ..nn.network import Network
 from ..nn.optimizers import Optimizer, make_optimizer
+from .batches import Batches
 from .timeline import Timeline
 
 Listener = Callable[[str, "TrainingSession"], None]
@@ -45,9 +46,10 @@ class TrainingSession:
         self._loss = get_loss(loss or data.default_loss)
         self._check_loss(self._loss)
         self._optimizer: Optimizer = make_optimizer(optimizer, learning_rate)
-        self.batch_size = batch_size
         self.l1, self.l2 = l1, l2
         self.seed = seed
+        #: The mini-batch schedule: shuffle order, cursor and shuffler (see :mod:`.batches`).
+        self.batches = Batches(len(data.y_train), batch_size, seed)
         self._listeners: list[Listener] = []
         self.metric = "r2" if data.task == REGRESSION else "accuracy"
         n_layers = len(network.layers)
@@ -58,6 +60,7 @@ class TrainingSession:
         self.timeline = Timeline(network.theta.size, network.dtype)
         self._prepare_data()
         self._last_good = network.theta.copy()
+        self._last_good_epoch = 0
         self._restart()
 
     # ------------------------------------------------------------------ validation
@@ -125,16 +128,11 @@ class TrainingSession:
     @property
     def batch_size(self) -> int | None:
         """Samples per step; None (or ≥ the training set) means the whole set."""
-        return self._batch_size
+        return self.batches.batch_size
 
     @batch_size.setter
     def batch_size(self, value: int | None) -> None:
-        if value is not None:
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"batch size must be a whole number ≥ 1 or None, not {value!r}")
-            value = int(value)
-        self._batch_size = value
-        self._cursor, self._order = 0, None     # a new batch size starts a fresh epoch order
+        self.batches.batch_size = value         # a new batch size starts a fresh epoch order
 
     @property
     def l1(self) -> float:
@@ -166,29 +164,42 @@ class TrainingSession:
         if listener in self._listeners:
             self._listeners.remove(listener)
 
-    def _emit(self, event: str) -> None:
+    def notify(self, event: str) -> None:
+        """Tell every listener that ``event`` happened."""
         for listener in list(self._listeners):
             listener(event, self)
 
     # ------------------------------------------------------------------ state
+    @property
+    def X_train(self) -> np.ndarray:
+        """The network's training inputs (m, n_inputs), in its dtype (features applied)."""
+        return self._X
+
+    @property
+    def Y_train(self) -> np.ndarray:
+        """The training targets as the loss takes them: (m, n_outputs), one-hot for softmax."""
+        return self._Y
+
+    @property
+    def X_test(self) -> np.ndarray:
+        return self._X_test
+
+    @property
+    def Y_test(self) -> np.ndarray:
+        return self._Y_test
+
     @property
     def n_train(self) -> int:
         return self._X.shape[0]
 
     @property
     def steps_per_epoch(self) -> int:
-        bs = self._effective_batch()
-        return -(-self.n_train // bs)
-
-    def _effective_batch(self) -> int:
-        return self.n_train if self._batch_size is None else min(self._batch_size, self.n_train)
+        return self.batches.steps_per_epoch
 
     def _restart(self) -> None:
         self.epoch = 0
         self.steps = 0
-        self._cursor = 0            # index of the next mini-batch within the epoch
-        self._order = None          # the epoch's shuffled sample order (mini-batches only)
-        self._rng = np.random.default_rng(self.seed)
+        self.batches.reseed()
         self.diverged: str | None = None
         self._last_grad_norms = np.full(len(self.network.layers), np.nan)
         self.history.clear()
@@ -202,29 +213,26 @@ class TrainingSession:
         self.network.initialize(seed)
         self._optimizer.reset()
         self._restart()
-        self._emit("reset")
+        self.notify("reset")
 
     # ------------------------------------------------------------------ training
     def next_batch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | slice]:
         """(X, Y, sample indices) of the next step, without moving the cursor."""
-        bs = self._effective_batch()
-        if bs >= self.n_train:
-            return self._X, self._Y, slice(None)
-        if self._order is None:
-            self._order = self._rng.permutation(self.n_train)
-        idx = self._order[self._cursor * bs: (self._cursor + 1) * bs]
+        idx = self.batches.peek()
+        if isinstance(idx, slice):
+            return self._X, self._Y, idx
         return self._X[idx], self._Y[idx], idx
 
-    def _after_step(self) -> None:
-        """Advance the cursor; at the end of the epoch record it."""
+    def end_step(self) -> None:
+        """After an update: count the step, move to the next batch and, when the epoch is
+        complete, evaluate and record it (the history row, the timeline's snapshot)."""
         self.steps += 1
-        self._cursor += 1
-        if self._cursor >= self.steps_per_epoch:
-            self._cursor = 0
-            self._order = None
+        if self.batches.advance():
             self._end_epoch()
 
-    def _gradient_ok(self) -> bool:
+    def gradient_is_finite(self) -> bool:
+        """True when every gradient is a finite number; otherwise training stops here as a
+        divergence (see :attr:`diverged`)."""
         g = self.network.grad
         if math.isfinite(np.dot(g, g)):
             return True
@@ -235,7 +243,7 @@ class TrainingSession:
         """One optimizer step on the next mini-batch.  False if training diverged."""
         with _overflow_is_handled():
             ok = self._step()
-        self._emit("trained")
+        self.notify("trained")
         return ok
 
     def _step(self) -> bool:
@@ -245,10 +253,10 @@ class TrainingSession:
         if not self._forward_is_cached(X):
             net.propagate(X)
         net.backpropagate(Y, self._loss, self._l1, self._l2)
-        if not self._gradient_ok():
+        if not self.gradient_is_finite():
             return False
         self._optimizer.step(net.theta, net.grad)
-        self._after_step()
+        self.end_step()
         return self.diverged is None
 
     def _forward_is_cached(self, X) -> bool:
@@ -283,7 +291,7 @@ class TrainingSession:
                 done += 1
                 if deadline is not None and time.perf_counter() >= deadline:
                     break
-        self._emit("trained")
+        self.notify("trained")
         return done
 
     def phases(self) -> Iterator:
@@ -305,7 +313,7 @@ class TrainingSession:
 
     def _snapshot(self) -> None:
         """Keep this epoch's state on the timeline (the shuffler's state only when it is used)."""
-        rng = self._rng.bit_generator.state if self._effective_batch() < self.n_train else None
+        rng = None if self.batches.full else self.batches.rng.bit_generator.state
         self.timeline.record(self.epoch, self.steps, self.network.theta, self._optimizer, rng)
 
     def resume_from(self, epoch: int) -> None:
@@ -321,13 +329,15 @@ class TrainingSession:
                                  else np.full(n_layers, np.nan))
         net.theta[...] = snap.theta
         if snap.optimizer_name == self._optimizer.name:
-            self._optimizer.load_state(snap.optimizer_state, net.theta.size, net.dtype)
+            state = {k: v for k, v in snap.optimizer_state.items() if k != "t"}
+            self._optimizer.load_state_dict({"step": int(snap.optimizer_state["t"]),
+                                             "state": state}, net.theta.size, net.dtype)
         else:
             self._optimizer.reset()
         if snap.rng_state is not None:
-            self._rng.bit_generator.state = snap.rng_state
+            self.batches.rng.bit_generator.state = snap.rng_state
         self.epoch, self.steps = snap.epoch, snap.steps
-        self._cursor, self._order = 0, None
+        self.batches.restart_epoch()
         self.diverged = None
         self.timeline.truncate(snap.epoch)
         self.history.truncate(snap.epoch - 1)
@@ -335,7 +345,7 @@ class TrainingSession:
             self._record()
         np.copyto(self._last_good, net.theta)
         self._last_good_epoch = self.epoch
-        self._emit("resumed")
+        self.notify("resumed")
 
     def _record(self) -> bool:
         """Evaluate and append a history row; False (and nothing recorded) if not finite."""
@@ -360,11 +370,11 @@ class TrainingSession:
         self.history.truncate(self._last_good_epoch)
         self.timeline.truncate(self._last_good_epoch)
         self.epoch = self._last_good_epoch
-        self._cursor, self._order = 0, None
+        self.batches.restart_epoch()
         self.diverged = (f"{what} Training stopped and the weights went back to those of "
                          f"epoch {self.epoch}, the last with a finite loss. Try a lower learning "
                          f"rate than {lr:g}.")
-        self._emit("diverged")
+        self.notify("diverged")
 
     def _evaluate(self, X, Y, labels) -> tuple[float, float]:
         if X.shape[0] == 0:
@@ -411,6 +421,77 @@ class TrainingSession:
         """Dead units, identical units, vanishing/exploding gradients and divergence, now."""
         return diagnose(self.network, self._X, self._last_grad_norms, self.diverged)
 
+    # ------------------------------------------------------------------ state
+    def state_dict(self) -> dict:
+        """The whole training state, as PyTorch names it (the network's architecture and the
+        data are not part of it: they are what a state is loaded into)::
+
+            {"settings": settings(), "network": network.state_dict(),
+             "optimizer": optimizer.state_dict(), "batches": batches.state_dict(),
+             "epoch": int, "steps": int, "last_good_epoch": int, "history": history.state()}
+        """
+        return {"settings": self.settings(), "network": self.network.state_dict(),
+                "optimizer": self._optimizer.state_dict(), "batches": self.batches.state_dict(),
+                "epoch": self.epoch, "steps": self.steps,
+                "last_good_epoch": self._last_good_epoch, "history": self.history.state()}
+
+    def load_state_dict(self, state: dict) -> None:
+        """Continue from a :meth:`state_dict` of a session with the same architecture and data.
+
+        Everything is checked before anything changes: ValueError says what does not fit.
+        The timeline starts again at the loaded epoch (snapshots are not part of the state).
+        """
+        try:
+            settings, counters = dict(state["settings"]), {
+                k: state[k] for k in ("epoch", "steps", "last_good_epoch")}
+            weights, opt_state = state["network"], state["optimizer"]
+            batches_state, history_state = state["batches"], state["history"]
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"the training state is incomplete ({exc})") from None
+        for name, value in counters.items():
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                raise ValueError(f"{name} must be a whole number ≥ 0, not {value!r}")
+        if counters["last_good_epoch"] > counters["epoch"]:
+            raise ValueError("the last good epoch lies after the current one")
+        unknown = set(settings) - set(self.settings())
+        if unknown:
+            raise ValueError(f"unknown training setting(s): {', '.join(sorted(unknown))}")
+        # Try everything on scratch objects first.
+        try:
+            scratch = self.network.copy()
+            scratch.load_state_dict(weights)
+            optimizer = make_optimizer(settings.get("optimizer", self._optimizer.name),
+                                       settings.get("learning_rate", self.learning_rate))
+            optimizer.load_state_dict(opt_state, scratch.theta.size, scratch.dtype)
+            batches = Batches(self.n_train, seed=_seed(settings.get("seed", self.seed)))
+            batches.load_state_dict(batches_state)
+            history = History.from_state(history_state)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"the training state is malformed ({exc})") from None
+        if list(history.columns) != list(self.history.columns):
+            raise ValueError("the history's columns do not match this network and data")
+        loss = get_loss(settings.get("loss", self.loss))
+        self._check_loss(loss)
+        l1, l2 = _rate("L1", settings.get("l1", self.l1)), _rate("L2", settings.get("l2", self.l2))
+        # Then commit.
+        self._loss = loss
+        self._prepare_data()
+        self._optimizer, self.batches, self.history = optimizer, batches, history
+        self.l1, self.l2, self.seed = l1, l2, batches.seed
+        self.network.theta[...] = scratch.theta
+        self.epoch, self.steps = int(counters["epoch"]), int(counters["steps"])
+        self._last_good_epoch = int(counters["last_good_epoch"])
+        latest = history.latest
+        n_layers = len(self.network.layers)
+        self._last_grad_norms = np.array([latest.get(f"grad_norm_{i}", np.nan)
+                                          for i in range(n_layers)], dtype=float)
+        self.diverged = None
+        self._cached_forward = None
+        np.copyto(self._last_good, self.network.theta)
+        self.timeline.clear()
+        self._snapshot()
+        self.notify("weights")
+
     # ------------------------------------------------------------------ editing
     def replace_data(self, data: Dataset) -> None:
         """Train on ``data`` from now on, with the same network, weights and optimizer state
@@ -427,7 +508,9 @@ class TrainingSession:
             self.data = old
             self._prepare_data()
             raise
-        self._cursor, self._order = 0, None
+        batches = Batches(len(data.y_train), self.batch_size, self.seed)
+        batches.rng = self.batches.rng              # the shuffler goes on where it was
+        self.batches = batches
         self._cached_forward = None
         self.weights_edited()
 
@@ -450,7 +533,7 @@ class TrainingSession:
         np.copyto(self._last_good, self.network.theta)
         self._last_good_epoch = self.epoch
         self._snapshot()
-        self._emit("weights")
+        self.notify("weights")
 
 
 def _rate(what: str, value) -> float:
@@ -461,6 +544,13 @@ def _rate(what: str, value) -> float:
     if not np.isfinite(value) or value < 0:
         raise ValueError(f"{what} must be a number ≥ 0, not {value!r}")
     return value
+
+
+def _seed(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+            or not 0 <= value < 2**63:
+        raise ValueError(f"the seed must be a whole number from 0 to 2⁶³ − 1, not {value!r}")
+    return int(value)
 
 
 def _finite(what: str, value) -> float:
