@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["BACKPROP_LAB_SETTINGS"] = "ephemeral"
 
 import backprop_lab.engine as engine  # noqa: E402
-from backprop_lab.gui.lessons import list_lessons  # noqa: E402
+from backprop_lab.gui.model.lessons import list_lessons  # noqa: E402
 
 where = Path(engine.__file__).resolve()
 assert checkout not in where.parents, f"the checkout was imported, not the wheel: {where}"

@@ -26,8 +26,8 @@ threadpool_limits(1)
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from backprop_lab.gui.config import Config  # noqa: E402
-from backprop_lab.gui.main_window import MainWindow  # noqa: E402
+from backprop_lab.gui.model.config import Config  # noqa: E402
+from backprop_lab.gui.window.main_window import MainWindow  # noqa: E402
 
 CASES = {
     "spiral, 6 hidden layers of 8 (relu)": Config(dataset="spiral", n_samples=300, hidden=[8] * 6,

@@ -121,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from .config import Config
-    from .main_window import MainWindow, report_exception
+    from .model.config import Config
+    from .window.main_window import MainWindow, report_exception
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Backprop Lab")

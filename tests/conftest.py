@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 def make_window(qtbot):
     """make_window(config, size=(1400, 900)): a shown, rendered MainWindow closed after the test."""
     def make(config, size=(1400, 900)):
-        from backprop_lab.gui.main_window import MainWindow
+        from backprop_lab.gui.window.main_window import MainWindow
         window = MainWindow(config)
         qtbot.addWidget(window)
         window.resize(*size)

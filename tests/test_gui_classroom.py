@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from backprop_lab.gui import colors
-from backprop_lab.gui.config import Config
-from backprop_lab.gui.main_window import MainWindow
+from backprop_lab.gui.style import colors
+from backprop_lab.gui.model.config import Config
+from backprop_lab.gui.window.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,7 +190,7 @@ def test_a_bad_lesson_file_is_refused_and_the_session_kept(window, tmp_path):
 
 
 def test_start_screen_lists_the_lessons(window, qtbot):
-    from backprop_lab.gui.start_screen import StartScreen
+    from backprop_lab.gui.dialogs.start_screen import StartScreen
     screen = StartScreen(window.lessons)
     qtbot.addWidget(screen)
     assert screen.list.count() == len(window.lessons)

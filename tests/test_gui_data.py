@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from backprop_lab.engine.io.csv_file import read_csv
-from backprop_lab.gui.config import CUSTOM, Config
-from backprop_lab.gui.main_window import MainWindow
+from backprop_lab.gui.model.config import CUSTOM, Config
+from backprop_lab.gui.window.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 BAD = Path(__file__).parent / "data" / "bad"
@@ -256,7 +256,7 @@ def test_digits_weights_title_follows_the_architecture(make_window):
 def test_import_dialog_checks_the_file_live(qtbot, tmp_path):
     from PySide6.QtWidgets import QDialogButtonBox
 
-    from backprop_lab.gui.csv_import_dialog import CsvImportDialog
+    from backprop_lab.gui.dialogs.csv_import_dialog import CsvImportDialog
     rows = ["height,weight,note,size"] + [f"{150 + i},{50 + i % 7},{i % 3},{'S' if i < 20 else 'L'}"
                                           for i in range(40)]
     path = write(tmp_path, "people.csv", "\n".join(rows))

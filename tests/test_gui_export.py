@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from backprop_lab.gui.config import Config
-from backprop_lab.gui.main_window import EXPORT_VIEWS, MainWindow
+from backprop_lab.gui.model.config import Config
+from backprop_lab.gui.window.main_window import EXPORT_VIEWS, MainWindow
 
 pytestmark = pytest.mark.gui
 

@@ -4,8 +4,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from backprop_lab.engine.data.plane import plane_outputs
-from backprop_lab.gui.config import Config
-from backprop_lab.gui.main_window import MainWindow
+from backprop_lab.gui.model.config import Config
+from backprop_lab.gui.window.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 

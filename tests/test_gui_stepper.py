@@ -5,8 +5,8 @@ from PySide6.QtCore import QPoint, Qt
 
 from backprop_lab.engine import Network, TrainingSession, datasets
 from backprop_lab.engine.nn.activations import Tanh
-from backprop_lab.gui.config import Config
-from backprop_lab.gui.main_window import MainWindow
+from backprop_lab.gui.model.config import Config
+from backprop_lab.gui.window.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 

@@ -4,8 +4,8 @@ import pytest
 from PySide6.QtCore import QPointF, QSettings, Qt
 
 from backprop_lab.engine.data.plane import plane_outputs
-from backprop_lab.gui.config import Config
-from backprop_lab.gui.main_window import MainWindow
+from backprop_lab.gui.model.config import Config
+from backprop_lab.gui.window.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -215,7 +215,7 @@ def test_features_change_the_input_units(window, qtbot):
 
 
 def test_an_error_in_a_slot_is_shown_and_the_app_keeps_running(window, qtbot):
-    from backprop_lab.gui.main_window import report_exception
+    from backprop_lab.gui.window.main_window import report_exception
     try:
         raise RuntimeError("boom")
     except RuntimeError as exc:
@@ -310,8 +310,8 @@ def test_output_plot_layout_settles_at_every_width():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         from PySide6.QtWidgets import QApplication
         app = QApplication([])
-        from backprop_lab.gui.config import Config
-        from backprop_lab.gui.main_window import MainWindow
+        from backprop_lab.gui.model.config import Config
+        from backprop_lab.gui.window.main_window import MainWindow
         for dataset in ("paraboloid", "moons"):
             w = MainWindow(Config(dataset=dataset))
             w.show()

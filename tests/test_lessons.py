@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from backprop_lab.engine import check_gradients
-from backprop_lab.gui.config import Config
-from backprop_lab.gui.lessons import lesson_files, list_lessons, load_lesson
+from backprop_lab.gui.model.config import Config
+from backprop_lab.gui.model.lessons import lesson_files, list_lessons, load_lesson
 
 
 def lesson(number: int):

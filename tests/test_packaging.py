@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from backprop_lab.engine import datasets
-from backprop_lab.gui.lessons import find_lesson, lesson_files, list_lessons, load_lesson
+from backprop_lab.gui.model.lessons import find_lesson, lesson_files, list_lessons, load_lesson
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))

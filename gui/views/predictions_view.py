@@ -8,7 +8,7 @@ only lays them out and colors them.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
+from ..style.plotting import pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QLabel, QScrollArea, QSizePolicy,
@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QLabel, QScrollArea, QSiz
 from backprop_lab.engine.data.datasets import REGRESSION
 from backprop_lab.engine.training.metrics import confusion_matrix, predicted_classes
 
-from . import colors, heatmaps
+from ..style import colors
+
+from . import heatmaps
 from .network_view import image_from_rgb
 
 N_SAMPLES = 24          # sample predictions shown

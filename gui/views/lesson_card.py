@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QVBoxLayout)
 
-from .lessons import Lesson
+from ..model.lessons import Lesson
 
 
 class LessonCard(QFrame):

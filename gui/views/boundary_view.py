@@ -8,14 +8,16 @@ Plot items are created once and updated with ``setImage``/``setData``.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
+from ..style.plotting import pg
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout,
                                QWidget)
 
 from backprop_lab.engine.data.datasets import MULTICLASS, REGRESSION
 
-from . import colors, heatmaps
+from ..style import colors
+
+from . import heatmaps
 from .caption_bar import CaptionBar
 
 HEATMAP_FADE = 0.35

@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton,
                                QWidget)
 
-from .session_controller import SPEEDS
+from ..session.training_loop import SPEEDS
 
 
 def speed_label(speed: int | None) -> str:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from backprop_lab.engine import Phase
 
-from .session_controller import SessionController
+from .controller import SessionController
 
 
 class PhaseStepper(QObject):

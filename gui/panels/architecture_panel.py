@@ -8,8 +8,8 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QGroupBox, Q
 from backprop_lab.engine.nn.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.engine.nn.initializers import INITIALIZERS
 
-from .config import MAX_HIDDEN_LAYERS, MAX_UNITS
-from .session_controller import SessionController
+from ..model.config import MAX_HIDDEN_LAYERS, MAX_UNITS
+from ..session.controller import SessionController
 
 
 class ArchitecturePanel(QGroupBox):

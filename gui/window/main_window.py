@@ -28,31 +28,34 @@ from backprop_lab.engine.io.session_file import read_extra
 
 import numpy as np
 
-from . import colors, heatmaps
-from .activation_panel import ActivationPanel
-from .appearance import apply_appearance
-from .architecture_panel import ArchitecturePanel
-from .boundary_view import BoundaryView
-from .config import Config
-from .controls import TransportBar
-from .csv_import_dialog import CsvImportDialog
-from .data_panel import DataPanel
-from .diagnostics_banner import DiagnosticsBanner
-from .exporting import GIF_FILTER, IMAGE_FILTER, export_widget, write_gif
-from .gradient_check_dialog import GradientCheckDialog
-from .lesson_card import LessonCard
-from .lessons import Lesson, find_lesson, list_lessons, load_lesson, same_lesson_file
-from .loss_plot import LossPlot
-from .network_view import NetworkView
-from .pinned_runs import MAX_PINS, PinBoard
-from .predictions_view import PredictionsView, image_shape, weight_images
-from .session_controller import SessionController, TrainingLoop
-from .shortcuts_overlay import ShortcutsOverlay
-from .step_inspector import StepInspector
-from .stepper import PhaseStepper
-from .timeline_bar import TimelineBar
-from .training_panel import TrainingPanel
-from .unit_inspector import UnitInspector
+from ..style import colors
+
+from ..views import heatmaps
+from ..views.activation_view import ActivationPanel
+from ..style.appearance import apply_appearance
+from ..panels.architecture_panel import ArchitecturePanel
+from ..views.boundary_view import BoundaryView
+from ..model.config import Config
+from ..panels.transport_bar import TransportBar
+from ..dialogs.csv_import_dialog import CsvImportDialog
+from ..panels.data_panel import DataPanel
+from ..views.diagnostics_banner import DiagnosticsBanner
+from .picture_export import GIF_FILTER, IMAGE_FILTER, export_widget, write_gif
+from ..dialogs.gradient_check_dialog import GradientCheckDialog
+from ..views.lesson_card import LessonCard
+from ..model.lessons import Lesson, find_lesson, list_lessons, load_lesson, same_lesson_file
+from ..views.loss_plot import LossPlot
+from ..views.network_view import NetworkView
+from ..model.pins import MAX_PINS, PinBoard
+from ..views.predictions_view import PredictionsView, image_shape, weight_images
+from ..session.controller import SessionController
+from ..session.training_loop import TrainingLoop
+from ..dialogs.shortcuts_overlay import ShortcutsOverlay
+from ..views.step_inspector import StepInspector
+from ..session.stepper import PhaseStepper
+from ..views.timeline_bar import TimelineBar
+from ..panels.training_panel import TrainingPanel
+from ..views.unit_inspector import UnitInspector
 
 GRID_RESOLUTION = 160         # output heatmap cells per side
 THUMBNAIL_STEP = 6            # thumbnails sample every 6th grid point: 27 × 27 cells
@@ -1002,7 +1005,7 @@ class MainWindow(QMainWindow):
         self.open_lesson(self.lessons[index], index)
 
     def show_start_screen(self) -> None:
-        from .start_screen import StartScreen
+        from ..dialogs.start_screen import StartScreen
         show = True if self.settings is None else self.settings.value("start_screen", True) not in (
             False, "false")
         screen = StartScreen(self.lessons, show, self)

@@ -7,12 +7,12 @@ and the curves clip to the view and downsample, so a million-epoch run stays fas
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
+from ..style.plotting import pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QLabel, QMenu, QPushButton, QSizePolicy,
                                QToolButton, QVBoxLayout, QWidget)
 
-from . import colors
+from ..style import colors
 from .caption_bar import CaptionBar
 
 TRAIN_COLOR = (33, 102, 172)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from backprop_lab.engine import Phase
 from backprop_lab.engine.training.phases import sup
 
-from . import colors
+from ..style import colors
 
 #: Rows shown per matrix; larger batches scroll within this window of rows.
 MAX_ROWS = 64

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
 from backprop_lab.engine.data.features import label as feature_label
 from backprop_lab.engine.training.phases import sub
 
-from . import colors
+from ..style import colors
 
 
 @dataclass

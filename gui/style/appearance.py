@@ -6,7 +6,7 @@ change everything at once.
 """
 from __future__ import annotations
 
-import pyqtgraph as pg
+from .plotting import pg
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 

@@ -11,8 +11,8 @@ from backprop_lab.engine import datasets
 from backprop_lab.engine.data.datasets import GENERATORS
 from backprop_lab.engine.data.features import FEATURES
 
-from .config import CUSTOM
-from .session_controller import SessionController
+from ..model.config import CUSTOM
+from ..session.controller import SessionController
 
 DATASET_TITLES = {
     "xor": "XOR (4 points)", "and": "AND (4 points)", "or": "OR (4 points)",

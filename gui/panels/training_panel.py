@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
 
 from backprop_lab.engine.nn.optimizers import OPTIMIZERS
 
-from .session_controller import SessionController
+from ..session.controller import SessionController
 
 LEARNING_RATES = ("0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",
                   "3", "10")

@@ -7,7 +7,7 @@ entirely below 0.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
+from ..style.plotting import pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 

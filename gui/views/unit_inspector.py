@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 from backprop_lab.engine.data.features import label as feature_label
 from backprop_lab.engine.training.phases import sub
 
-from . import colors
+from ..style import colors
 
 
 class UnitInspector(QWidget):

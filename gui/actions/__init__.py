@@ -1,0 +1,1 @@
+"""The menus, declared as data: one module per menu."""

@@ -1,0 +1,1 @@
+"""Dialogs and overlays: CSV import, gradient check, start screen, keyboard shortcuts."""

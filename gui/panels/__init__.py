@@ -1,0 +1,1 @@
+"""The panels the user edits (data, architecture, training) and the transport bar."""

@@ -1,0 +1,1 @@
+"""The Qt adapter of the engine's TrainingSession: signals, the training loop, the phase stepper."""

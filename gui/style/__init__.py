@@ -1,0 +1,1 @@
+"""Themes, colors, fonts and pyqtgraph's configuration."""

@@ -1,0 +1,1 @@
+"""What is drawn. Views read what they are given and never train or change the session."""
