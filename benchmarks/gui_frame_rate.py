@@ -52,8 +52,8 @@ def measure(app: QApplication, config: Config, seconds: float, size=(1600, 1000)
         stamps.append(time.perf_counter())
 
     window.render_now = timed_render
-    window.frame_timer.timeout.disconnect()
-    window.frame_timer.timeout.connect(lambda: window._dirty and window.render_now())
+    window.renderer.timer.timeout.disconnect()
+    window.renderer.timer.timeout.connect(lambda: window.renderer._needed and window.render_now())
     session = window.controller.session
     start_epoch = session.epoch
     window.loop.play()
@@ -67,7 +67,7 @@ def measure(app: QApplication, config: Config, seconds: float, size=(1600, 1000)
         "fps": len(stamps) / elapsed,
         "epochs_per_s": (session.epoch - start_epoch) / elapsed,
         "worst_ms": 1000 * max(gaps) if gaps else float("nan"),
-        "render_ms": 1000 * sorted(window.frame_times)[len(window.frame_times) // 2],
+        "render_ms": 1000 * sorted(window.renderer.frame_times)[len(window.renderer.frame_times) // 2],
     }
     window.close()
     return result

@@ -144,20 +144,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"backprop-lab: {exc}", file=sys.stderr)
         return 2
     sys.excepthook = lambda *exc: report_exception(window, *exc)
-    if args.session is not None and not window.open_path(args.session, ask=False):
+    if args.session is not None and not window.files.open_path(args.session, ask=False):
         print(f"backprop-lab: {window.statusBar().currentMessage().lstrip('⚠ ')}",
               file=sys.stderr)
         return 2
-    if args.lesson is not None and not window.open_lesson_file(args.lesson):
+    if args.lesson is not None and not window.lessons.open_spec(args.lesson):
         print(f"backprop-lab: {window.statusBar().currentMessage().lstrip('⚠ ')}",
               file=sys.stderr)
         return 2
-    if args.csv is not None and not window.import_csv(args.csv, standardize=True):
+    if args.csv is not None and not window.data_editing.import_csv(args.csv, standardize=True):
         print(f"backprop-lab: {window.statusBar().currentMessage().lstrip('⚠ ')}",
               file=sys.stderr)
         return 2
     if args.theme:
-        window.set_theme(args.theme)
+        window.presentation.set_theme(args.theme)
     final_rate = window.controller.session.learning_rate
     for rate in args.pin:
         try:
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         window.controller.apply(learning_rate=rate)
         window.controller.reset()
         window.controller.session.run(args.epochs or 100)
-        window.pin_run()
+        window.pins.pin_run()
     if args.pin:
         window.controller.apply(learning_rate=final_rate)
         window.controller.reset()
@@ -184,13 +184,13 @@ def main(argv: list[str] | None = None) -> int:
         window.resize(*args.size)
     window.show()
     if args.presentation:
-        window.set_presentation(True)
+        window.presentation.set_presenting(True)
     starting_fresh = (args.lesson is None and args.dataset is None and args.layers is None
                       and args.session is None and args.csv is None)
     if settings is not None:
-        window.offer_autosave()
-    if starting_fresh and window.wants_start_screen() and window.session_path is None:
-        window.show_start_screen()
+        window.files.offer_autosave()
+    if starting_fresh and window.lessons.wants_start_screen() and window.files.path is None:
+        window.lessons.show_start_screen()
     return app.exec()
 
 
@@ -199,7 +199,7 @@ def screenshot(app, window, path: Path, size: tuple[int, int], presentation: boo
     window.show()
     if presentation:
         # Full screen offscreen would take the virtual screen's size; keep the asked size.
-        window.set_presentation(True)
+        window.presentation.set_presenting(True)
         window.showNormal()
         window.resize(*size)
     for _ in range(3):

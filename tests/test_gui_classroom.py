@@ -26,35 +26,35 @@ def window(qtbot):
     w.show()
     qtbot.waitExposed(w)
     yield w
-    w.set_presentation(False)
-    w.set_theme("light")
+    w.presentation.set_presenting(False)
+    w.presentation.set_theme("light")
 
 
 def test_presentation_mode_enlarges_text_thickens_lines_and_hides_panels(window, qtbot):
     normal_size = QApplication.font().pointSizeF()
     qtbot.keyClick(window, Qt.Key.Key_F5)
-    assert window.presenting and window.isFullScreen()
+    assert window.presentation.presenting and window.isFullScreen()
     assert QApplication.font().pointSizeF() >= 1.6 * normal_size - 0.01
     assert window.network_view.line_scale >= 2.0
     assert not window.panels.isVisible() and not window.graph_bar.isVisible()
     assert window.network_view.isVisible() and window.boundary.isVisible()
     window.render_now()
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    assert not window.presenting and not window.isFullScreen()
+    assert not window.presentation.presenting and not window.isFullScreen()
     assert QApplication.font().pointSizeF() == pytest.approx(normal_size)
     assert window.panels.isVisible()
 
 
 def test_f11_also_toggles_presentation(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_F11)
-    assert window.presenting
+    assert window.presentation.presenting
     qtbot.keyClick(window, Qt.Key.Key_F11)
-    assert not window.presenting
+    assert not window.presentation.presenting
 
 
 @pytest.mark.parametrize("name", ["light", "dark", "projector"])
 def test_themes_apply_to_the_whole_window(window, name):
-    window.set_theme(name)
+    window.presentation.set_theme(name)
     theme = colors.THEMES[name]
     palette = QApplication.palette()
     assert palette.color(QPalette.ColorRole.Window).getRgb()[:3] == theme.panel
@@ -63,11 +63,11 @@ def test_themes_apply_to_the_whole_window(window, name):
     background = window.boundary.plot.backgroundBrush().color().getRgb()[:3]
     assert background == theme.background
     window.render_now()
-    assert window.theme_actions[name].isChecked()
+    assert window.actions["theme_" + name].isChecked()
 
 
 def test_projector_theme_text_contrast_is_at_least_7_to_1(window):
-    window.set_theme("projector")
+    window.presentation.set_theme("projector")
     palette = QApplication.palette()
     text = palette.color(QPalette.ColorRole.WindowText).getRgb()[:3]
     for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
@@ -146,7 +146,7 @@ def test_every_training_action_has_its_shortcut(window, qtbot):
 
 def test_zoom_changes_the_unit_size(window, qtbot):
     before = window.network_view.unit_rect(1, 0).width()
-    window.zoom_graph(0.6)
+    window.presentation.zoom_graph(0.6)
     assert window.network_view.unit_rect(1, 0).width() < before
 
 
@@ -163,8 +163,8 @@ def test_f1_lists_all_shortcuts(window, qtbot):
 
 
 def test_lessons_open_from_the_menu_and_advance_with_the_keyboard(window, qtbot):
-    assert len(window.lessons) >= 15
-    window.goto_lesson(2)
+    assert len(window.lessons.lessons) >= 15
+    window.lessons.goto(2)
     card = window.lesson_card
     assert card.isVisible() and card.title.text().startswith("Hand-set weights")
     session = window.controller.session
@@ -172,28 +172,28 @@ def test_lessons_open_from_the_menu_and_advance_with_the_keyboard(window, qtbot)
     assert session.evaluate()["accuracy"] == 1.0
     assert session.history.latest["train_accuracy"] == 1.0
     qtbot.keyClick(window, Qt.Key.Key_N)
-    assert window.lesson_index == 3 and card.title.text().startswith("A hidden layer")
+    assert window.lessons.index == 3 and card.title.text().startswith("A hidden layer")
     qtbot.keyClick(window, Qt.Key.Key_P)
     qtbot.keyClick(window, Qt.Key.Key_P)
-    assert window.lesson_index == 1
+    assert window.lessons.index == 1
     qtbot.mouseClick(card.next, Qt.MouseButton.LeftButton)
-    assert window.lesson_index == 2
+    assert window.lessons.index == 2
 
 
 def test_a_bad_lesson_file_is_refused_and_the_session_kept(window, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "backprop-lab-lesson", "version": 1}', encoding="utf-8")
     session = window.controller.session
-    assert not window.open_lesson_file(bad)
+    assert not window.lessons.open_spec(bad)
     assert window.controller.session is session
     assert "title" in window.statusBar().currentMessage()
 
 
 def test_start_screen_lists_the_lessons(window, qtbot):
     from backprop_lab.gui.dialogs.start_screen import StartScreen
-    screen = StartScreen(window.lessons)
+    screen = StartScreen(window.lessons.lessons)
     qtbot.addWidget(screen)
-    assert screen.list.count() == len(window.lessons)
+    assert screen.list.count() == len(window.lessons.lessons)
     screen.list.setCurrentRow(4)
     screen._open()
     assert screen.chosen == 4

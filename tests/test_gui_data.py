@@ -81,11 +81,11 @@ def test_clicks_trace_samples_when_not_drawing(window, qtbot):
     session = window.controller.session
     n = session.n_train
     click_plane(qtbot, window, *session.data.points_train[3])
-    assert window.traced_sample == 3 and session.n_train == n
+    assert window.view_state.traced_sample == 3 and session.n_train == n
 
 
 def test_new_drawing_trains_to_separate_the_drawn_classes(window, qtbot):
-    window.new_drawing()
+    window.data_editing.new_drawing()
     assert window.boundary.drawing and window.controller.session.n_train == 2
     for x in (-4, -3.5, -3):
         click_plane(qtbot, window, x, 1.0)
@@ -118,7 +118,7 @@ def test_import_a_2d_csv_with_string_labels(window, tmp_path):
     rows = ["x,y,kind"] + [f"{x:.3f},{y:.3f},{'cat' if x * y > 0 else 'dog'}"
                            for x, y in rng.uniform(-3, 3, (80, 2))]
     path = write(tmp_path, "pets.csv", "\n".join(rows))
-    assert window.import_csv(path, test_fraction=0.25)
+    assert window.data_editing.import_csv(path, test_fraction=0.25)
     session = window.controller.session
     assert session.data.name == "pets" and session.data.class_names == ("cat", "dog")
     assert session.n_train == 60 and len(session.data.y_test) == 20
@@ -132,7 +132,7 @@ def test_import_a_4d_csv_shows_the_predictions_view(window, tmp_path):
     X = rng.normal(size=(90, 4))
     y = (X[:, 0] + X[:, 2] > 0).astype(int) + (X[:, 1] > 1)
     rows = ["a,b,c,d,label"] + [",".join(f"{v:.4f}" for v in x) + f",{c}" for x, c in zip(X, y)]
-    assert window.import_csv(write(tmp_path, "four.csv", "\n".join(rows)))
+    assert window.data_editing.import_csv(write(tmp_path, "four.csv", "\n".join(rows)))
     session = window.controller.session
     assert session.network.sizes[0] == 4 and session.data.n_classes == 3
     window.render_now()
@@ -151,7 +151,7 @@ def test_a_bad_csv_is_refused_with_a_message_and_nothing_changes(window, bad):
     session = window.controller.session
     theta = session.network.theta.copy()
     config = window.controller.config
-    assert not window.import_csv(bad)
+    assert not window.data_editing.import_csv(bad)
     message = window.statusBar().currentMessage()
     assert bad.name in message and "Cannot import" in message
     assert window.controller.session is session and window.controller.config == config
@@ -160,7 +160,7 @@ def test_a_bad_csv_is_refused_with_a_message_and_nothing_changes(window, bad):
 
 def test_export_csv_round_trips(window, tmp_path):
     path = tmp_path / "moons.csv"
-    assert window.export_csv(path)
+    assert window.exports.export_csv(path)
     data = window.controller.session.data
     back = read_csv(path, test_fraction=0.0)
     every = np.vstack([data.points_train, data.points_test])
@@ -175,10 +175,10 @@ def test_custom_data_survives_save_and_open(window, tmp_path, qtbot):
     window.boundary.set_drawing(True)
     click_plane(qtbot, window, 1.0, 1.0, Qt.MouseButton.RightButton)
     path = tmp_path / "drawn.bplab"
-    assert window.save_to(path)
+    assert window.files.save_to(path)
     other = MainWindow(Config(dataset="xor"))
     qtbot.addWidget(other)
-    assert other.open_path(path, ask=False)
+    assert other.files.open_path(path, ask=False)
     assert other.controller.config.dataset == CUSTOM
     np.testing.assert_array_equal(other.controller.session.data.points_train,
                                   window.controller.session.data.points_train)
@@ -221,7 +221,7 @@ def test_digits_view_shows_weight_images_confusion_matrix_and_samples(qtbot):
 
 def test_a_one_input_csv_gets_the_predictions_view(window, tmp_path):
     rows = ["t,label"] + [f"{i / 10},{int(i > 25)}" for i in range(50)]
-    assert window.import_csv(write(tmp_path, "one.csv", "\n".join(rows)))
+    assert window.data_editing.import_csv(write(tmp_path, "one.csv", "\n".join(rows)))
     window.render_now()
     session = window.controller.session
     assert session.network.sizes[0] == 1
@@ -236,7 +236,7 @@ def test_a_one_input_csv_gets_the_predictions_view(window, tmp_path):
 def test_adding_a_new_class_says_the_weights_start_again(window, qtbot):
     window.controller.session.run(20)
     window.boundary.set_drawing(True)
-    assert window.add_point(0.0, 0.0, 2)
+    assert window.data_editing.add_point(0.0, 0.0, 2)
     message = window.statusBar().currentMessage()
     assert "3 classes now" in message and "new weights" in message
     assert window.controller.session.epoch == 0
@@ -284,7 +284,7 @@ def test_standardized_import_learns_data_in_real_units(window, tmp_path):
     rows = ["height (cm),weight (kg),heavy"] + [f"{h:.1f},{w:.1f},{c}"
                                                 for h, w, c in zip(height, weight, label)]
     path = write(tmp_path, "hw.csv", "\n".join(rows))
-    assert window.import_csv(path, standardize=True)
+    assert window.data_editing.import_csv(path, standardize=True)
     session = window.controller.session
     session.run(150)
     assert session.evaluate()["accuracy"] > 0.9

@@ -6,7 +6,8 @@ import pytest
 from PIL import Image
 
 from backprop_lab.gui.model.config import Config
-from backprop_lab.gui.window.main_window import EXPORT_VIEWS, MainWindow
+from backprop_lab.gui.window.exports import EXPORT_VIEWS, frame_epochs
+from backprop_lab.gui.window.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -23,10 +24,10 @@ def window(make_window):
 @pytest.mark.parametrize("key", list(EXPORT_VIEWS))
 def test_png_export_is_the_view_as_drawn(window, tmp_path, key):
     path = tmp_path / f"{key}.png"
-    assert window.export_picture(key, path)
+    assert window.exports.export_picture(key, path)
     with Image.open(path) as im:
         image = np.asarray(im.convert("RGB"))
-    view = window.export_view(key)
+    view = window.exports.view(key)
     dpr = view.devicePixelRatioF()
     assert image.shape[:2] == (round(view.height() * dpr), round(view.width() * dpr))
     assert len(np.unique(image.reshape(-1, 3), axis=0)) > 20      # not a blank picture
@@ -34,7 +35,7 @@ def test_png_export_is_the_view_as_drawn(window, tmp_path, key):
 
 def test_png_of_the_output_plot_shows_both_class_colors(window, tmp_path):
     path = tmp_path / "boundary.png"
-    window.export_picture("boundary", path)
+    window.exports.export_picture("boundary", path)
     with Image.open(path) as im:
         rgb = np.asarray(im.convert("RGB")).astype(int)
     blue = (rgb[..., 2] > rgb[..., 0] + 40).mean()
@@ -44,7 +45,7 @@ def test_png_of_the_output_plot_shows_both_class_colors(window, tmp_path):
 
 def test_svg_of_the_output_plot_draws_points_as_shapes(window, tmp_path):
     path = tmp_path / "boundary.svg"
-    assert window.export_picture("boundary", path)
+    assert window.exports.export_picture("boundary", path)
     root = ET.parse(path).getroot()
     images = [el for el in root.iter() if el.tag.split("}")[-1] == "image"]
     assert len(images) <= 2                     # the heatmap, not one bitmap per point
@@ -56,7 +57,7 @@ def test_svg_of_the_output_plot_draws_points_as_shapes(window, tmp_path):
 @pytest.mark.parametrize("key", ["network", "loss", "window"])
 def test_svg_export_is_a_vector_drawing(window, tmp_path, key):
     path = tmp_path / f"{key}.svg"
-    assert window.export_picture(key, path)
+    assert window.exports.export_picture(key, path)
     root = ET.parse(path).getroot()
     assert root.tag.endswith("svg")
     shapes = [el for el in root.iter() if el.tag.split("}")[-1] in ("path", "polyline", "line",
@@ -68,20 +69,20 @@ def test_svg_export_is_a_vector_drawing(window, tmp_path, key):
 
 
 def test_unsupported_suffix_and_unwritable_path_give_a_message(window, tmp_path):
-    assert not window.export_picture("window", tmp_path / "picture.bmpx")
+    assert not window.exports.export_picture("window", tmp_path / "picture.bmpx")
     assert "png or .svg" in window.statusBar().currentMessage()
-    assert not window.export_picture("window", tmp_path / "missing-dir" / "picture.png")
+    assert not window.exports.export_picture("window", tmp_path / "missing-dir" / "picture.png")
     assert "Could not export" in window.statusBar().currentMessage()
     assert window.controller.session.epoch == 60          # nothing else changed
 
 
-def test_training_gif_has_one_frame_per_snapshot_and_changes_over_time(window, tmp_path):
+def test_training_gif_frames_are_evenly_spaced_and_change_over_time(window, tmp_path):
     session = window.controller.session
     path = tmp_path / "run.gif"
-    assert window.export_gif("boundary", path)
+    assert window.exports.export_gif("boundary", path, frames=12)
     with Image.open(path) as gif:
         assert gif.is_animated
-        assert gif.n_frames == len(session.timeline)
+        assert gif.n_frames == len(frame_epochs(session.timeline.epochs(), 12)) >= 10
         assert gif.info.get("loop") == 0
         gif.seek(0)
         first = np.asarray(gif.convert("RGB")).astype(int)
@@ -89,14 +90,30 @@ def test_training_gif_has_one_frame_per_snapshot_and_changes_over_time(window, t
         last = np.asarray(gif.convert("RGB")).astype(int)
     assert np.abs(first - last).mean() > 2          # the boundary moved during training
     # the window is back at the live epoch and training state is untouched
-    assert window.preview_network is None and window.timeline_bar.live
+    assert window.view_state.preview_network is None and window.timeline_bar.live
     assert session.epoch == 60
+
+
+def test_gif_frame_epochs_are_evenly_spaced_over_a_long_run():
+    # A 598-epoch run keeps the last 32 epochs densely and older ones at a doubling stride:
+    # the frames must not crowd into the last 32 epochs where nothing moves.
+    from backprop_lab.engine.training.timeline import Timeline
+    from backprop_lab.engine.nn.optimizers import make_optimizer
+    timeline = Timeline(3)
+    for epoch in range(599):
+        timeline.record(epoch, epoch, np.zeros(3), make_optimizer("sgd", 0.1), None)
+    epochs = frame_epochs(timeline.epochs(), 40)
+    assert epochs[0] == 0 and epochs[-1] == 598
+    gaps = np.diff(epochs)
+    assert len(epochs) >= 25
+    assert gaps.max() <= 3 * 598 / 40              # no long stretch without a frame
+    assert (epochs >= 598 - 32).sum() <= 4          # not a third of the frames at the end
 
 
 def test_gif_needs_training_first(qtbot, tmp_path):
     w = MainWindow(Config(dataset="xor"))
     qtbot.addWidget(w)
-    assert not w.export_gif("window", tmp_path / "x.gif")
+    assert not w.exports.export_gif("window", tmp_path / "x.gif")
     assert "Train a few epochs" in w.statusBar().currentMessage()
     assert not (tmp_path / "x.gif").exists()
 
@@ -108,7 +125,7 @@ def test_exported_script_trains_on_like_the_app(window, tmp_path, kind):
     if kind == "pytorch":
         pytest.importorskip("torch")
     path = tmp_path / "run"
-    assert window.export_code(kind, path)
+    assert window.exports.export_code(kind, path)
     script = path.with_suffix(".py")
     assert script.exists() and "Generated by Backprop Lab" in script.read_text()
     out = subprocess.run([sys.executable, "-W", "error", str(script), "--epochs", "5"],

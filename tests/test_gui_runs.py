@@ -38,7 +38,7 @@ def test_pinning_three_learning_rates_labels_each_by_its_rate(window, qtbot):
 
 def test_label_names_every_differing_setting_and_follows_the_live_settings(window):
     train(window, 5)
-    window.pin_run()
+    window.pins.pin_run()
     assert window.loss_plot.pin_labels() == ["#1 same settings"]
     window.controller.apply(optimizer="adam", hidden=[6, 2], activations=["relu", "relu"])
     assert window.loss_plot.pin_labels() == ["#1 sgd, layers 4, tanh"]
@@ -47,7 +47,7 @@ def test_label_names_every_differing_setting_and_follows_the_live_settings(windo
 def test_unpin_and_clear(window, qtbot):
     for _ in range(3):
         train(window, 3)
-        window.pin_run()
+        window.pins.pin_run()
     assert len(window.loss_plot.pin_curves) == 3
     menu = window.loss_plot.pins_menu
     unpin_second = [a for a in menu.actions() if a.text().startswith("Unpin #2")][0]
@@ -60,21 +60,21 @@ def test_unpin_and_clear(window, qtbot):
 
 
 def test_nothing_to_pin_before_training(window):
-    window.pin_run()
-    assert window.pins.runs == []
+    window.pins.pin_run()
+    assert window.pins.board.runs == []
     assert "Train first" in window.statusBar().currentMessage()
 
 
 def test_pins_are_saved_with_the_session(window, tmp_path, qtbot):
     train(window, 10)
-    window.pin_run()
+    window.pins.pin_run()
     path = tmp_path / "pins.bplab"
-    assert window.save_to(path)
+    assert window.files.save_to(path)
     other = MainWindow(Config(dataset="moons"))
     qtbot.addWidget(other)
-    assert other.open_path(path, ask=False)
+    assert other.files.open_path(path, ask=False)
     assert other.loss_plot.pin_labels() == window.loss_plot.pin_labels()
-    np.testing.assert_array_equal(other.pins.runs[0].train_loss, window.pins.runs[0].train_loss)
+    np.testing.assert_array_equal(other.pins.board.runs[0].train_loss, window.pins.board.runs[0].train_loss)
 
 
 def test_timeline_scrubs_back_and_the_views_show_that_epoch(window, qtbot):
@@ -86,10 +86,10 @@ def test_timeline_scrubs_back_and_the_views_show_that_epoch(window, qtbot):
     bar.show_epoch(10)
     assert bar.shown_epoch == 10 and not bar.live
     window.render_now()
-    past = window.preview_network
+    past = window.view_state.preview_network
     np.testing.assert_array_equal(past.theta, session.timeline.theta_at(10))
     # the output plot and the graph draw epoch 10's network, not the live one
-    expected = plane_outputs(past, window._grid)[-1]
+    expected = plane_outputs(past, window.renderer.grid)[-1]
     np.testing.assert_allclose(window.boundary.output, expected)
     assert not np.allclose(window.boundary.output, live_output)
     assert window.network_view.network is past
@@ -106,7 +106,7 @@ def test_resume_from_here_branches_training(window, qtbot):
     assert window.timeline_bar.resume_button.isEnabled()
     qtbot.mouseClick(window.timeline_bar.resume_button, Qt.MouseButton.LeftButton)
     assert session.epoch == 12
-    assert window.timeline_bar.live and window.preview_network is None
+    assert window.timeline_bar.live and window.view_state.preview_network is None
     assert window.network_view.network is session.network
     np.testing.assert_array_equal(session.network.theta, session.timeline.theta_at(12))
     qtbot.waitUntil(lambda: window.loss_plot.train_curve.getData()[0][-1] == 12, timeout=2000)
@@ -121,7 +121,7 @@ def test_step_while_looking_back_returns_to_the_latest_epoch(window, qtbot):
     window.timeline_bar.show_epoch(5)
     qtbot.keyClick(window, Qt.Key.Key_Right)
     assert session.epoch == 21
-    assert window.timeline_bar.live and window.preview_network is None
+    assert window.timeline_bar.live and window.view_state.preview_network is None
     assert window.network_view.network is session.network
 
 
@@ -138,7 +138,7 @@ def test_reset_while_looking_back_returns_to_the_live_run(window):
     window.timeline_bar.show_epoch(10)
     window.reset()
     window.render_now()
-    assert window.preview_network is None and window.timeline_bar.live
+    assert window.view_state.preview_network is None and window.timeline_bar.live
     assert window.transport.epoch_label.text() == "Epoch 0"
     assert window.timeline_bar.epochs.tolist() == [0]
     assert window.network_view.network is window.controller.session.network
@@ -157,8 +157,8 @@ def test_weights_cannot_be_typed_into_the_past(window):
 def test_a_ninth_pin_unpins_the_oldest_and_says_so(window):
     for _ in range(9):
         train(window, 2)
-        window.pin_run()
-    assert [run.number for run in window.pins.runs] == list(range(2, 10))
+        window.pins.pin_run()
+    assert [run.number for run in window.pins.board.runs] == list(range(2, 10))
     assert "unpinned #1" in window.statusBar().currentMessage()
 
 
@@ -170,9 +170,9 @@ def test_values_over_the_loss_plot_follow_the_timeline(window):
     window.render_now()
     text = window.loss_plot.values.text()
     assert "epoch 10:" in text and f"{loss_10:.4g}" in text
-    window.set_theme("dark")                       # a new look keeps the past epoch in view
-    assert window.timeline_bar.shown_epoch == 10 and window.preview_epoch == 10
+    window.presentation.set_theme("dark")                       # a new look keeps the past epoch in view
+    assert window.timeline_bar.shown_epoch == 10 and window.view_state.preview_epoch == 10
     window.timeline_bar.go_live()
     window.render_now()
     assert "epoch 10:" not in window.loss_plot.values.text()
-    window.set_theme("light")
+    window.presentation.set_theme("light")

@@ -86,7 +86,7 @@ def test_clicking_a_data_point_traces_that_sample(window, qtbot):
     widget_pos = window.boundary.plot.mapFromScene(scene)
     viewport = window.boundary.plot.viewport()
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=QPoint(widget_pos.x(), widget_pos.y()))
-    assert window.traced_sample == target
+    assert window.view_state.traced_sample == target
     assert window.step_inspector.sample.value() == target + 1      # counted from 1
     window.step_phase()
     phase = window.stepper.current
@@ -199,8 +199,8 @@ def test_gradient_norm_plot_has_a_curve_per_layer(window):
 
 
 def test_activation_panel_draws_g_its_slope_and_a_histogram_of_z(window, qtbot):
-    window.tabs.setCurrentWidget(window.activation_panel)
-    panel = window.activation_panel
+    window.tabs.setCurrentWidget(window.activation_view)
+    panel = window.activation_view
     panel.select_layer(0)
     panel.refresh()
     z, g = panel.g_curve.getData()

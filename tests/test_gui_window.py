@@ -136,7 +136,7 @@ def test_output_heatmap_equals_the_engines_predictions(window, qtbot):
     session = window.controller.session
     session.run(30)
     window.render_now()
-    grid = window._grid
+    grid = window.renderer.grid
     expected = session.network.forward(grid.inputs).reshape(grid.resolution, grid.resolution)
     np.testing.assert_allclose(window.boundary.output[:, :, 0], expected, rtol=1e-12)
     assert grid.resolution >= 150
@@ -165,8 +165,8 @@ def test_clicking_a_unit_inspects_it_and_overlays_its_heatmap(window, qtbot):
     click_point(qtbot, view, view.unit_rect(1, 0).center())
     assert view.selected == (1, 0)
     window.render_now()
-    assert "Layer 1, unit 1" in window.inspector.text.text()
-    assert "bias" in window.inspector.text.text()
+    assert "Layer 1, unit 1" in window.unit_inspector.text.text()
+    assert "bias" in window.unit_inspector.text.text()
     assert window.boundary.overlay is not None and window.boundary.overlay[0] == "Layer 1, unit 1"
     click_point(qtbot, view, view.unit_rect(1, 0).center())     # again: deselect
     assert view.selected is None and window.boundary.overlay is None
@@ -271,7 +271,7 @@ def test_loss_plot_hover_log_scale_and_current_values(window, qtbot):
     assert f"{session.history.latest['train_loss']:.4g}" in plot.values.text()
     qtbot.mouseClick(plot.log_box, Qt.MouseButton.LeftButton)
     assert plot.loss.getAxis("left").logMode
-    assert window.log_action.isChecked()
+    assert window.actions["log_loss"].isChecked()
 
 
 def test_discretize_and_test_point_toggles(window, qtbot):
@@ -284,7 +284,7 @@ def test_discretize_and_test_point_toggles(window, qtbot):
     assert smooth_colors > 10 and len(hard_colors) <= 2
     assert boundary.test_points.isVisible()
     qtbot.mouseClick(boundary.test_box, Qt.MouseButton.LeftButton)
-    assert not boundary.test_points.isVisible() and not window.test_action.isChecked()
+    assert not boundary.test_points.isVisible() and not window.actions["show_test"].isChecked()
 
 
 def test_multiclass_output_is_colored_by_class(qtbot):
@@ -332,15 +332,15 @@ def test_save_and_open_from_the_window(window, tmp_path):
     session = window.controller.session
     session.run(12)
     path = tmp_path / "run.bplab"
-    assert window.save_to(path)
-    assert not window.dirty and "run.bplab" in window.windowTitle()
+    assert window.files.save_to(path)
+    assert not window.files.unsaved and "run.bplab" in window.windowTitle()
     window.controller.session.run(5)
-    assert window.dirty
-    assert window.open_path(path, ask=False)
-    assert window.controller.session.epoch == 12 and not window.dirty
+    assert window.files.unsaved
+    assert window.files.open_path(path, ask=False)
+    assert window.controller.session.epoch == 12 and not window.files.unsaved
     bad = tmp_path / "bad.bplab"
     bad.write_bytes(b"nope")
     current = window.controller.session
-    assert not window.open_path(bad, ask=False)
+    assert not window.files.open_path(bad, ask=False)
     assert window.controller.session is current
     assert "not a Backprop Lab session" in window.statusBar().currentMessage()

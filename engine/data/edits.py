@@ -73,6 +73,17 @@ def remove_nearest(data: Dataset, point) -> tuple[Dataset, int]:
     return edited, nearest
 
 
+def nearest_training_point(data: Dataset, point, within: float) -> int | None:
+    """Index of the training point nearest to ``point`` (x₁, x₂), or None when none lies
+    within ``within`` of it (a click beside the points)."""
+    if len(data.y_train) == 0 or not data.is_planar:
+        return None
+    x = np.asarray(point, dtype=float).reshape(2)
+    distance = np.hypot(*(data.points_train - x).T)
+    nearest = int(np.argmin(distance))
+    return nearest if distance[nearest] <= within else None
+
+
 def blank_canvas(domain=((-6.0, 6.0), (-6.0, 6.0)), features=None) -> Dataset:
     """A canvas to draw on: one point of each of two classes, left and right of centre (a
     network needs at least one training point, and both classes to learn anything)."""

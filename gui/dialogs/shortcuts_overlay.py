@@ -20,17 +20,17 @@ class ShortcutsOverlay(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.hide()
 
-    def show_for(self, actions) -> None:
-        """List (text, shortcut) of every action that has one, and cover the window."""
-        rows = []
+    def show_for(self, actions, more: tuple[tuple[str, str], ...] = ()) -> None:
+        """List (shortcut, text) of every action that has one, then ``more`` (keys that are
+        not actions, e.g. Esc), and cover the window."""
+        entries = []
         for action in actions:
             keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
             keys = [k for k in keys if k]
             if keys:
-                name = action.text().replace("&", "").replace("…", "")
-                rows.append(f"<tr><td align='right' style='padding-right:24px'><b>"
-                            f"{html.escape(' or '.join(keys))}</b></td>"
-                            f"<td>{html.escape(name)}</td></tr>")
+                entries.append((" or ".join(keys), action.text().replace("&", "").replace("…", "")))
+        rows = [f"<tr><td align='right' style='padding-right:24px'><b>{html.escape(keys)}</b>"
+                f"</td><td>{html.escape(name)}</td></tr>" for keys, name in [*entries, *more]]
         self.label.setText("<h2>Keyboard shortcuts</h2><table cellspacing='4'>" + "".join(rows)
                            + "</table><p style='color:#ccc'>Press any key or click to close.</p>")
         self.shortcuts_listed = len(rows)

@@ -1,34 +1,36 @@
 """What the user has chosen in the panels: data, features, architecture and training settings.
 
-A :class:`Config` builds a :class:`backprop_lab.engine.TrainingSession`; ``to_dict``/``from_dict`` keep it in
-QSettings across launches (versioned, with unknown or invalid entries falling back to
-defaults so that an old or damaged settings file never stops the app).
+A :class:`Config` builds a :class:`backprop_lab.engine.TrainingSession`.  A change the user
+asks for goes through :meth:`Config.changed`, which checks every value against its
+declaration in :mod:`.settings` (the only validator) and refuses what is out of range with a
+sentence; choices that follow from others (a loss that fits a new dataset's task) are made
+consistent.  :meth:`Config.from_session` describes an open session, whatever settings came
+with it.  ``to_dict``/``from_dict`` keep a config in QSettings across launches (versioned,
+with unknown or invalid stored entries falling back to defaults so that an old or damaged
+settings file never stops the app).
 """
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass, field
 
 from backprop_lab.engine import Network, TrainingSession, datasets
-from backprop_lab.engine.nn.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.engine.data.datasets import GENERATORS, MULTICLASS, REGRESSION
 from backprop_lab.engine.data.features import FEATURES
+from backprop_lab.engine.nn.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.engine.nn.initializers import INITIALIZERS
 from backprop_lab.engine.nn.optimizers import OPTIMIZERS
+
+from .settings import (ARCHITECTURE_FIELDS, DATA_FIELDS, MAX_CLASSES, MAX_HIDDEN_LAYERS,
+                       MAX_UNITS, SETTINGS, TRAINING_FIELDS)
+
+__all__ = ["ARCHITECTURE_FIELDS", "CUSTOM", "Config", "DATA_FIELDS", "MAX_CLASSES",
+           "MAX_HIDDEN_LAYERS", "MAX_UNITS", "TRAINING_FIELDS"]
 
 CONFIG_VERSION = 1
 #: ``Config.dataset`` for data that was imported or drawn: it lives in the session, not here.
 CUSTOM = "custom"
 TASKS = ("binary", "multiclass", "regression")
-MAX_CLASSES = 10
-MAX_HIDDEN_LAYERS = 8
-MAX_UNITS = 16
-
-#: Fields whose change needs new data or a new network (the rest apply to the live session).
-DATA_FIELDS = ("dataset", "n_samples", "noise", "test_fraction", "data_seed", "n_classes")
-ARCHITECTURE_FIELDS = ("features", "hidden", "activations", "init", "seed", "loss")
-TRAINING_FIELDS = ("optimizer", "learning_rate", "batch_size", "l1", "l2")
 
 
 @dataclass
@@ -74,7 +76,9 @@ class Config:
         return {"cross_entropy": "softmax"}.get(self.loss, "sigmoid")
 
     def normalized(self) -> "Config":
-        """A copy with every field valid and consistent (e.g. a loss that fits the task)."""
+        """A copy with every field valid and consistent (e.g. a loss that fits the task).
+        For stored settings (QSettings, files): an invalid stored value takes the default.
+        What the user types goes through :meth:`changed` instead, which refuses it."""
         c = dataclasses.replace(self, hidden=list(self.hidden), activations=list(self.activations))
         if c.dataset not in GENERATORS and c.dataset != CUSTOM:
             c.dataset = Config.dataset
@@ -87,20 +91,51 @@ class Config:
         if c.loss not in c.losses():
             c.loss = c.losses()[0]
         defaults = Config()
-        for name, lo, hi in (("learning_rate", 1e-8, 100.0), ("noise", 0.0, 10.0),
-                             ("test_fraction", 0.0, 0.9), ("l1", 0.0, 10.0), ("l2", 0.0, 10.0),
-                             ("n_samples", 4, 100_000), ("data_seed", 0, 2**31 - 1),
-                             ("seed", 0, 2**31 - 1)):
+        for name in ("learning_rate", "noise", "test_fraction", "l1", "l2", "n_samples",
+                     "data_seed", "seed", "batch_size"):
             value = getattr(c, name)
-            if not (isinstance(value, (int, float)) and math.isfinite(value) and lo <= value <= hi):
+            try:
+                if isinstance(value, bool) or not isinstance(value, (int, float, type(None))):
+                    raise ValueError
+                setattr(c, name, SETTINGS[name].check(value))
+            except ValueError:
                 setattr(c, name, getattr(defaults, name))
-        if c.batch_size is not None and not (isinstance(c.batch_size, int) and c.batch_size >= 1):
-            c.batch_size = None
         if c.init not in INITIALIZERS:
             c.init = Config.init
         if c.optimizer not in OPTIMIZERS:
             c.optimizer = Config.optimizer
         return c
+
+    def changed(self, **changes) -> "Config":
+        """A copy with ``changes`` (field = value), each checked against its declaration in
+        :data:`SETTINGS`: ValueError with a sentence naming the limit when one is out of
+        range (nothing is replaced silently).  Choices that follow from the changed ones are
+        then made consistent (e.g. a loss that fits a new dataset's task)."""
+        values = {}
+        for name, value in changes.items():
+            if name == "custom_task":
+                values[name] = value
+                continue
+            setting = SETTINGS.get(name)
+            if setting is None:
+                raise ValueError(f"There is no setting {name!r}.")
+            values[name] = setting.check(value)
+        new = dataclasses.replace(self, **values)
+        dataset = new.dataset if new.dataset != CUSTOM else None
+        if dataset is not None:
+            lo, hi = GENERATORS[dataset].classes
+            if "n_classes" in changes and not lo <= new.n_classes <= hi:
+                raise ValueError(f"{dataset!r} has {lo} classes." if lo == hi else
+                                 f"{dataset!r} has {lo} to {hi} classes, not {new.n_classes}.")
+            most = GENERATORS[dataset].max_samples
+            if "n_samples" in changes and new.n_samples > most:
+                raise ValueError(f"{dataset!r} has at most {most} samples, not {new.n_samples}.")
+        if "activations" in changes and len(new.activations) != len(new.hidden):
+            raise ValueError("Give one activation per hidden layer.")
+        if "loss" in changes and new.loss not in new.losses():
+            raise ValueError(f"The {new.task} task takes the loss "
+                             f"{' or '.join(new.losses())}, not {new.loss!r}.")
+        return new.normalized()
 
     def changed_fields(self, other: "Config") -> set[str]:
         return {f.name for f in dataclasses.fields(self)
@@ -126,6 +161,35 @@ class Config:
         return TrainingSession(self.build_network(data), data, loss=self.loss,
                                optimizer=self.optimizer, learning_rate=self.learning_rate,
                                batch_size=self.batch_size, l1=self.l1, l2=self.l2, seed=self.seed)
+
+    @classmethod
+    def from_session(cls, session: TrainingSession, stored: dict | None = None) -> "Config":
+        """The config that describes ``session`` — its data, network and training settings —
+        so the panels always show the session that is open.  ``stored`` (window settings
+        saved with it) only fills what the session does not say (e.g. the data seed of a
+        generated dataset that the file does not name)."""
+        base = cls.from_dict(stored) if isinstance(stored, dict) else cls()
+        data, net = session.data, session.network
+        params = data.params
+        generated = data.name in GENERATORS and "source" not in params and not params.get("edited")
+        settings = session.settings()
+        changes = dict(
+            hidden=list(net.sizes[1:-1]), activations=list(net.activations[:-1]),
+            init=net.init, seed=int(net.seed) if isinstance(net.seed, int) else base.seed,
+            loss=settings["loss"], optimizer=settings["optimizer"],
+            learning_rate=float(settings["learning_rate"]), batch_size=settings["batch_size"],
+            l1=float(settings["l1"]), l2=float(settings["l2"]),
+            features=tuple(data.features) if data.is_planar else base.features)
+        if generated:
+            changes.update(dataset=data.name, n_classes=max(data.n_classes, 2),
+                           **{k: params[k] for k in ("n_samples", "noise", "test_fraction")
+                              if k in params},
+                           data_seed=params.get("seed", base.data_seed))
+        else:
+            changes.update(dataset=CUSTOM, custom_task=data.task,
+                           n_classes=max(data.n_classes, 2),
+                           test_fraction=float(params.get("test_fraction", base.test_fraction)))
+        return cls(**{**base.__dict__, **changes}).normalized()
 
     # ---------------------------------------------------------------- persistence
     def to_dict(self) -> dict:

@@ -60,6 +60,17 @@ class PinnedRun:
             text = text[: MAX_LABEL - 1] + "…"
         return f"#{self.number} {text}"
 
+    def fits(self, current: dict) -> bool:
+        """True when this run's curve can share a plot with the current run's: the same data
+        (by name) and the same loss — a cross-entropy curve over a squared error, or a curve
+        of other data, would compare nothing."""
+        return (self.settings.get("data") == current.get("data")
+                and self.settings.get("loss") == current.get("loss"))
+
+    def where(self) -> str:
+        """What the run was trained on, for the list of hidden pins: "moons, bce"."""
+        return f"{self.settings.get('data', '?')}, {self.settings.get('loss', '?')}"
+
     def to_dict(self) -> dict:
         return {"settings": self.settings, "epochs": self.epochs.tolist(),
                 "train_loss": [float(v) if np.isfinite(v) else None for v in self.train_loss],
@@ -101,6 +112,11 @@ class PinBoard:
                         self._count)
         self.runs.append(run)
         return run
+
+    def split(self, current: dict) -> tuple[list[PinnedRun], list[PinnedRun]]:
+        """(runs that fit the current run and are drawn, runs kept but hidden)."""
+        shown = [run for run in self.runs if run.fits(current)]
+        return shown, [run for run in self.runs if not run.fits(current)]
 
     def unpin(self, number: int) -> None:
         self.runs = [run for run in self.runs if run.number != number]

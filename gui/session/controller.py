@@ -4,10 +4,15 @@
 it turns the session's plain callbacks into Qt signals and applies the panels' changes
 (training settings go to the live session from the next step; data and architecture changes
 rebuild it and say so).
+
+Nothing is thrown away for good: every change that replaces the session (a rebuild, a reset,
+new data, a lesson, an opened file) first keeps the current one on an undo stack, and
+:meth:`SessionController.undo` brings it back as it was — weights, history and timeline.
 """
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
@@ -16,6 +21,18 @@ from backprop_lab.engine.io.csv_file import resplit
 from backprop_lab.engine.data.datasets import GENERATORS
 
 from ..model.config import ARCHITECTURE_FIELDS, CUSTOM, DATA_FIELDS, Config
+
+#: How many replaced sessions Undo can bring back.
+UNDO_DEPTH = 10
+
+
+@dataclass
+class _Kept:
+    """A session as it was before something replaced it."""
+    config: Config
+    session: TrainingSession
+    custom_data: Dataset | None
+    reason: str          # what replaced it: "a reset", "the lesson 'XOR'", …
 
 
 class SessionController(QObject):
@@ -36,6 +53,8 @@ class SessionController(QObject):
         self.custom_data: Dataset | None = None
         self.session: TrainingSession = self.config.build_session()
         self.session.subscribe(self._on_session_event)
+        self._undo: list[_Kept] = []
+        self._redo: list[_Kept] = []
 
     # ------------------------------------------------------------------ events
     def _on_session_event(self, event: str, session: TrainingSession) -> None:
@@ -46,36 +65,73 @@ class SessionController(QObject):
         elif event in ("trained", "reset", "resumed"):
             self.trained.emit()
 
-    def _install(self, session: TrainingSession) -> None:
+    def _install(self, session: TrainingSession, reason: str | None = None) -> None:
+        """Make ``session`` the current one; with a ``reason``, keep the old one for Undo."""
+        if reason is not None:
+            self._keep(self._undo, reason)
+            self._redo.clear()
         self.session.unsubscribe(self._on_session_event)
         self.session = session
         session.subscribe(self._on_session_event)
         self.rebuilt.emit()
 
+    # ------------------------------------------------------------------ undo
+    def _keep(self, stack: list[_Kept], reason: str) -> None:
+        stack.append(_Kept(self.config, self.session, self.custom_data, reason))
+        del stack[:-UNDO_DEPTH]
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> bool:
+        """Bring back the session that the last reset, rebuild, lesson or file replaced."""
+        return self._swap(self._undo, self._redo, "Undid")
+
+    def redo(self) -> bool:
+        return self._swap(self._redo, self._undo, "Redid")
+
+    def _swap(self, source: list[_Kept], target: list[_Kept], verb: str) -> bool:
+        if not source:
+            self.message.emit("Nothing to undo." if verb == "Undid" else "Nothing to redo.")
+            return False
+        kept = source.pop()
+        self._keep(target, kept.reason)
+        self.config, self.custom_data = kept.config, kept.custom_data
+        self._install(kept.session)
+        self.configChanged.emit()
+        self.message.emit(f"{verb} {kept.reason}: back at epoch {kept.session.epoch}.")
+        return True
+
     # ------------------------------------------------------------------ config
     def apply(self, **changes) -> bool:
-        """Change config fields; returns False (and says why) if the change was refused."""
-        new = Config(**{**self.config.__dict__, **changes}).normalized()
+        """Change settings by name; False (and a message saying why) when refused — the
+        settings declare their limits (:mod:`..model.settings`), nothing is replaced silently.
+
+        Training settings (and a loss that fits the output layer) apply to the live session
+        from its next step; data and architecture changes build a new session, keep the old
+        one for Undo, and say what was rebuilt."""
+        try:
+            new = self.config.changed(**changes)
+        except ValueError as exc:
+            self.error.emit(str(exc))
+            self.configChanged.emit()            # the panels show the current values again
+            return False
         changed = new.changed_fields(self.config)
         if not changed:
             return True
+        live_loss = (changed & {"loss"}
+                     and new.output_activation() == self.config.output_activation())
+        rebuild = changed & (set(DATA_FIELDS) | set(ARCHITECTURE_FIELDS))
+        if live_loss:
+            rebuild = rebuild - {"loss"}
         try:
-            if changed & (set(DATA_FIELDS) | set(ARCHITECTURE_FIELDS)):
-                keep_data = not (changed & set(DATA_FIELDS))
-                if new.is_custom:
-                    data = self._custom_data_for(new, changed)
-                elif keep_data:
-                    data = self._with_features(self.session.data, new)
-                else:
-                    data = None
-                session = new.build_session(data)
-                self.config = new
-                self._install(session)
-                what = "data" if not keep_data else "network"
-                self.message.emit(f"Rebuilt the {what}: new weights from seed {new.seed}, "
-                                  "epoch 0.")
+            if rebuild:
+                self._rebuild(new, changed)
             else:
                 s = self.session
+                if live_loss:
+                    s.loss = new.loss
                 s.learning_rate = new.learning_rate
                 s.optimizer = new.optimizer
                 s.batch_size = new.batch_size
@@ -89,6 +145,24 @@ class SessionController(QObject):
             return False
         self.configChanged.emit()
         return True
+
+    def _rebuild(self, new: Config, changed: set[str]) -> None:
+        keep_data = not (changed & set(DATA_FIELDS))
+        if new.is_custom:
+            data = self._custom_data_for(new, changed)
+        elif keep_data:
+            data = self._with_features(self.session.data, new)
+        else:
+            data = None
+        session = new.build_session(data)
+        old_epoch = self.session.epoch
+        self.config = new
+        names = ", ".join(sorted(name.replace("_", " ") for name in changed))
+        self._install(session, reason=f"the change of {names}")
+        what = "data and network" if not keep_data else "network"
+        undo = f" (Ctrl+Z brings back epoch {old_epoch})" if old_epoch else ""
+        self.message.emit(f"Rebuilt the {what} for the new {names}: new weights from seed "
+                          f"{new.seed}, epoch 0{undo}.")
 
     @staticmethod
     def _with_features(data: Dataset, config: Config) -> Dataset:
@@ -126,7 +200,7 @@ class SessionController(QObject):
             return False
         self.custom_data = data
         self.config = config
-        self._install(session)
+        self._install(session, reason=f"loading {data.name}")
         self.configChanged.emit()
         self.message.emit(f"Training on {data.name}: {len(data.y_train)} training and "
                           f"{len(data.y_test)} test samples, {data.n_inputs} input(s); "
@@ -154,8 +228,9 @@ class SessionController(QObject):
         self.configChanged.emit()
         return True
 
-    def load(self, config: Config, session: TrainingSession) -> None:
-        """Adopt a ready session and the config it was built from (a lesson, a file)."""
+    def load(self, config: Config, session: TrainingSession, checkpoint: str | None = None) -> None:
+        """Adopt a ready session and the config it was built from (a lesson, a file); with
+        ``checkpoint`` (what is opening), the replaced session is kept for Undo."""
         data = session.data
         if config.is_custom or data.name not in GENERATORS or data.params.get("edited"):
             self.custom_data = data
@@ -163,7 +238,7 @@ class SessionController(QObject):
         else:
             self.custom_data = None
         self.config = config.normalized()
-        self._install(session)
+        self._install(session, reason=checkpoint)
         self.configChanged.emit()
 
     def rebuild(self) -> None:
@@ -172,19 +247,31 @@ class SessionController(QObject):
         try:
             self._install(self.config.build_session(
                 self._with_features(self.custom_data, self.config)
-                if self.config.is_custom and self.custom_data is not None else None))
+                if self.config.is_custom and self.custom_data is not None else None),
+                reason="regenerating the data")
         except ValueError as exc:
             self.error.emit(str(exc))
             return
-        self.message.emit("Regenerated the data and re-initialized the network.")
+        self.message.emit("Regenerated the data and re-initialized the network "
+                          "(Ctrl+Z brings the previous run back).")
 
     # ------------------------------------------------------------------ actions
     def step_epoch(self) -> None:
         self.session.step_epoch()
 
     def reset(self) -> None:
-        self.session.reset(self.config.seed)
-        self.message.emit(f"Reset: new random weights from seed {self.config.seed}, epoch 0.")
+        """New random weights from the weight seed, epoch 0, on the same data; the run that
+        was there is kept for Undo."""
+        old = self.session
+        try:
+            session = self.config.build_session(old.data)
+        except ValueError as exc:
+            self.error.emit(str(exc))
+            return
+        self._install(session, reason="the reset")
+        undo = f" (Ctrl+Z brings back epoch {old.epoch})" if old.epoch else ""
+        self.message.emit(f"Reset: new random weights from seed {self.config.seed}, "
+                          f"epoch 0{undo}.")
 
     def set_weight(self, layer: int, i: int, j: int, value: float) -> bool:
         try:

@@ -50,7 +50,7 @@ def style_plot(item: pg.PlotItem, widget, theme: Theme, scale: float) -> None:
         axis.setStyle(tickFont=font, tickLength=int(5 * scale),
                       textFillLimits=[(0, 0.8 / scale ** 2), (2, 0.6 / scale ** 2),
                                       (4, 0.4 / scale ** 2)])
-        axis.enableAutoSIPrefix(False)
+        no_si_prefix(axis)
         axis.setTickDensity(1.0 / scale ** 2)
         axis.labelStyle = {"color": pg.mkColor(theme.text).name(),
                            "font-size": f"{font.pointSizeF():.1f}pt"}
@@ -63,9 +63,23 @@ def style_plot(item: pg.PlotItem, widget, theme: Theme, scale: float) -> None:
         legend.setLabelTextColor(theme.text)
         legend.setBrush(pg.mkBrush(*theme.background, 215))     # readable over the curves
         legend.setLabelTextSize(f"{font.pointSizeF():.1f}pt")
+        for _sample, label in legend.items:          # existing labels keep their old color
+            label.setText(label.text, color=pg.mkColor(theme.text).name(),
+                          size=f"{font.pointSizeF():.1f}pt")
+
+
+def no_si_prefix(axis: pg.AxisItem) -> None:
+    """Plain numbers on an axis: pyqtgraph's enableAutoSIPrefix(False) still computes a scale
+    (×1000 for values below 1) while the axis label is visible, so reset it too."""
+    axis.enableAutoSIPrefix(False)
+    axis.autoSIPrefixScale = 1.0
+    axis.labelUnitPrefix = ""
+    axis.picture = None
+    axis.update()
 
 
 def apply_appearance(window, theme: Theme, scale: float = 1.0) -> None:
+    """The theme and scale to the app's font and palette and to every view of ``window``."""
     app = QApplication.instance()
     if "size" not in _BASE_FONT:
         _BASE_FONT["size"] = app.font().pointSizeF()
@@ -74,7 +88,6 @@ def apply_appearance(window, theme: Theme, scale: float = 1.0) -> None:
     app.setFont(font)
     app.setPalette(palette_for(theme))
 
-    window.theme = theme
     line = 1.0 if scale <= 1.0 else 2.0
     window.network_view.theme = theme
     window.network_view.font_scale = scale
@@ -84,6 +97,5 @@ def apply_appearance(window, theme: Theme, scale: float = 1.0) -> None:
     window.predictions.set_theme(theme, scale)
     window.loss_plot.set_theme(theme, line)
     window.step_inspector.theme = theme
-    for item, widget in window.plots():
+    for item, widget in window.presentation.plots():
         style_plot(item, widget, theme, scale)
-    window.theme_changed()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QLabel, QMenu, QPushButton, QSizePolic
                                QToolButton, QVBoxLayout, QWidget)
 
 from ..style import colors
+from ..style.appearance import no_si_prefix
 from .caption_bar import CaptionBar
 
 TRAIN_COLOR = (33, 102, 172)
@@ -57,6 +58,7 @@ class LossPlot(QWidget):
         self.pins_button.setMenu(self.pins_menu)
         self.pins_button.setEnabled(False)
         self.pin_curves: list = []
+        self.hidden_pins: list[tuple[int, str]] = []
         self.caption_bar = CaptionBar(self.values, [self.pin_button, self.pins_button,
                                                     self.grads_box, self.log_box])
 
@@ -74,16 +76,19 @@ class LossPlot(QWidget):
         self.score.setLabel("left", "accuracy")
         self.grads.setLabel("left", "‖dW‖")
         self.grads.setLogMode(y=True)
-        self.grads.addLegend(offset=(-10, 5), labelTextSize="8pt", brush=(255, 255, 255, 215))
+        # Log ticks: only the decades carry text, so the minor ticks' labels never overprint.
+        self.grads.getAxis("left").setStyle(maxTextLevel=0)
+        # Legends stand beside the plots, never over the newest part of the curves.
+        self.grads.legend = self._side_legend(row=2)
         self.grad_curves: list = []
         for plot in (self.loss, self.score, self.grads):
             plot.setMenuEnabled(False)
             plot.hideButtons()
             plot.setClipToView(True)
             plot.setDownsampling(auto=True, mode="peak")
-            plot.getAxis("left").enableAutoSIPrefix(False)
-            plot.getAxis("bottom").enableAutoSIPrefix(False)
-        self.loss.addLegend(offset=(-10, 10), brush=(255, 255, 255, 215))
+            no_si_prefix(plot.getAxis("left"))
+            no_si_prefix(plot.getAxis("bottom"))
+        self.loss.legend = self._side_legend(row=0)
         # Dense curves: antialiasing would triple the paint time and shows no difference.
         train_pen = pg.mkPen(TRAIN_COLOR, width=2)
         test_pen = pg.mkPen(TEST_COLOR, width=2, style=Qt.PenStyle.DashLine)
@@ -110,9 +115,22 @@ class LossPlot(QWidget):
         layout.addWidget(self.caption_bar)
         layout.addWidget(self.canvas, 1)
 
+    def _side_legend(self, row: int) -> pg.LegendItem:
+        """A legend in the column right of plot ``row``: beside the curves, not over them."""
+        legend = pg.LegendItem(labelTextSize="8pt", brush=(255, 255, 255, 0))
+        self.canvas.addItem(legend, row=row, col=1)
+        return legend
+
+    def clear_hover(self) -> None:
+        """Hide the value under the mouse (a new session's curves are other curves)."""
+        self.hover.hide()
+        self.cursor.hide()
+
     # ------------------------------------------------------------------ pinned runs
-    def set_pins(self, pins: list[tuple[int, str, np.ndarray, np.ndarray, tuple]]) -> None:
-        """Ghost traces: (number, label, epochs, train loss, color) per pinned run."""
+    def set_pins(self, pins: list[tuple[int, str, np.ndarray, np.ndarray, tuple]],
+                 hidden: list[tuple[int, str]] = ()) -> None:
+        """Ghost traces: (number, label, epochs, train loss, color) per pinned run drawn;
+        ``hidden`` (number, label) lists pins kept but not drawn (other data or loss)."""
         for curve in self.pin_curves:
             self.loss.removeItem(curve)
             self.loss.legend.removeItem(curve)
@@ -128,14 +146,19 @@ class LossPlot(QWidget):
             self.pin_curves.append(curve)
             action = self.pins_menu.addAction(f"Unpin {label}")
             action.triggered.connect(lambda _c=False, n=number: self.unpinRequested.emit(n))
-        if pins:
+        if hidden:
+            self.pins_menu.addSection("Hidden here (other data or loss)")
+            for number, label in hidden:
+                action = self.pins_menu.addAction(f"Unpin {label}")
+                action.triggered.connect(lambda _c=False, n=number: self.unpinRequested.emit(n))
+        if pins or hidden:
             self.pins_menu.addSeparator()
             self.pins_menu.addAction("Clear all pinned runs").triggered.connect(
                 self.clearPinsRequested)
-        # Two legend columns once the pins would make one column taller than the plot.
-        self.loss.legend.setColumnCount(2 if len(pins) > 3 else 1)
-        self.pins_button.setEnabled(bool(pins))
-        self.pins_button.setText(f"Pinned ({len(pins)})" if pins else "Pinned")
+        self.hidden_pins = list(hidden)
+        self.pins_button.setEnabled(bool(pins or hidden))
+        count = f"{len(pins)}" + (f" + {len(hidden)} hidden" if hidden else "")
+        self.pins_button.setText(f"Pinned ({count})" if pins or hidden else "Pinned")
 
     def pin_labels(self) -> list[str]:
         """The legend texts of the ghost traces, in pinning order."""
@@ -215,6 +238,11 @@ class LossPlot(QWidget):
         else:
             self.test_score.setData([], [])
         self._set_gradient_norms(table, col)
+        last = float(epochs[-1]) if len(epochs) else 0.0
+        if last < 10:                # a young run: epochs 0…10, not a range around 0
+            self.loss.setXRange(0, 10, padding=0.02)
+        else:
+            self.loss.enableAutoRange(axis="x")
         self.values.setText(self._summary(self._row_at(self._marked) or history.latest,
                                           has_test, self._marked))
         self.values.setToolTip(self.values.text())

@@ -96,8 +96,23 @@ class NetworkView(QWidget):
         if structure_changed:
             self.selected = None
             self.thumbnails, self._thumbnail_arrays = [], []
+            self.edge_values = None          # values of the old layers fit no new edge
+            self.annotations = {}
         self._layout()
         self.update()
+
+    def set_edge_values(self, values: list[np.ndarray] | None) -> None:
+        """Per layer, the (n_in, n_out) values the edges show; None: the weights.  Values that
+        do not fit the network's layers (of another architecture) are not drawn."""
+        if values is not None and not self._fits(values):
+            values = None
+        self.edge_values = values
+        self.update()
+
+    def _fits(self, values) -> bool:
+        layers = self.network.layers if self.network is not None else []
+        return len(values) == len(layers) and all(
+            np.shape(v) == layer.W.shape for v, layer in zip(values, layers))
 
     def set_zoom(self, zoom: float) -> None:
         self.zoom = min(max(zoom, 0.4), 2.5)
@@ -275,7 +290,7 @@ class NetworkView(QWidget):
 
     def edge_values_of(self, layer: int) -> np.ndarray:
         """What the edges of ``layer`` show: its weights, or the values set by a mode."""
-        if self.edge_values is not None:
+        if self.edge_values is not None and self._fits(self.edge_values):
             return self.edge_values[layer]
         return self.network.layers[layer].W
 
@@ -283,7 +298,7 @@ class NetworkView(QWidget):
         """|value| at which an edge reaches full color and width.  Weights: 1, or twice the
         median |w| once training has grown them (so big nets do not all saturate); gradients
         and updates: each layer's largest."""
-        if self.edge_values is None:
+        if self.edge_values is None or not self._fits(self.edge_values):
             weights = np.abs(self.network.theta[np.isfinite(self.network.theta)])
             typical = 2.0 * float(np.median(weights)) if weights.size else 0.0
             return max(self.EDGE_SCALE, typical)
@@ -315,21 +330,23 @@ class NetworkView(QWidget):
     # ------------------------------------------------------------------ painting
     def paintEvent(self, event) -> None:
         p = QPainter(self)
-        p.fillRect(self.rect(), self.theme.qcolor("background"))
-        if self.network is None or not self._rects:
-            return
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        self._paint_phase_band(p)
-        self._paint_edges(p)
-        self._paint_phase_flow(p)
-        # Scaled thumbnails draw 5× faster without antialiasing, and their cells should look
-        # like cells anyway.
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        self._paint_units(p)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        self._paint_unit_marks(p)
-        self._paint_labels(p)
-        p.end()
+        try:                          # the painter ends even if drawing fails
+            p.fillRect(self.rect(), self.theme.qcolor("background"))
+            if self.network is None or not self._rects:
+                return
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            self._paint_phase_band(p)
+            self._paint_edges(p)
+            self._paint_phase_flow(p)
+            # Scaled thumbnails draw 5× faster without antialiasing, and their cells should
+            # look like cells anyway.
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            self._paint_units(p)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            self._paint_unit_marks(p)
+            self._paint_labels(p)
+        finally:
+            p.end()
 
     def _paint_edges(self, p: QPainter) -> None:
         palette = self._palette()

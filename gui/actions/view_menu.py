@@ -1,0 +1,26 @@
+"""View: what the plots show, presentation mode, zoom and themes."""
+from __future__ import annotations
+
+from ..style import colors
+from . import Action, Menu
+
+
+def menu(w) -> Menu:
+    stage = w.presentation
+    return Menu("&View", [
+        Action("show_test", "Show &test points", w.boundary.set_show_test, checkable=True,
+               checked=True),
+        Action("discretize", "&Discretize output", w.boundary.set_discrete, checkable=True),
+        Action("log_loss", "&Log-scale loss", w.loss_plot.set_log, checkable=True),
+        None,
+        Action("presentation", "&Presentation mode", stage.set_presenting, ("F5", "F11"),
+               "Full screen, large type, thick lines", checkable=True),
+        Action("zoom_in", "Zoom graph &in", lambda: stage.zoom_graph(1.2), ("+", "=", "Ctrl++")),
+        Action("zoom_out", "Zoom graph &out", lambda: stage.zoom_graph(1 / 1.2), ("-", "Ctrl+-")),
+        Menu("&Theme", [
+            Action(f"theme_{name}", name.capitalize() + (" (high contrast)"
+                                                         if name == "projector" else ""),
+                   lambda _on=True, n=name: stage.set_theme(n), checkable=True,
+                   checked=name == "light")
+            for name in colors.THEMES]),
+    ])

@@ -1,0 +1,152 @@
+"""Where everything sits: panels on the left, the graph over the inspectors in the middle, the
+lesson card, the output plot and the loss plot (with the timeline) on the right, the transport
+bar on top.  ``build(window)`` creates the widgets as attributes of the window."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+                               QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
+
+from backprop_lab.engine.training.inspection import EDGE_MODES
+
+from ..panels.architecture_panel import ArchitecturePanel
+from ..panels.data_panel import DataPanel
+from ..panels.training_panel import TrainingPanel
+from ..panels.transport_bar import TransportBar
+from ..views.activation_view import ActivationPanel
+from ..views.boundary_view import BoundaryView
+from ..views.diagnostics_banner import DiagnosticsBanner
+from ..views.lesson_card import LessonCard
+from ..views.loss_plot import LossPlot
+from ..views.network_view import NetworkView
+from ..views.predictions_view import PredictionsView
+from ..views.step_inspector import StepInspector
+from ..views.timeline_bar import TimelineBar
+from ..views.unit_inspector import UnitInspector
+
+
+def build(w) -> None:
+    c = w.controller
+    w.transport = TransportBar()
+    w.network_view = NetworkView()
+    w.boundary = BoundaryView()
+    w.predictions = PredictionsView()
+    w.loss_plot = LossPlot()
+    w.timeline_bar = TimelineBar()
+    w.unit_inspector = UnitInspector()
+    w.step_inspector = StepInspector()
+    w.activation_view = ActivationPanel()
+    w.banner = DiagnosticsBanner()
+    w.lesson_card = LessonCard()
+    w.data_panel = DataPanel(c)
+    w.architecture_panel = ArchitecturePanel(c)
+    w.training_panel = TrainingPanel(c)
+
+    panels = QWidget()
+    column = QVBoxLayout(panels)
+    column.setContentsMargins(4, 4, 4, 4)
+    for panel in (w.data_panel, w.architecture_panel, w.training_panel):
+        column.addWidget(panel)
+    column.addStretch(1)
+    scroll = QScrollArea()
+    scroll.setWidget(panels)
+    scroll.setWidgetResizable(True)
+    # Wide enough for the panels plus the scroll bar, so no field is cut off.
+    scroll.setMinimumWidth(panels.sizeHint().width()
+                           + scroll.verticalScrollBar().sizeHint().width() + 4)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    w.panels = scroll
+
+    w.edge_mode_box = QComboBox()
+    for key, label in EDGE_MODES.items():
+        w.edge_mode_box.addItem(label, key)
+    w.edge_mode_box.setToolTip("What the edges' color and width show")
+    w.gradient_check_button = QPushButton("Gradient check…")
+    w.gradient_check_button.setToolTip("Compare backprop's gradients with numerical ones "
+                                       "(central differences)")
+    w.graph_bar = QWidget()
+    bar = QHBoxLayout(w.graph_bar)
+    bar.setContentsMargins(6, 2, 6, 2)
+    bar.addWidget(QLabel("Edges show"))
+    bar.addWidget(w.edge_mode_box)
+    bar.addStretch(1)
+    bar.addWidget(w.gradient_check_button)
+    graph_box = QWidget()
+    graph = QVBoxLayout(graph_box)
+    graph.setContentsMargins(0, 0, 0, 0)
+    graph.setSpacing(2)
+    graph.addWidget(w.graph_bar)
+    graph.addWidget(w.banner)
+    graph.addWidget(w.network_view, 1)
+
+    w.tabs = QTabWidget()
+    w.tabs.addTab(w.step_inspector, "Step inspector")
+    w.tabs.addTab(w.unit_inspector, "Unit inspector")
+    w.tabs.addTab(w.activation_view, "Activation")
+
+    w.center_splitter = QSplitter(Qt.Orientation.Vertical)
+    w.center_splitter.addWidget(graph_box)
+    w.center_splitter.addWidget(w.tabs)
+    w.center_splitter.setStretchFactor(0, 3)
+    w.center_splitter.setStretchFactor(1, 2)
+    w.center_splitter.setSizes([640, 300])          # the graph gets two thirds
+
+    w.right_splitter = QSplitter(Qt.Orientation.Vertical)
+    w.right_splitter.addWidget(w.lesson_card)
+    # The output plot for 2-D data; the confusion matrix and predictions otherwise.
+    w.output_stack = QStackedWidget()
+    w.output_stack.addWidget(w.boundary)
+    w.output_stack.addWidget(w.predictions)
+    w.right_splitter.addWidget(w.output_stack)
+    loss_box = QWidget()
+    loss = QVBoxLayout(loss_box)
+    loss.setContentsMargins(0, 0, 0, 0)
+    loss.setSpacing(0)
+    loss.addWidget(w.loss_plot, 1)
+    loss.addWidget(w.timeline_bar)
+    w.right_splitter.addWidget(loss_box)
+    w.right_splitter.setStretchFactor(1, 3)
+    w.right_splitter.setStretchFactor(2, 2)
+    w.right_splitter.setSizes([220, 540, 460])
+
+    w.splitter = QSplitter(Qt.Orientation.Horizontal)
+    w.splitter.addWidget(scroll)
+    w.splitter.addWidget(w.center_splitter)
+    w.splitter.addWidget(w.right_splitter)
+    w.splitter.setStretchFactor(0, 0)
+    w.splitter.setStretchFactor(1, 3)
+    w.splitter.setStretchFactor(2, 2)
+    w.splitter.setSizes([270, 700, 520])
+
+    body = QWidget()
+    main = QVBoxLayout(body)
+    main.setContentsMargins(0, 0, 0, 0)
+    main.setSpacing(0)
+    main.addWidget(w.transport)
+    main.addWidget(w.splitter, 1)
+    w.setCentralWidget(body)
+
+
+def share_output_column(w, planar: bool) -> None:
+    """The matrix, samples and weight images of data that is not 2-D need more of the right
+    column's height than the square output plot."""
+    if getattr(w, "_planar_layout", None) == planar:
+        return
+    w._planar_layout = planar
+    splitter = w.right_splitter
+    stack = splitter.indexOf(w.output_stack)
+    sizes = splitter.sizes()
+    plots = sizes[stack] + sizes[stack + 1]
+    share = 0.54 if planar else 0.66
+    sizes[stack], sizes[stack + 1] = round(plots * share), round(plots * (1 - share))
+    splitter.setSizes(sizes)
+
+
+def make_room_for_lesson_card(w) -> None:
+    """A lesson opened while its card was squeezed away: give the card a quarter again."""
+    splitter = w.center_splitter if w.presentation.presenting else w.right_splitter
+    if w.lesson_card.height() < 80:
+        sizes = splitter.sizes()
+        k = splitter.indexOf(w.lesson_card)
+        sizes[k] = max(sum(sizes) // 4, 200)
+        splitter.setSizes(sizes)
