@@ -254,7 +254,7 @@ def table(title: str, optimizer: str, lr: float, timing: dict, with_targets: boo
         r = measure(case, optimizer, lr, timing)
         cells = "".join(f"{r[c]:>13.1f}" if c in r else f"{'n/a':>13}" for c in COLUMNS)
         engine = {c: r[c] for c in COLUMNS if c.startswith("eng") and c in r}
-        best_engine_col = min(engine, key=backprop_lab.engine.get)
+        best_engine_col = min(engine, key=engine.get)
         torch_cols = [r[c] for c in COLUMNS if c.startswith("torch") and c in r]
         line = f"{case.name:<24}{cells}{best_engine_col.replace('eng ', ''):>13}"
         if torch_cols:
@@ -318,7 +318,7 @@ def environment() -> None:
                   f"({os.path.basename(pool.get('filepath', ''))})")
     if torch is not None:
         print(f"torch default threads: {torch.get_num_threads()}")
-    print(f"engine: {Path(backprop_lab.engine.__file__).parent}")
+    print(f"engine: {Path(engine.__file__).parent}")
     _print_load()
 
 

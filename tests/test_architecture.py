@@ -41,6 +41,31 @@ def test_engine_imports_with_qt_unavailable():
     assert "engine ok" in result.stdout
 
 
+def test_the_windows_model_imports_with_qt_unavailable():
+    # Settings, lessons and pins are plain Python: gui/__init__ imports no Qt, so they work
+    # (and are tested) on a machine without PySide6.
+    result = _run("""
+        import sys
+        BLOCKED = ("PySide6", "shiboken6", "pyqtgraph")
+        class Block:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in BLOCKED:
+                    raise ImportError(f"{name} is blocked in this test")
+        sys.meta_path.insert(0, Block())
+        from backprop_lab.gui.model.config import Config
+        from backprop_lab.gui.model.lessons import list_lessons
+        from backprop_lab.gui.model.pins import PinBoard
+        from backprop_lab.gui.model.settings import SETTINGS
+        assert len(list_lessons()) >= 15 and "learning_rate" in SETTINGS
+        Config().changed(learning_rate=0.1).build_session().run(2)
+        PinBoard()
+        assert not [m for m in sys.modules if m.split(".")[0] in BLOCKED]
+        print("model ok")
+    """)
+    assert result.returncode == 0, result.stderr
+    assert "model ok" in result.stdout
+
+
 def test_engine_sources_never_mention_qt_or_the_gui():
     for path in (ROOT / "engine").rglob("*.py"):
         text = path.read_text(encoding="utf-8")

@@ -156,7 +156,7 @@ def test_divergence_shows_a_banner_that_offers_a_lower_rate(qtbot):
     w = make_window(qtbot, dataset="paraboloid", hidden=[8], activations=["relu"],
                     learning_rate=10.0)
     w.loop.play()
-    qtbot.waitUntil(lambda: not w.loop.running, timeout=5000)
+    qtbot.waitUntil(lambda: not w.loop.running, timeout=20000)
     assert w.banner.isVisible() and "learning rate" in w.banner.text.text()
     assert w.banner.lower_rate.isVisible()
     qtbot.mouseClick(w.banner.lower_rate, Qt.MouseButton.LeftButton)

@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, QSettings, Qt
 
-from backprop_lab.engine.data.plane import plane_outputs
 from backprop_lab.gui.model.config import Config
 from backprop_lab.gui.window.main_window import MainWindow
 
@@ -113,13 +112,13 @@ def test_typing_a_weight_changes_the_engine(window, qtbot):
     view = window.network_view
     a, b = view.edge_segment(1, 2, 0)
     click_point(qtbot, view, a + (b - a) * 0.5)
-    editor = view.findChild(type(view._editor), "weightEditor") if view._editor else None
+    editor = view.findChild(type(view.weight_editor.editor), "weightEditor") if view.weight_editor.editor else None
     assert editor is not None and editor.isVisible()
     editor.selectAll()
     qtbot.keyClicks(editor, "-2.75")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert window.controller.session.network.layers[1].W[2, 0] == -2.75
-    assert view._editor is None
+    assert view.weight_editor.editor is None
 
 
 def test_escape_cancels_the_weight_editor(window, qtbot):
@@ -128,7 +127,7 @@ def test_escape_cancels_the_weight_editor(window, qtbot):
     editor = view.edit_weight(0, 0, 0)
     qtbot.keyClicks(editor, "9")
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
-    assert view._editor is None
+    assert view.weight_editor.editor is None
     np.testing.assert_array_equal(window.controller.session.network.theta, before)
 
 

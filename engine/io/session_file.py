@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 
 from ..data.datasets import BINARY, MULTICLASS, REGRESSION, Dataset
-from ..training.history import History
 from ..nn.network import Network
 from ..training.session import TrainingSession
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                               QLabel, QPushButton, QVBoxLayout)
 
 from backprop_lab.engine.nn.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.engine.nn.initializers import INITIALIZERS
 
-from ..model.config import MAX_HIDDEN_LAYERS, MAX_UNITS
+from ..model.settings import MAX_HIDDEN_LAYERS, MAX_UNITS, SETTINGS
 from ..session.controller import SessionController
+from .setting_fields import SettingSpinBox
 
 
 class ArchitecturePanel(QGroupBox):
@@ -31,7 +32,7 @@ class ArchitecturePanel(QGroupBox):
         top.addWidget(self.add_layer)
 
         self.rows = QGridLayout()
-        self.unit_spins: list[QSpinBox] = []
+        self.unit_spins: list[SettingSpinBox] = []
         self.activation_boxes: list[QComboBox] = []
 
         self.init = QComboBox()
@@ -41,10 +42,8 @@ class ArchitecturePanel(QGroupBox):
                                   Qt.ItemDataRole.ToolTipRole)
         self.init.currentIndexChanged.connect(
             lambda i: controller.apply(init=self.init.itemData(i)))
-        self.seed = QSpinBox()
-        self.seed.setRange(0, 999_999)
-        self.seed.setKeyboardTracking(False)
-        self.seed.setToolTip("Seed of the random initial weights (and of the mini-batch order)")
+        self.seed = SettingSpinBox(SETTINGS["seed"])
+        self.seed.refused.connect(controller.error)
         self.seed.valueChanged.connect(lambda v: controller.apply(seed=v))
         form = QFormLayout()
         form.addRow("Initializer", self.init)
@@ -75,12 +74,8 @@ class ArchitecturePanel(QGroupBox):
 
     def change_units(self, layer: int, delta: int) -> None:
         hidden = list(self.controller.config.hidden)
-        new = hidden[layer] + delta
-        if not 1 <= new <= MAX_UNITS:
-            self.controller.error.emit(f"A layer has 1 to {MAX_UNITS} units.")
-            return
-        hidden[layer] = new
-        self.controller.apply(hidden=hidden)
+        hidden[layer] += delta
+        self.controller.apply(hidden=hidden)          # the setting says the limit
 
     def refresh(self) -> None:
         c = self.controller.config
@@ -104,10 +99,10 @@ class ArchitecturePanel(QGroupBox):
             self.seed.setValue(c.seed)
 
     def _add_row(self, k: int) -> None:
-        spin = QSpinBox()
-        spin.setRange(1, MAX_UNITS)
+        spin = SettingSpinBox(SETTINGS["hidden"])
         spin.setSuffix(" units")
-        spin.setKeyboardTracking(False)
+        spin.setToolTip(f"Units of hidden layer {k + 1} (1 to {MAX_UNITS})")
+        spin.refused.connect(self.controller.error)
         spin.valueChanged.connect(lambda v, k=k: self._units_set(k, v))
         box = QComboBox()
         for name in HIDDEN_ACTIVATIONS:

@@ -3,16 +3,17 @@ the ways to bring your own data (import a CSV, draw points) and to take it out (
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout,
-                               QGroupBox, QHBoxLayout, QPushButton, QSpinBox, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox,
+                               QHBoxLayout, QPushButton, QVBoxLayout, QWidget)
 
 from backprop_lab.engine import datasets
 from backprop_lab.engine.data.datasets import GENERATORS
 from backprop_lab.engine.data.features import FEATURES
 
 from ..model.config import CUSTOM
+from ..model.settings import SETTINGS
 from ..session.controller import SessionController
+from .setting_fields import SettingDoubleSpinBox, SettingSpinBox
 
 DATASET_TITLES = {
     "xor": "XOR (4 points)", "and": "AND (4 points)", "or": "OR (4 points)",
@@ -38,32 +39,23 @@ class DataPanel(QWidget):
             self.dataset.setItemData(self.dataset.count() - 1, datasets.describe(name),
                                      Qt.ItemDataRole.ToolTipRole)
         self.dataset.currentIndexChanged.connect(self._dataset_chosen)
-        self.noise = QDoubleSpinBox()
-        self.noise.setRange(0.0, 3.0)
-        self.noise.setSingleStep(0.05)
-        self.noise.setToolTip("Standard deviation of the Gaussian noise added to the points "
-                              "(to the targets, for regression)")
-        self.samples = QSpinBox()
-        self.samples.setRange(4, 5000)
-        self.samples.setSingleStep(10)
-        self.test = QSpinBox()
-        self.test.setRange(0, 90)
+        self.noise = SettingDoubleSpinBox(SETTINGS["noise"], decimals=2)
+        self.samples = SettingSpinBox(SETTINGS["n_samples"])
+        self.test = SettingSpinBox(SETTINGS["test_fraction"], low=0, high=90,
+                                   to_setting=lambda v: v / 100)
         self.test.setSuffix(" %")
         self.test.setSingleStep(5)
-        self.test.setToolTip("Share of the samples held out as the test set")
-        self.classes = QSpinBox()
-        self.classes.setRange(2, 8)
-        self.seed = QSpinBox()
-        self.seed.setRange(0, 999_999)
+        self.classes = SettingSpinBox(SETTINGS["n_classes"])
+        self.seed = SettingSpinBox(SETTINGS["data_seed"])
+        for field in (self.noise, self.samples, self.test, self.classes, self.seed):
+            field.refused.connect(controller.error)
         self.regenerate = QPushButton("Regenerate")
         self.regenerate.setToolTip("Draw a new sample of the same dataset (next data seed)")
         self.regenerate.clicked.connect(
             lambda: controller.apply(data_seed=controller.config.data_seed + 1))
         for spin, field in ((self.noise, "noise"), (self.samples, "n_samples"),
                             (self.classes, "n_classes"), (self.seed, "data_seed")):
-            spin.setKeyboardTracking(False)
             spin.valueChanged.connect(lambda v, f=field: controller.apply(**{f: v}))
-        self.test.setKeyboardTracking(False)
         self.test.valueChanged.connect(lambda v: controller.apply(test_fraction=v / 100))
 
         data_box = QGroupBox("Data")
@@ -119,7 +111,10 @@ class DataPanel(QWidget):
         self.samples.setValue(c.n_samples)
         self.test.setValue(round(c.test_fraction * 100))
         lo, hi = (c.n_classes, c.n_classes) if c.is_custom else GENERATORS[c.dataset].classes
-        self.classes.setRange(lo, hi)
+        self.classes.set_limits(lo, hi)
+        if not c.is_custom:
+            self.samples.set_limits(SETTINGS["n_samples"].low,
+                                    min(SETTINGS["n_samples"].high, GENERATORS[c.dataset].max_samples))
         self.classes.setValue(c.n_classes)
         self.classes.setEnabled(hi > lo)
         self.seed.setValue(c.data_seed)

@@ -22,8 +22,10 @@ class _Refusing:
     """Shared behaviour of the two spin boxes (a mixin over QSpinBox / QDoubleSpinBox; each
     declares ``refused = Signal(str)`` itself, as Qt signals live on QObject classes)."""
 
-    def _bind(self, setting: Setting, low=None, high=None) -> None:
+    def _bind(self, setting: Setting, low=None, high=None, to_setting=None) -> None:
         self.setting = setting
+        #: The field's number → the setting's value (e.g. a percentage → a share).
+        self.to_setting = to_setting or (lambda v: [v] if setting.kind == "units" else v)
         self.setKeyboardTracking(False)
         if setting.tip:
             self.setToolTip(setting.tip)
@@ -62,7 +64,7 @@ class _Refusing:
             return
         if not self.minimum() <= value <= self.maximum():
             try:
-                self.setting.check(value)
+                self.setting.check(self.to_setting(value))
                 message = (f"{self.setting.label} must be from {self.minimum():g} to "
                            f"{self.maximum():g} here, not {typed}.")
             except ValueError as exc:
@@ -84,10 +86,10 @@ class SettingSpinBox(_Refusing, QSpinBox):
 
     refused = Signal(str)
 
-    def __init__(self, setting: Setting, low=None, high=None, parent=None):
+    def __init__(self, setting: Setting, low=None, high=None, to_setting=None, parent=None):
         super().__init__(parent)
-        self.setSingleStep(int(setting.step))
-        self._bind(setting, low, high)
+        self.setSingleStep(max(int(setting.step), 1))
+        self._bind(setting, low, high, to_setting)
 
     def set_limits(self, low, high) -> None:
         self.setRange(int(low), int(min(high, 2**31 - 1)))

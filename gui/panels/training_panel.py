@@ -1,15 +1,19 @@
 """Training panel: loss, optimizer, learning rate, batch size and L1/L2 regularization.
 
-These apply to the running session from its next step.
+These apply to the running session from its next step.  Every field is bound to its declared
+setting: what is typed goes to the controller, whose config checks it and says the limit
+when it is out of range; the field then shows the current value again.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QSpinBox
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox
 
 from backprop_lab.engine.nn.optimizers import OPTIMIZERS
 
+from ..model.settings import SETTINGS
 from ..session.controller import SessionController
+from .setting_fields import SettingDoubleSpinBox, SettingSpinBox
 
 LEARNING_RATES = ("0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",
                   "3", "10")
@@ -34,19 +38,18 @@ class TrainingPanel(QGroupBox):
         # No validator (it would drop "e" and "-"); typed text is checked on Enter instead.
         self.learning_rate.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.learning_rate.setCompleter(None)
-        self.learning_rate.setToolTip("Step size η (pick or type a positive number)")
+        self.learning_rate.setToolTip(SETTINGS["learning_rate"].tip)
         self.learning_rate.lineEdit().editingFinished.connect(self._rate_typed)
         self.learning_rate.activated.connect(lambda _i: self._rate_typed())
-        self.batch = QSpinBox()
-        self.batch.setRange(0, 5000)
+        self.batch = SettingSpinBox(SETTINGS["batch_size"], low=0)
         self.batch.setSpecialValueText("full batch")
-        self.batch.setKeyboardTracking(False)
-        self.batch.setToolTip("Samples per step; 'full batch' uses the whole training set")
         self.batch.valueChanged.connect(lambda v: controller.apply(batch_size=v or None))
-        self.l1 = self._rate_spin("L1 penalty λ₁·Σ|W| (weights only)")
+        self.l1 = SettingDoubleSpinBox(SETTINGS["l1"])
         self.l1.valueChanged.connect(lambda v: controller.apply(l1=v))
-        self.l2 = self._rate_spin("L2 penalty (λ₂/2)·ΣW² (weights only)")
+        self.l2 = SettingDoubleSpinBox(SETTINGS["l2"])
         self.l2.valueChanged.connect(lambda v: controller.apply(l2=v))
+        for field in (self.batch, self.l1, self.l2):
+            field.refused.connect(controller.error)
 
         form = QFormLayout(self)
         form.addRow("Loss", self.loss)
@@ -59,33 +62,17 @@ class TrainingPanel(QGroupBox):
         controller.rebuilt.connect(self.refresh)
         self.refresh()
 
-    @staticmethod
-    def _rate_spin(tip: str) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox()
-        spin.setRange(0.0, 10.0)
-        spin.setDecimals(4)
-        spin.setSingleStep(0.001)
-        spin.setKeyboardTracking(False)
-        spin.setToolTip(tip)
-        return spin
-
     def _loss_chosen(self, index: int) -> None:
         name = self.loss.itemData(index)
         if name:
             self.controller.apply(loss=name)
 
     def _rate_typed(self) -> None:
-        text = self.learning_rate.currentText().strip().replace(",", ".")
-        try:
-            value = float(text)
-        except ValueError:
-            value = -1.0
-        if not (value > 0 and value <= 100 and value == value):
-            self.controller.error.emit(f"The learning rate must be a number in (0, 100], not "
-                                       f"{text!r}.")
-            self.refresh()
+        """The typed text as it is: the learning rate's declaration checks it."""
+        text = self.learning_rate.currentText().strip()
+        if text == f"{self.controller.config.learning_rate:g}":
             return
-        self.controller.apply(learning_rate=value)
+        self.controller.apply(learning_rate=text)
 
     def refresh(self) -> None:
         c = self.controller.config
@@ -98,7 +85,7 @@ class TrainingPanel(QGroupBox):
         self.loss.setEnabled(self.loss.count() > 1)
         self.optimizer.setCurrentIndex(self.optimizer.findData(c.optimizer))
         self.learning_rate.setCurrentText(f"{c.learning_rate:g}")
-        self.batch.setMaximum(max(self.controller.session.n_train, 1))
+        self.batch.set_limits(0, max(self.controller.session.n_train, 1))
         self.batch.setValue(c.batch_size or 0)
         self.l1.setValue(c.l1)
         self.l2.setValue(c.l2)

@@ -52,6 +52,8 @@ class TransportBar(QWidget):
         self.speed_text = QLabel(speed_label(None))
         self.speed_text.setMinimumWidth(110)
 
+        self._hold_play_width()
+
         self.epoch_label = QLabel()
         self.epoch_label.setObjectName("epochCounter")
         font = self.epoch_label.font()
@@ -87,6 +89,18 @@ class TransportBar(QWidget):
         self.speed_text.setText(speed_label(speed))
         self.speedChanged.emit(speed)
 
+    def _hold_play_width(self) -> None:
+        """One width for Play and Pause, so the buttons beside it never move."""
+        button, text = self.play_button, self.play_button.text()
+        button.setMinimumWidth(0)
+        button.setMaximumWidth(16777215)
+        widths = []
+        for label in ("Play", "Pause"):
+            button.setText(label)
+            widths.append(button.sizeHint().width())
+        button.setText(text)
+        button.setFixedWidth(max(widths))
+
     def set_running(self, running: bool) -> None:
         self.play_button.setText("Pause" if running else "Play")
         self.play_button.setIcon(self._pause_icon if running else self._play_icon)
@@ -101,6 +115,7 @@ class TransportBar(QWidget):
         for button in (self.play_button, self.step_button, self.phase_button, self.reset_button):
             button.setIconSize(button.iconSize().scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio))
         self.speed.setFixedWidth(int(140 * scale))
+        self._hold_play_width()
         self.speed_text.setMinimumWidth(int(110 * scale))
 
     def set_phase(self, text: str) -> None:

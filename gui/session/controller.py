@@ -65,11 +65,19 @@ class SessionController(QObject):
         elif event in ("trained", "reset", "resumed"):
             self.trained.emit()
 
-    def _install(self, session: TrainingSession, reason: str | None = None) -> None:
-        """Make ``session`` the current one; with a ``reason``, keep the old one for Undo."""
+    _KEEP = object()
+
+    def _install(self, session: TrainingSession, config: Config | None = None,
+                 custom_data=_KEEP, reason: str | None = None) -> None:
+        """Make ``session`` (with its ``config`` and ``custom_data``) the current one; with a
+        ``reason``, the session it replaces is kept for Undo first."""
         if reason is not None:
             self._keep(self._undo, reason)
             self._redo.clear()
+        if config is not None:
+            self.config = config
+        if custom_data is not self._KEEP:
+            self.custom_data = custom_data
         self.session.unsubscribe(self._on_session_event)
         self.session = session
         session.subscribe(self._on_session_event)
@@ -97,8 +105,7 @@ class SessionController(QObject):
             return False
         kept = source.pop()
         self._keep(target, kept.reason)
-        self.config, self.custom_data = kept.config, kept.custom_data
-        self._install(kept.session)
+        self._install(kept.session, kept.config, kept.custom_data)
         self.configChanged.emit()
         self.message.emit(f"{verb} {kept.reason}: back at epoch {kept.session.epoch}.")
         return True
@@ -148,17 +155,21 @@ class SessionController(QObject):
 
     def _rebuild(self, new: Config, changed: set[str]) -> None:
         keep_data = not (changed & set(DATA_FIELDS))
+        custom = self.custom_data
         if new.is_custom:
-            data = self._custom_data_for(new, changed)
+            if custom is None:
+                raise ValueError("there is no imported or drawn data to go back to")
+            if changed & {"test_fraction", "data_seed"}:
+                custom = resplit(custom, new.test_fraction, new.data_seed)
+            data = self._with_features(custom, new)
         elif keep_data:
             data = self._with_features(self.session.data, new)
         else:
             data = None
         session = new.build_session(data)
         old_epoch = self.session.epoch
-        self.config = new
         names = ", ".join(sorted(name.replace("_", " ") for name in changed))
-        self._install(session, reason=f"the change of {names}")
+        self._install(session, new, custom, reason=f"the change of {names}")
         what = "data and network" if not keep_data else "network"
         undo = f" (Ctrl+Z brings back epoch {old_epoch})" if old_epoch else ""
         self.message.emit(f"Rebuilt the {what} for the new {names}: new weights from seed "
@@ -167,15 +178,6 @@ class SessionController(QObject):
     @staticmethod
     def _with_features(data: Dataset, config: Config) -> Dataset:
         return data.with_features(config.features) if data.is_planar else data
-
-    def _custom_data_for(self, new: Config, changed: set[str]) -> Dataset:
-        if self.custom_data is None:
-            raise ValueError("there is no imported or drawn data to go back to")
-        data = self.custom_data
-        if changed & {"test_fraction", "data_seed"}:
-            data = resplit(data, new.test_fraction, new.data_seed)
-            self.custom_data = data
-        return self._with_features(data, new)
 
     def _custom_config(self, data: Dataset, base: Config | None = None,
                        loss: str = "") -> Config:
@@ -198,9 +200,7 @@ class SessionController(QObject):
         except ValueError as exc:
             self.error.emit(str(exc))
             return False
-        self.custom_data = data
-        self.config = config
-        self._install(session, reason=f"loading {data.name}")
+        self._install(session, config, data, reason=f"loading {data.name}")
         self.configChanged.emit()
         self.message.emit(f"Training on {data.name}: {len(data.y_train)} training and "
                           f"{len(data.y_test)} test samples, {data.n_inputs} input(s); "
@@ -232,13 +232,11 @@ class SessionController(QObject):
         """Adopt a ready session and the config it was built from (a lesson, a file); with
         ``checkpoint`` (what is opening), the replaced session is kept for Undo."""
         data = session.data
+        custom = None
         if config.is_custom or data.name not in GENERATORS or data.params.get("edited"):
-            self.custom_data = data
+            custom = data
             config = self._custom_config(data, config, session.loss)
-        else:
-            self.custom_data = None
-        self.config = config.normalized()
-        self._install(session, reason=checkpoint)
+        self._install(session, config.normalized(), custom, reason=checkpoint)
         self.configChanged.emit()
 
     def rebuild(self) -> None:

@@ -123,7 +123,7 @@ class BoundaryView(QWidget):
         for plot in (self.plot, self.target_plot):
             plot.setLabel("bottom", x_title)
             plot.setLabel("left", y_title)
-        (x0, x1), (y0, y1) = data.domain
+        (x0, x1), (y0, y1) = grid.domain if grid is not None else data.domain
         # The images are placed by ``rect`` each time they are set (ImageItem.setRect needs an
         # image to scale against).
         self._rect = QRectF(x0, y0, x1 - x0, y1 - y0)
@@ -239,7 +239,7 @@ class BoundaryView(QWidget):
         self.caption_bar.relayout()
 
     def _show(self, rgb: np.ndarray, image: pg.ImageItem | None = None) -> None:
-        """Put an RGB image (row 0 = lowest x₂) over the dataset's domain."""
+        """Put an RGB image (row 0 = lowest x₂) over the grid's domain."""
         (image or self.image).setImage(rgb, levels=(0, 255), rect=self._rect)
 
     # ------------------------------------------------------------------ toggles

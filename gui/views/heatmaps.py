@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..style import colors
 
 #: Activations whose output lies in [0, 1]: 0.5 is drawn neutral.
 UNIT_INTERVAL = ("sigmoid", "softmax")

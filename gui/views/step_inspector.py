@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QScrollArea,
+from PySide6.QtWidgets import (QApplication, QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QScrollArea,
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from backprop_lab.engine import Phase
@@ -164,7 +164,8 @@ class StepInspector(QWidget):
         self.show_phase(None, 1, None)
 
     def set_scale(self, scale: float) -> None:
-        base = self.font().pointSizeF()
+        # The application font (already scaled): this widget's own may not have followed yet.
+        base = QApplication.font().pointSizeF()
         font = self.title.font()
         font.setPointSizeF(base * 1.3)
         self.title.setFont(font)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import traceback
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from backprop_lab.engine.training.inspection import EDGE_MODES

@@ -2,7 +2,9 @@
 as an animated GIF (Pillow).
 
 PNG is the widget as drawn on screen (``QWidget.grab``); SVG re-renders the widget through a
-vector paint device (``QSvgGenerator``), so lines and text stay sharp at any size.
+vector paint device (``QSvgGenerator``), so lines and text stay sharp at any size, with the
+plots' strokes moved into page coordinates so that any SVG renderer draws them as Qt does
+(:mod:`.svg_strokes`).
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
+
+from .svg_strokes import flatten_scaled_strokes
 
 IMAGE_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 GIF_FILTER = "Animated GIF (*.gif)"
@@ -66,6 +70,7 @@ def _write_svg(widget: QWidget, path: Path) -> None:
         painter.end()
     if not path.exists() or path.stat().st_size == 0:
         raise OSError(f"could not write {path}")
+    path.write_text(flatten_scaled_strokes(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def to_pil(image: QImage) -> Image.Image:

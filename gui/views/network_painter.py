@@ -1,0 +1,143 @@
+"""Painting the network graph: edges in batches by color and width, the phase band and its
+moving dashes, thumbnails, marks for dead and identical units, titles, labels and buttons.
+Each function paints one layer of the picture onto the view's painter, from the view's
+geometry and what it was given to show."""
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+
+from backprop_lab.engine.data.features import label as feature_label
+
+
+def paint_edges(view, p: QPainter) -> None:
+    palette = view.palette_colors()
+    batches: dict[tuple[int, int], list[QLineF]] = {}
+    for layer in range(len(view._rects) - 1):
+        color, width = view.edge_style(layer)
+        keys = list(zip(color.ravel().tolist(), width.ravel().tolist()))
+        for key, line in zip(keys, view._lines[layer]):
+            batches.setdefault(key, []).append(line)
+    pen = QPen()
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    # Thin, pale edges first so that strong ones stay on top.
+    for (c, w), lines in sorted(batches.items(), key=lambda kv: kv[0][1]):
+        pen.setColor(palette[c])
+        pen.setWidthF(w / 4.0)
+        p.setPen(pen)
+        p.drawLines(lines)
+
+def paint_phase_band(view, p: QPainter) -> None:
+    cols = view.active_columns()
+    if cols is None:
+        return
+    a, b = cols
+    left = view._rects[a][0].left() - 8
+    right = view._rects[b][0].right() + 8
+    band = QRectF(left, 2, right - left, view.height() - 30 * view.font_scale)
+    p.fillRect(band, view.theme.qcolor("highlight", 28))
+    name = view.phase_mark[0]
+    label = {"forward": "forward  →", "backward": "←  backward", "loss": "loss",
+             "update": "update  W ← W − η·dW"}[name]
+    font = QFont(view.font())
+    font.setBold(True)
+    p.setFont(font)
+    p.setPen(view.theme.qcolor("highlight"))
+    p.drawText(QRectF(left, band.bottom() - 22 * view.font_scale, right - left,
+                      20 * view.font_scale), Qt.AlignmentFlag.AlignCenter, label)
+
+def paint_phase_flow(view, p: QPainter) -> None:
+    """Moving dashes along the active edges: the direction the numbers flow."""
+    cols = view.active_columns()
+    if cols is None or cols[0] == cols[1]:
+        return
+    name = view.phase_mark[0]
+    pen = QPen(view.theme.qcolor("highlight", 200), 2.0 * view.line_scale)
+    if name in ("forward", "backward"):
+        pen.setStyle(Qt.PenStyle.CustomDashLine)
+        pen.setDashPattern([3.0, 4.0])
+        pen.setDashOffset(view._dash_offset)
+    p.setPen(pen)
+    p.drawLines(view._lines[cols[0]])
+
+def paint_unit_marks(view, p: QPainter) -> None:
+    """Numbers beside units while stepping; dead and identical units marked."""
+    font = QFont(view.font())
+    font.setPointSizeF(font.pointSizeF() * 0.9)
+    p.setFont(font)
+    metrics_h = QFontMetricsF(font).height()
+    for (c, u), text in view.annotations.items():
+        if c >= len(view._rects) or u >= len(view._rects[c]):
+            continue
+        rect = view._rects[c][u]
+        box = QRectF(rect.left() - 20, rect.bottom() + 1, rect.width() + 40, metrics_h)
+        p.fillRect(box.adjusted(14, 0, -14, 0), view.theme.qcolor("background", 210))
+        p.setPen(view.theme.qcolor("text"))
+        p.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
+    for c, u in view.dead_units:
+        if c < len(view._rects) and u < len(view._rects[c]):
+            rect = view._rects[c][u]
+            p.fillRect(rect, QColor(128, 128, 128, 170))
+            p.setPen(QColor(255, 255, 255))
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, "dead")
+    for (c, u), group in view.identical_units.items():
+        if c < len(view._rects) and u < len(view._rects[c]):
+            rect = view._rects[c][u]
+            tag = QRectF(rect.right() - 16 * view.font_scale, rect.top(),
+                         16 * view.font_scale, 14 * view.font_scale)
+            p.fillRect(tag, view.theme.qcolor("highlight"))
+            p.setPen(QColor(255, 255, 255))
+            p.drawText(tag, Qt.AlignmentFlag.AlignCenter, "≡")
+
+def paint_units(view, p: QPainter) -> None:
+    border = QPen(view.theme.qcolor("muted"), 1.0 * view.line_scale)
+    selected = QPen(view.theme.qcolor("highlight"), 3.0 * view.line_scale)
+    for c, col in enumerate(view._rects):
+        images = view.thumbnails[c] if c < len(view.thumbnails) else []
+        for u, rect in enumerate(col):
+            if u < len(images):
+                p.drawImage(rect.topLeft(), images[u])
+            else:
+                p.fillRect(rect, view.theme.qcolor("panel"))
+            p.setPen(selected if view.selected == (c, u) else border)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(rect)
+
+def paint_labels(view, p: QPainter) -> None:
+    # view.font() already follows the app's font (scaled in presentation mode).
+    font = QFont(view.font())
+    p.setFont(font)
+    p.setPen(view.theme.qcolor("text"))
+    for rect, title in view._headers:
+        p.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, title)
+    inputs = view._rects[0]
+    # Many inputs (64 pixels of a digit): label every k-th so the names never overlap.
+    pitch = inputs[1].top() - inputs[0].top() if len(inputs) > 1 else 1e9
+    every = max(1, math.ceil(QFontMetricsF(font).height() / max(pitch, 1e-6)))
+    for u, rect in enumerate(inputs):
+        if u % every:
+            continue
+        name = feature_label(view.input_names[u]) if u < len(view.input_names) else f"x{u + 1}"
+        box = QRectF(2, rect.top() - 4, rect.left() - 6, rect.height() + 8)
+        name = QFontMetricsF(font).elidedText(name, Qt.TextElideMode.ElideMiddle, box.width())
+        p.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
+    for button in view._buttons:
+        p.setPen(QPen(view.theme.qcolor("muted"), 1.0))
+        p.setBrush(view.theme.qcolor("panel"))
+        p.drawRoundedRect(button.rect, 3, 3)
+        p.setPen(view.theme.qcolor("text"))
+        p.drawText(button.rect, Qt.AlignmentFlag.AlignCenter, "+" if button.delta > 0 else "−")
+    scale = ("scaled per layer" if view.edge_values is not None
+             else f"full at |w| ≥ {view.edge_scale(0):.2g}")
+    legend = f"edges: {view.edge_mode_label} · blue +, orange − · width ∝ |value|, {scale}"
+    p.setPen(view.theme.qcolor("muted"))
+    last = view._buttons[-2].rect
+    label_w = QFontMetricsF(p.font()).horizontalAdvance("layers: ")
+    p.drawText(QRectF(last.left() - label_w - 4, last.top() - 4, label_w, last.height() + 8),
+               Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "layers:")
+    box = QRectF(8, last.top() - 4, last.left() - label_w - 24, last.height() + 8)
+    p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+               QFontMetricsF(p.font()).elidedText(legend, Qt.TextElideMode.ElideRight,
+                                                  box.width()))
