@@ -111,7 +111,7 @@ def test_enter_commits_a_typed_rate_and_gives_the_keys_back(window, qtbot):
     field.selectAll()
     qtbot.keyClicks(field, "0.1")
     qtbot.keyClick(field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.network_view, timeout=1000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.network_view, timeout=20000)
     assert window.controller.session.learning_rate == 0.1
     press(qtbot, Qt.Key.Key_R)
     assert window.controller.session.epoch == 0                 # R reset the weights

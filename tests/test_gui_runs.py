@@ -109,7 +109,7 @@ def test_resume_from_here_branches_training(window, qtbot):
     assert window.timeline_bar.live and window.view_state.preview_network is None
     assert window.network_view.network is session.network
     np.testing.assert_array_equal(session.network.theta, session.timeline.theta_at(12))
-    qtbot.waitUntil(lambda: window.loss_plot.train_curve.getData()[0][-1] == 12, timeout=2000)
+    qtbot.waitUntil(lambda: window.loss_plot.train_curve.getData()[0][-1] == 12, timeout=20000)
     for _ in range(18):
         qtbot.keyClick(window, Qt.Key.Key_Right)
     np.testing.assert_array_equal(session.network.theta, theta_30)   # the same run again

@@ -25,7 +25,7 @@ def test_step_advances_the_epoch_and_the_loss_curve(window, qtbot):
     assert session.epoch == 0
     qtbot.mouseClick(window.transport.step_button, Qt.MouseButton.LeftButton)
     assert session.epoch == 1
-    qtbot.waitUntil(lambda: len(window.loss_plot.train_curve.getData()[0]) == 2, timeout=2000)
+    qtbot.waitUntil(lambda: len(window.loss_plot.train_curve.getData()[0]) == 2, timeout=20000)
     assert window.transport.epoch_label.text() == "Epoch 1"
     qtbot.keyClick(window, Qt.Key.Key_Right)
     assert session.epoch == 2
@@ -35,7 +35,7 @@ def test_play_then_pause_stops(window, qtbot):
     session = window.controller.session
     qtbot.mouseClick(window.transport.play_button, Qt.MouseButton.LeftButton)
     assert window.transport.play_button.text() == "Pause"
-    qtbot.waitUntil(lambda: session.epoch > 20, timeout=5000)
+    qtbot.waitUntil(lambda: session.epoch > 20, timeout=20000)
     qtbot.mouseClick(window.transport.play_button, Qt.MouseButton.LeftButton)
     assert window.transport.play_button.text() == "Play"
     stopped = session.epoch
@@ -229,7 +229,7 @@ def test_divergence_pauses_and_explains(qtbot):
                           optimizer="sgd", learning_rate=10.0, batch_size=None))
     qtbot.addWidget(w)
     w.loop.play()
-    qtbot.waitUntil(lambda: not w.loop.running, timeout=5000)
+    qtbot.waitUntil(lambda: not w.loop.running, timeout=20000)
     assert w.controller.session.diverged
     assert "learning rate" in w.statusBar().currentMessage()
     assert np.isfinite(w.controller.session.network.theta).all()
