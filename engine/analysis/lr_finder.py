@@ -103,11 +103,21 @@ def lr_range_test(session: TrainingSession, lr_min: float = 1e-5, lr_max: float 
     if n == 0:
         raise ValueError(f"the loss is not finite even at η = {lr_min:g}: nothing to measure")
     rates, smoothed = rates[:n], np.asarray(smoothed)
-    suggestion, used, why = _suggest(rates, smoothed, rule, lr_min)
+    suggestion, used, why = suggest_learning_rate(rates, smoothed, rule, lr_min)
     return RangeTest(rates, np.asarray(losses), smoothed, suggestion, used, why, stopped)
 
 
-def _suggest(rates: np.ndarray, smoothed: np.ndarray, rule: str, lr_min: float):
+def suggest_learning_rate(rates: np.ndarray, smoothed: np.ndarray, rule: str = STEEPEST,
+                          lr_min: float | None = None) -> tuple[float, str, str]:
+    """(suggested rate, rule used, the rule in words) from a smoothed range-test curve:
+    ``rates`` (n,) increasing, ``smoothed`` (n,) losses.  See the module docstring; "steepest"
+    falls back to "minimum/10" when the loss never falls.  A tenth of the minimum's rate is
+    raised to ``lr_min`` (default ``rates[0]``) if it lies below."""
+    rates, smoothed = np.asarray(rates, dtype=float), np.asarray(smoothed, dtype=float)
+    if rates.ndim != 1 or rates.shape != smoothed.shape or rates.size == 0:
+        raise ValueError("give the same number (≥ 1) of rates and smoothed losses")
+    if rule not in RULES:
+        raise ValueError(f"rule must be one of {', '.join(RULES)}, not {rule!r}")
     lowest = int(np.argmin(smoothed))
     if rule == STEEPEST and lowest >= 2:
         slope = np.gradient(smoothed, np.log10(rates))
@@ -117,7 +127,8 @@ def _suggest(rates: np.ndarray, smoothed: np.ndarray, rule: str, lr_min: float):
             return float(rates[k]), STEEPEST, f"The rate {RULES[STEEPEST]}."
     reason = (" (the loss did not fall, so there is no steepest descent)"
               if rule == STEEPEST else "")
-    return (float(max(rates[lowest] / 10.0, lr_min)), MINIMUM,
+    floor = rates[0] if lr_min is None else lr_min
+    return (float(max(rates[lowest] / 10.0, floor)), MINIMUM,
             f"{RULES[MINIMUM][0].upper()}{RULES[MINIMUM][1:]}{reason}.")
 
 
