@@ -273,12 +273,7 @@ def check_target(session: TrainingSession, spec: dict) -> ExerciseResult:
 
 def check_prediction(session: TrainingSession, spec: dict, answer: str) -> ExerciseResult:
     """Is ``answer`` right about the next update?  The step runs on a copy of the session."""
-    spec = validate_exercise(spec)
-    if spec["kind"] != PREDICT:
-        raise ValueError(f"exercise {spec['id']!r} is not a prediction")
-    if answer not in spec["choices"]:
-        raise ValueError(f"the answer must be one of {', '.join(spec['choices'])}, "
-                         f"not {answer!r}")
+    spec = _prediction(spec, answer)
     twin = copy_session(session)
     phases = list(twin.phases())
     return judge_prediction(spec, answer, phases, twin.network, twin.loss_function)
@@ -289,7 +284,7 @@ def judge_prediction(spec: dict, answer: str, phases: Sequence[Phase], network: 
     """Judge ``answer`` against the phases of one whole step (e.g. the live step's, once its
     update has been taken).  ``network`` and ``loss`` give the architecture and the loss
     function (only read: the weights after the update come from the update phases)."""
-    spec = validate_exercise(spec)
+    spec = _prediction(spec, answer)
     ident = spec["id"]
     updates = {p.layer: p for p in phases if p.name == UPDATE}
     if len(updates) != len(network.layers):
@@ -304,6 +299,18 @@ def judge_prediction(spec: dict, answer: str, phases: Sequence[Phase], network: 
              else f"stayed at {before:.6g}")
     verdict = "Right" if answer == truth else f"Not quite (you said {answer})"
     return ExerciseResult(ident, answer == truth, f"{verdict}: {what} {moved}.", after, truth)
+
+
+def _prediction(spec: dict, answer) -> dict:
+    """The validated spec of a prediction; ValueError if it is not one or ``answer`` is not
+    among its choices."""
+    spec = validate_exercise(spec)
+    if spec["kind"] != PREDICT:
+        raise ValueError(f"exercise {spec['id']!r} is not a prediction")
+    if answer not in spec["choices"]:
+        raise ValueError(f"the answer must be one of {', '.join(spec['choices'])}, "
+                         f"not {answer!r}")
+    return spec
 
 
 def _quantity(about: dict, phases, updates: dict, network: Network, loss):
