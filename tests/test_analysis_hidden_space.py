@@ -46,10 +46,11 @@ def test_the_input_grid_spans_the_domain_in_both_directions():
     space = hidden_space(s, 0, lines=4, points_per_line=6)
     (x0, x1), (y0, y1) = s.data.domain
     along_x1, along_x2 = space.input_lines             # lines of constant x₂, of constant x₁
-    np.testing.assert_array_equal(along_x1[..., 0], np.tile(np.linspace(x0, x1, 6), (4, 1)))
-    np.testing.assert_array_equal(along_x1[..., 1], np.repeat(np.linspace(y0, y1, 4)[:, None], 6, 1))
-    np.testing.assert_array_equal(along_x2[..., 0], np.repeat(np.linspace(x0, x1, 4)[:, None], 6, 1))
-    np.testing.assert_array_equal(along_x2[..., 1], np.tile(np.linspace(y0, y1, 6), (4, 1)))
+    rows, columns = np.meshgrid(np.arange(4), np.arange(6), indexing="ij")
+    np.testing.assert_array_equal(along_x1[..., 0], np.linspace(x0, x1, 6)[columns])
+    np.testing.assert_array_equal(along_x1[..., 1], np.linspace(y0, y1, 4)[rows])
+    np.testing.assert_array_equal(along_x2[..., 0], np.linspace(x0, x1, 4)[rows])
+    np.testing.assert_array_equal(along_x2[..., 1], np.linspace(y0, y1, 6)[columns])
 
 
 def test_the_animation_starts_at_the_input_grid_and_ends_at_the_layer():

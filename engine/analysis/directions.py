@@ -108,8 +108,8 @@ def pca_directions(thetas: np.ndarray) -> Directions:
     """The first two principal components of the trajectory ``thetas`` (T, P).
 
     Signs are fixed so that the first snapshot lies at negative coordinates seen from the
-    last (the path runs towards +a, +b).  ValueError when fewer than 3 snapshots are given or the path does not
-    span two dimensions (it is a point or a straight line).
+    last (the path runs towards +a, +b).  ValueError when fewer than 3 snapshots are given
+    or the path does not span two dimensions (it is a point or a straight line).
     """
     thetas = np.asarray(thetas, dtype=np.float64)
     if thetas.ndim != 2 or thetas.shape[0] < 3:

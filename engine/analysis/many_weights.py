@@ -11,8 +11,9 @@ activation and loss objects (so the numbers are the network's, not a second impl
 The first layer's input X (m, n₀) is shared by every θ and broadcast, not copied.
 
 Memory stays bounded: :func:`losses_many` works through the K vectors in chunks whose
-activations hold about :data:`CHUNK_ELEMENTS` numbers (half a megabyte in float32).  Nothing here touches
-the network object passed in: only its architecture (``layers``, ``slices``) is read.
+activations hold about :data:`CHUNK_ELEMENTS` numbers (half a megabyte in float32).  Nothing
+here touches the network object passed in: only its architecture (``layers``, ``slices``) is
+read.
 """
 from __future__ import annotations
 
