@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QMai
                                QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
 from backprop_lab.engine import load_session, save_session
-from backprop_lab.engine.export.exact_scripts import numpy_script, pytorch_script
+from backprop_lab.engine.export import numpy_script, pytorch_script
 from backprop_lab.engine.io.csv_file import read_csv, write_csv
 from backprop_lab.engine.data.edits import add_point, blank_canvas, remove_nearest
 from backprop_lab.engine.data.plane import plane_outputs, plane_grid

@@ -48,6 +48,14 @@ def assign(name: str, array, comment: str = "", kind: str | None = None) -> str:
     return f"{head}{name} = {literal(array, 0, len(name) + 3, kind)}"
 
 
+def list_of(name: str, items: list[str]) -> str:
+    """``name = [a, b, …]`` on one line if it fits in :data:`WIDTH`, else one item a line."""
+    line = f"{name} = [{', '.join(items)}]"
+    if len(line) <= WIDTH:
+        return line
+    return f"{name} = [\n" + "".join(f"    {item},\n" for item in items) + "]"
+
+
 def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     """A deterministic .npz (fixed timestamps) of ``arrays``."""
     buffer = io.BytesIO()

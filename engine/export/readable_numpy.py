@@ -35,7 +35,7 @@ def numpy_script(r: Readable) -> tuple[str, dict[str, bytes]]:
     data = {"X_train": r.X_train, "Y_train": r.Y_train, "X_test": r.X_test, "Y_test": r.Y_test}
     slots = {
         "__doc__": r.docstring("NumPy", HOW),
-        "activations": "activations = [" + ", ".join(pairs) + "]",
+        "activations": literals.list_of("activations", pairs),
         "LEAKY_SLOPE": f"LEAKY_SLOPE = {slopes.pop() if slopes else 0.01!r}",
         "LEARNING_RATE": f"LEARNING_RATE, BATCH_SIZE, SEED = {r.hyper['learning_rate']!r}, "
                          f"{batch}, {r.seed}",

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 import textwrap
 from importlib import resources
 
-__all__ = ["fill", "template_source"]
+__all__ = ["fill", "paste", "template_source"]
 
 
 def template_source(name: str) -> str:
@@ -70,10 +71,63 @@ def fill(template: str, slots: dict[str, str | None] | None = None,
     return _tidy(_prune("\n".join(lines) + "\n"))
 
 
+def paste(template: str, part: str, module: str) -> str:
+    """``template`` with its statement ``from ….<module> import …`` replaced by the code of
+    ``part`` (the source of that module): the part's imports join the template's, and its
+    definitions of names the template defines already are dropped (the template's win).
+    So two templates can share code and each still imports and runs on its own."""
+    tree, lines = ast.parse(template), template.splitlines()
+    where = [n for n in tree.body if isinstance(n, ast.ImportFrom)
+             and (n.module or "").split(".")[-1] == module]
+    if len(where) != 1:
+        raise ValueError(f"the template imports from {module!r} {len(where)} times, not once")
+    ours = {name for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))
+            for name in _defined_names(n)}
+    part_tree, part_lines = ast.parse(part), part.splitlines()
+    imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))
+               and n is not where[0]]
+    drop = []
+    for node in part_tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.append(node)
+            drop.append(node)
+        elif ast.get_docstring(part_tree) is not None and node is part_tree.body[0]:
+            drop.append(node)
+        elif _defined_names(node) and set(_defined_names(node)) <= ours:
+            drop.append(node)
+    for first, last, _ in sorted((_edit(part_lines, n, None) for n in drop), reverse=True):
+        del part_lines[first:last]
+    first, last, _ = _edit(lines, where[0], None)
+    lines[first:last] = part_lines
+    block = _import_block(imports)
+    heads = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))
+             and n is not where[0]]
+    lines[heads[0].lineno - 1:heads[-1].end_lineno] = block
+    return "\n".join(lines) + "\n"
+
+
+def _import_block(imports: list[ast.stmt]) -> list[str]:
+    """The import statements, deduplicated, standard library first, as isort orders them."""
+    def key(node):
+        module = node.names[0].name if isinstance(node, ast.Import) else node.module
+        return (isinstance(node, ast.ImportFrom), module, ast.unparse(node))
+    groups: dict[bool, set] = {True: set(), False: set()}
+    for node in imports:
+        module = node.names[0].name if isinstance(node, ast.Import) else node.module
+        groups[module.split(".")[0] in sys.stdlib_module_names].add(node)
+    out = []
+    for stdlib in (True, False):
+        texts = list(dict.fromkeys(ast.unparse(n) for n in sorted(groups[stdlib], key=key)))
+        if texts:
+            out += ([""] if out else []) + texts
+    return out
+
+
 def _statements(tree: ast.AST):
     for node in ast.walk(tree):
         for field in ("body", "orelse", "finalbody"):
-            for child in getattr(node, field, ()) or ():
+            children = getattr(node, field, None)
+            for child in children if isinstance(children, list) else ():
                 if isinstance(child, ast.stmt):
                     yield child
 
