@@ -496,13 +496,20 @@ def test_large_readable_exports_read_their_numbers_from_beside_the_script():
     assert small.files == {} and "load(" not in small.text
 
 
-def test_the_readable_pytorch_script_for_xor_is_short_and_idiomatic():
-    text = export_script(build(READABLE["xor-tanh-bce-adam"]), "pytorch", name="xor").text
+def test_the_readable_pytorch_script_for_xor_is_short_idiomatic_and_quoted_in_the_readme():
+    """Lesson 4's network (XOR, 2-4-1 tanh, Adam) before training: the README quotes its
+    readable PyTorch script in full (after a change to the templates, paste the new text)."""
+    net = Network([2, 4, 1], hidden="tanh", output="sigmoid", init="small", seed=0)
+    session = TrainingSession(net, datasets.load("xor"), loss="bce", optimizer="adam",
+                              learning_rate=0.05)
+    text = export_script(session, "pytorch", "readable", name="xor_pytorch").text
     assert len(text.splitlines()) <= 80
     for idiom in ("nn.Sequential(", "DataLoader(", "nn.BCEWithLogitsLoss()",
                   "model.load_state_dict(weights)", "torch.save(model.state_dict()"):
         assert idiom in text
     assert "float64" not in text and "def forward" not in text
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "```python\n" + text + "```\n" in readme
 
 
 # ---------------------------------------------------------------------------- lint

@@ -29,16 +29,18 @@ def kind_of(array: np.ndarray, float_kind: str = "float64") -> str:
     return "int" if np.asarray(array).dtype.kind in "iub" else float_kind
 
 
-def literal(array, indent: int = 0, start: int = 0, kind: str | None = None) -> str:
+def literal(array, indent: int = 0, start: int = 0, kind: str | None = None,
+            rows: bool = False) -> str:
     """``array`` as a (nested) Python list literal whose opening bracket sits at column
-    ``start`` of a line indented by ``indent``, wrapped at :data:`WIDTH`."""
+    ``start`` of a line indented by ``indent``, wrapped at :data:`WIDTH` (``rows``: one row
+    of a matrix a line when it does not fit on one)."""
     array = np.asarray(array)
     kind = kind or kind_of(array)
     if array.ndim == 0:
         return number(array, kind)
     if array.size == 0:
         return "[]"
-    return _nested(_tokens(array, kind), indent, start)
+    return _nested(_tokens(array, kind), indent, start, rows)
 
 
 def assign(name: str, array, comment: str = "", kind: str | None = None) -> str:
@@ -101,14 +103,17 @@ def _one_line(tok) -> str:
     return "[" + ", ".join(_one_line(t) for t in tok) + "]"
 
 
-def _nested(tok, indent: int, start: int) -> str:
+def _nested(tok, indent: int, start: int, rows: bool = False) -> str:
     line = _one_line(tok)
     if isinstance(tok, str) or start + len(line) + 1 <= WIDTH:
         return line
     pad = " " * (indent + 4)
     children = [_one_line(t) for t in tok]
     lines: list[str] = []
-    if all(len(pad) + len(c) + 1 <= WIDTH for c in children):
+    if rows and not isinstance(tok[0], str) and all(len(pad) + len(c) + 1 <= WIDTH
+                                                     for c in children):
+        lines = [pad + c + "," for c in children]
+    elif all(len(pad) + len(c) + 1 <= WIDTH for c in children):
         current = ""
         for c in children:
             if current and len(pad) + len(current) + 1 + len(c) + 1 > WIDTH:

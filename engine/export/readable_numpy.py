@@ -49,7 +49,7 @@ def numpy_script(r: Readable) -> tuple[str, dict[str, bytes]]:
         for name, array in data.items():
             slots[name] = _array(name, array)
         slots["layers"] = "\n".join(
-            f"{name}{i} = np.array({literals.literal(a, 0, len(name) + 14)})"
+            f"{name}{i} = np.array({literals.literal(a, 0, len(name) + 14, rows=True)})"
             for i, pair in enumerate(r.weights, 1) for name, a in zip("Wb", pair)
         ) + "\nlayers = [" + ", ".join(f"[W{i}, b{i}]" for i in range(1, len(r.weights) + 1)) + "]"
     else:
@@ -70,4 +70,4 @@ def _array(name: str, array: np.ndarray) -> str:
     if array.size == 0:
         return f"{name} = np.zeros({tuple(array.shape)})" + ("  # no test samples"
                                                              if name == "X_test" else "")
-    return f"{name} = np.array({literals.literal(array, 0, len(name) + 13)})"
+    return f"{name} = np.array({literals.literal(array, 0, len(name) + 13, rows=True)})"

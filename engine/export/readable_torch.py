@@ -126,4 +126,4 @@ def _tensor(name: str, array: np.ndarray, n_inputs: int) -> str:
 
 def _numbers(array: np.ndarray, indent: int, start: int) -> str:
     """``array`` as a list literal of float32 (or int) numbers opening at column ``start``."""
-    return literals.literal(array, indent, start, literals.kind_of(array, "float32"))
+    return literals.literal(array, indent, start, literals.kind_of(array, "float32"), rows=True)
