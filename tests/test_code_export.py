@@ -536,3 +536,85 @@ def test_generated_scripts_and_templates_have_no_lint_findings(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert len(paths) == 20 + 5
+
+
+# ---------------------------------------------------------------------------- the filler
+TEMPLATE = '''"""Doc."""
+import math
+
+import numpy as np
+
+RATE = 0.1
+
+
+def step__plain(x):
+    return x - RATE
+
+
+def step__scaled(x):
+    return x - RATE * SCALE
+
+
+SCALE = 2.0
+step = step__plain
+
+
+def helper():
+    return math.pi
+
+
+# clipped before printing
+np.clip(0, 0, 1)
+print(step(1.0))
+'''
+
+
+def test_fill_replaces_named_statements_keeps_a_variant_and_prunes_the_unused():
+    from backprop_lab.engine.export.slots import fill
+    out = fill(TEMPLATE, {"RATE": "RATE = 0.5", "__doc__": '"""New."""', "clip": None},
+               {"step": "scaled"})
+    assert out.startswith('"""New."""\n') and "import" not in out    # nothing uses them now
+    assert "RATE = 0.5\n" in out and "SCALE = 2.0" in out
+    assert "def step(x):\n    return x - RATE * SCALE" in out
+    assert "step__" not in out and "helper" not in out and "clip" not in out
+    assert "print(step(1.0))" in out
+    kept = fill(TEMPLATE)
+    assert "def step__plain" in kept and "SCALE" not in kept and "np.clip(0, 0, 1)" in kept
+    compile(out, "out", "exec")
+
+
+@pytest.mark.parametrize("slots, choices, message", [
+    ({"MISSING": "x = 1"}, {}, "defines 'MISSING' 0 times"),
+    ({"print": None, "step": "step = 1"}, {"step": "other"}, "no variant 'other'"),
+])
+def test_fill_says_what_it_cannot_find(slots, choices, message):
+    from backprop_lab.engine.export.slots import fill
+    with pytest.raises(ValueError, match=message):
+        fill(TEMPLATE, slots, choices)
+
+
+def test_paste_merges_imports_and_lets_the_template_win():
+    from backprop_lab.engine.export.slots import paste
+    part = '"""Part."""\nimport io\n\nimport numpy as np\n\nRATE = 9.0\n\n\ndef read():\n' \
+           '    return io.BytesIO(), np.zeros(RATE)\n'
+    template = TEMPLATE.replace("print(step(1.0))", "from pkg.part import read  # noqa\nread()")
+    out = paste(template, part, "part")
+    assert out.count("RATE = ") == 1 and "RATE = 0.1" in out and "def read():" in out
+    assert out.index("import io\nimport math\n\nimport numpy as np\n") < out.index("RATE")
+    assert "Part." not in out and "from pkg.part" not in out
+
+
+def test_the_numpy_template_is_a_module_whose_backward_pass_is_the_engines(monkeypatch):
+    """The readable NumPy template imports without running anything, and its textbook
+    forward and backward passes give the engine's gradients."""
+    from backprop_lab.engine.export.templates import numpy_mlp as template
+    net = Network([2, 4, 1], activations=["tanh", "sigmoid"], seed=3)
+    data = datasets.load("xor")
+    monkeypatch.setattr(template, "layers", [[lay.W.copy(), lay.b.copy()] for lay in net.layers])
+    monkeypatch.setattr(template, "L2", 0.01)
+    A, Z = template.forward(data.X_train)
+    grads = template.backward(A, data.y_train.reshape(-1, 1).astype(float))
+    expected = net.gradients(data.X_train, data.y_train, "bce", l2=0.01)
+    for (dW, db), want in zip(zip(grads[::2], grads[1::2]), expected):
+        np.testing.assert_allclose(dW, want["W"], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(db, want["b"], rtol=1e-12, atol=1e-15)

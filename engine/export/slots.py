@@ -4,7 +4,8 @@ A template (``templates/*.py``) is an ordinary program: as it stands it trains a
 network.  An export turns it into a script for one session by
 
 * **slots**: ``{name: source}`` replaces the one statement that defines ``name`` (``name = …``,
-  ``def name``, ``class name``; at any depth, its whole lines) by ``source``, indented to match
+  ``def name``, ``class name``) or calls it (``torch.manual_seed(0)`` is the slot
+  ``"manual_seed"``), at any depth, its whole lines, by ``source``, indented to match
   (``"__doc__"``: the module's docstring);
   ``None`` removes it together with the comment lines just above it;
 * **choices**: ``{base: variant}`` keeps the function ``base__variant`` under the name ``base``
@@ -46,7 +47,7 @@ def fill(template: str, slots: dict[str, str | None] | None = None,
     if ast.get_docstring(tree, clean=False) is not None:
         found["__doc__"] = [tree.body[0]]               # the slot "__doc__": the docstring
     for node in _statements(tree):
-        for name in _defined_names(node):
+        for name in _defined_names(node) + _called_name(node):
             found.setdefault(name, []).append(node)
     for name, source in slots.items():
         nodes = found.get(name, [])
@@ -142,6 +143,15 @@ def _defined_names(node: ast.stmt) -> list[str]:
         return [node.target.id]
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         return [(a.asname or a.name).split(".")[0] for a in node.names]
+    return []
+
+
+def _called_name(node: ast.stmt) -> list[str]:
+    """``["f"]`` for a statement that is a call ``f(…)`` or ``a.b.f(…)``, else ``[]``."""
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        func = node.value.func
+        if isinstance(func, (ast.Name, ast.Attribute)):
+            return [func.id if isinstance(func, ast.Name) else func.attr]
     return []
 
 
