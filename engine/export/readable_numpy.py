@@ -62,8 +62,7 @@ def numpy_script(r: Readable) -> tuple[str, dict[str, bytes]]:
                            f"for i in range(1, {len(r.weights) + 1})]")
     choices = {"loss": r.loss, "output_delta": "chain" if chain else "fused",
                "update": r.optimizer, "evaluate": r.task}
-    source = fill(template_source("numpy_mlp"), slots, choices)
-    return source.replace("numpy_mlp_trained.npz", f"{r.name}_trained.npz"), files
+    return fill(template_source("numpy_mlp"), slots, choices), files
 
 
 def _array(name: str, array: np.ndarray) -> str:

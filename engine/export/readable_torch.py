@@ -62,8 +62,7 @@ def torch_script(r: Readable) -> tuple[str, dict[str, bytes]]:
         for name in data:
             slots[name] = f'{name} = load("{name}")'
         slots["weights"] = "weights = {name: load(name) for name in model.state_dict()}"
-    source = fill(template_source("torch_mlp"), slots, {"evaluate": r.task})
-    return source.replace("torch_mlp_trained.pt", f"{r.name}_trained.pt"), files
+    return fill(template_source("torch_mlp"), slots, {"evaluate": r.task}), files
 
 
 def _sequential(r: Readable) -> tuple[list[str], list[int]]:

@@ -66,7 +66,7 @@ def fill(template: str, slots: dict[str, str | None] | None = None,
             else:
                 edits.append(_edit(lines, node, None))
         edits += [_edit(lines, node, None) for node in found.get(base, [])
-                  if not isinstance(node, ast.FunctionDef)]
+                  if isinstance(node, ast.Assign)]          # the template's own choice
     for first, last, new in sorted(edits, reverse=True):
         lines[first:last] = new
     return _tidy(_prune("\n".join(lines) + "\n"))

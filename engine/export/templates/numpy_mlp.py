@@ -231,4 +231,4 @@ if __name__ == "__main__":
     if len(X_test):
         print(f"test: {evaluate(X_test, Y_test)}")
     names = [f"{kind}{i}" for i in range(1, len(layers) + 1) for kind in ("W", "b")]
-    np.savez(Path(__file__).with_name("numpy_mlp_trained.npz"), **dict(zip(names, params)))
+    np.savez(Path(__file__).with_suffix(".trained.npz"), **dict(zip(names, params)))

@@ -90,4 +90,4 @@ if __name__ == "__main__":
     train(parser.parse_args().epochs)
     if len(X_test):
         print(f"test: {evaluate(X_test, y_test)}")
-    torch.save(model.state_dict(), Path(__file__).with_name("torch_mlp_trained.pt"))
+    torch.save(model.state_dict(), Path(__file__).with_suffix(".trained.pt"))
