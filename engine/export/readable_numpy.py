@@ -55,7 +55,7 @@ def numpy_script(r: Readable) -> tuple[str, dict[str, bytes]]:
     else:
         weights = {f"{k}{i}": a for i, pair in enumerate(r.weights, 1) for k, a in zip("Wb", pair)}
         files[f"{r.name}.npz"] = literals.npz_bytes({**data, **weights})
-        slots["ARRAYS"] = f'ARRAYS = "{r.name}.npz"  # the data and the weights when exported'
+        slots["ARRAYS"] = f'# The data and the weights when exported\nARRAYS = "{r.name}.npz"'
         for name in data:
             slots[name] = f'{name} = load("{name}")'
         slots["layers"] = ('layers = [[load(f"W{i}"), load(f"b{i}")] '

@@ -58,7 +58,7 @@ def torch_script(r: Readable) -> tuple[str, dict[str, bytes]]:
         files[f"{r.name}.npz"] = literals.npz_bytes(
             {k: np.asarray(v, np.float32) if k.startswith("X") or v.dtype.kind == "f" else v
              for k, v in {**data, **weights}.items()})
-        slots["ARRAYS"] = f'ARRAYS = "{r.name}.npz"  # the data and the weights when exported'
+        slots["ARRAYS"] = f'# The data and the weights when exported\nARRAYS = "{r.name}.npz"'
         for name in data:
             slots[name] = f'{name} = load("{name}")'
         slots["weights"] = "weights = {name: load(name) for name in model.state_dict()}"

@@ -188,5 +188,17 @@ def _prune(source: str) -> str:
 
 
 def _tidy(source: str) -> str:
-    """At most two blank lines in a row; one newline at the end."""
-    return re.sub(r"\n{4,}", "\n\n\n", source).rstrip("\n") + "\n"
+    """Two blank lines around every top-level function and class (its comments included),
+    at most two anywhere; one newline at the end."""
+    source = re.sub(r"\n{4,}", "\n\n\n", source).rstrip("\n")
+    lines, tree = source.split("\n"), ast.parse(source)
+    for node in reversed(tree.body[1:]):
+        if not isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            continue
+        first, last, _ = _edit(lines, node, None)
+        after = next((i for i in range(last, len(lines)) if lines[i].strip()), None)
+        if after is not None and after - last < 2:
+            lines[last:after] = ["", ""]
+        before = max(i for i in range(first) if lines[i].strip()) + 1
+        lines[before:first] = ["", ""]
+    return "\n".join(lines) + "\n"

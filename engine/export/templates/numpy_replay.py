@@ -308,6 +308,8 @@ def main():
         test_loss, test_score = evaluate(params, X_test, Y_test, y_test)
         print(f"final test loss: {test_loss!r}")
         print(f"final test {METRIC}: {test_score!r}")
+
+
 # The data, the weights and the mini-batches: the export pastes that module's code here.
 from backprop_lab.engine.export.templates.replay_data import (  # noqa: E402
     Batches, load_data, load_optimizer_state, load_weights, targets)
