@@ -602,7 +602,7 @@ def test_an_exported_script_of_standardized_data_trains_like_the_engine(tmp_path
     import subprocess
     import sys
 
-    from backprop_lab.engine.export.exact_scripts import numpy_script
+    from backprop_lab.engine.export import numpy_script
     data = read_csv(height_weight_csv(tmp_path, n=60), standardize=True)
     net = Network([2, 4, 1], hidden="tanh", output="sigmoid", init="xavier", seed=0)
     session = TrainingSession(net, data, optimizer="adam", learning_rate=0.03, batch_size=16)

@@ -9,13 +9,13 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
-from backprop_lab.engine.export.exact_scripts import numpy_script, pytorch_script
+from backprop_lab.engine.export import write_script
 from backprop_lab.engine.io.csv_file import write_csv
 
+from ..dialogs.export_code_dialog import FRAMEWORK_TITLES, STYLE_TITLES, ExportCodeDialog
 from .picture_export import GIF_FILTER, IMAGE_FILTER, export_widget, write_gif
 
 CSV_FILTER = "CSV files (*.csv *.txt *.tsv);;All files (*)"
-CODE_KINDS = {"numpy": "NumPy", "pytorch": "PyTorch"}
 EXPORT_VIEWS = {"window": "Whole window", "network": "Network graph", "boundary": "Output plot",
                 "loss": "Loss plot"}
 GIF_FRAMES = 40               # default frames of an animated GIF (10 to 200)
@@ -145,31 +145,28 @@ class Exports(QObject):
         return True
 
     def export_code_dialog(self) -> None:
-        labels = [f"{title} script" for title in CODE_KINDS.values()]
-        choice, ok = QInputDialog.getItem(self.w, "Export code", "Write a standalone", labels,
-                                          0, False)
-        if not ok:
+        dialog = ExportCodeDialog(self.w)
+        if not dialog.exec():
             return
-        kind = list(CODE_KINDS)[labels.index(choice)]
-        path = self._ask_path(f"Export a {CODE_KINDS[kind]} script",
+        kind, style = dialog.framework, dialog.style
+        path = self._ask_path(f"Export a {FRAMEWORK_TITLES[kind]} script",
                               f"{self.w.controller.session.data.name}_{kind}.py",
                               "Python scripts (*.py)")
         if path:
-            self.export_code(kind, path)
+            self.export_code(kind, path, style)
 
-    def export_code(self, kind: str, path) -> bool:
-        """Write a standalone script ("numpy" or "pytorch") that rebuilds and trains the
-        current network from its current weights, optimizer state and data."""
+    def export_code(self, kind: str, path, style: str = "readable") -> bool:
+        """Write a standalone script (``kind`` "numpy" or "pytorch", ``style`` "readable" or
+        "exact") that rebuilds the current network from its weights and data and trains it;
+        its data or weights go in a file beside it when they are large."""
         self.w.stepper.cancel()
-        path = Path(path)
-        if path.suffix != ".py":
-            path = path.with_suffix(".py")
-        make = numpy_script if kind == "numpy" else pytorch_script
         try:
-            path.write_text(make(self.w.controller.session), encoding="utf-8")
+            written = write_script(self.w.controller.session, path, kind, style)
         except (OSError, ValueError) as exc:
             self.w.show_error(f"Could not export the script: {exc}")
             return False
-        self.w.say(f"Exported a {CODE_KINDS[kind]} script to {path}; run it with: "
-                   f"python {path.name} --epochs 100")
+        script = written[0]
+        beside = f" (with {', '.join(p.name for p in written[1:])} beside it)" if written[1:] else ""
+        self.w.say(f"Exported a {STYLE_TITLES[style][0].lower()} {FRAMEWORK_TITLES[kind]} script "
+                   f"to {script}{beside}; run it with: python {script.name}", 10000)
         return True
