@@ -20,7 +20,7 @@ def described(value) -> str:
         digits = len(str(abs(value))) if abs(value) < 10**4000 else 4000
         return f"{value:,}" if digits <= 24 else f"a number of {digits:,} digits"
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value:.1f}" if value.is_integer() and abs(value) < 1e16 else f"{value:g}"
     if isinstance(value, dict):
         return "a group of named values"
     if isinstance(value, list):
@@ -31,7 +31,7 @@ def described(value) -> str:
 def group(value, what: str) -> dict:
     """A JSON object."""
     if value is None:
-        raise ValueError(f"{what} is missing")
+        raise ValueError(f"the file lacks {what}")
     if not isinstance(value, dict):
         raise ValueError(f"{what} must be a group of named values, not {described(value)}")
     return value
@@ -40,8 +40,8 @@ def group(value, what: str) -> dict:
 def whole(value, what: str, lo: int, hi: int) -> int:
     """An integer (not a boolean, not a float) in [lo, hi]."""
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise ValueError(f"{what} must be a whole number from {lo:,} to {hi:,}, not "
-                         f"{described(value)}")
+        wanted = f"{lo:,}" if lo == hi else f"a whole number from {lo:,} to {hi:,}"
+        raise ValueError(f"{what} must be {wanted}, not {described(value)}")
     return value
 
 
@@ -58,19 +58,20 @@ def number(value, what: str, lo: float | None = None, hi: float | None = None,
             ok = math.isfinite(x) and (lo is None or (x > lo if lo_open else x >= lo)) \
                 and (hi is None or (x < hi if hi_open else x <= hi))
     if not ok:
-        raise ValueError(f"{what} must be {_range(lo, hi, lo_open, hi_open)}, not "
+        raise ValueError(f"{what} must be a {_range(lo, hi, lo_open, hi_open)}, not "
                          f"{described(value)}")
     return x
 
 
-def _range(lo, hi, lo_open, hi_open) -> str:
+def _range(lo=None, hi=None, lo_open=False, hi_open=False) -> str:
+    """"number in [lo, hi]", "number ≥ lo", … ("finite number" without bounds)."""
     if lo is None and hi is None:
-        return "a finite number"
+        return "finite number"
     if hi is None:
-        return f"a number {'>' if lo_open else '≥'} {lo:g}"
+        return f"number {'>' if lo_open else '≥'} {lo:g}"
     if lo is None:
-        return f"a number {'<' if hi_open else '≤'} {hi:g}"
-    return (f"a number in {'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}")
+        return f"number {'<' if hi_open else '≤'} {hi:g}"
+    return f"number in {'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
 
 
 def flag(value, what: str) -> bool:
@@ -103,7 +104,10 @@ def texts(value, what: str, max_length: int, count: int | None = None,
         raise ValueError(f"{what} must list {count:,} names, not {len(value):,}")
     if len(value) > max_items:
         raise ValueError(f"{what} lists too many names ({len(value):,})")
-    return [text(item, f"each of {what}", max_length) for item in value]
+    for item in value:
+        if not isinstance(item, str):
+            raise ValueError(f"{what} must all be texts, not {described(item)}")
+    return [text(item, f"one of {what}", max_length) for item in value]
 
 
 def numbers(value, what: str, count: int, **bounds) -> list[float]:
@@ -111,4 +115,17 @@ def numbers(value, what: str, count: int, **bounds) -> list[float]:
     if not isinstance(value, list) or len(value) != count:
         found = described(value)
         raise ValueError(f"{what} must be a list of {count:,} numbers, not {found}")
-    return [number(item, f"each of {what}", **bounds) for item in value]
+    out = []
+    for item in value:
+        try:
+            out.append(number(item, "", **bounds))
+        except ValueError:
+            phrase = _range(**_bounds(bounds)).replace("number", "numbers", 1)
+            raise ValueError(f"{what} must hold {phrase} only, not {described(item)}") \
+                from None
+    return out
+
+
+def _bounds(bounds: dict) -> dict:
+    return {"lo": bounds.get("lo"), "hi": bounds.get("hi"),
+            "lo_open": bounds.get("lo_open", False), "hi_open": bounds.get("hi_open", False)}

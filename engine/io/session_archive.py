@@ -69,7 +69,7 @@ class SessionArchive:
             key = match.group(1)
             if key in self._infos:
                 raise ValueError(f"{where} hold the same array twice")
-            _check_member(info, where)
+            _check_member(info, f"{self.name}: an array")
             total += info.file_size
             if total > MAX_ARRAY_BYTES:
                 raise ValueError(f"{where} are too large (more than "

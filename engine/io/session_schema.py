@@ -21,7 +21,6 @@ from ..nn.optimizers import OPTIMIZERS
 from .json_fields import choice, flag, group, number, numbers, text, texts, whole
 from .limits import (MAX_CELLS, MAX_CLASSES, MAX_COUNTER, MAX_HISTORY_CAPACITY, MAX_LAYERS,
                      MAX_LAYER_SIZE, MAX_NAME, MAX_PARAMETERS, MAX_SAMPLES, MAX_SEED)
-from .user_text import shown
 
 TASKS = (BINARY, MULTICLASS, REGRESSION)
 #: Plot ranges stay within this magnitude (wider ones cannot be drawn).
@@ -195,11 +194,11 @@ def check_array_headers(desc: dict, headers: dict) -> dict:
     names |= {f"optimizer_{n}" for n in state_names}
     for key in headers:
         if key not in names:
-            raise ValueError(f"the arrays hold one this session does not use ({shown(key)})")
+            raise ValueError("the arrays hold one that this session does not use")
     for key in ("theta", "points_train", "y_train", "points_test", "y_test", "history_rows",
                 "history_latest"):
         if key not in headers:
-            raise ValueError(f"the arrays are incomplete ({_ARRAY_WORDS[key]} is missing)")
+            raise ValueError(f"the arrays are incomplete: they lack {_ARRAY_WORDS[key]}")
 
     def shape(key, expected, kinds="iuf"):
         dtype, found = headers[key]
