@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QMai
 
 from backprop_lab.engine import load_session, save_session
 from backprop_lab.engine.export.exact_scripts import numpy_script, pytorch_script
-from backprop_lab.engine.io.csv_file import read_csv, write_csv
+from backprop_lab.engine.io.csv_dataset import read_csv
+from backprop_lab.engine.io.csv_write import write_csv
 from backprop_lab.engine.data.edits import add_point, blank_canvas, remove_nearest
 from backprop_lab.engine.data.plane import plane_outputs, plane_grid
 from backprop_lab.engine.io.session_file import read_extra
@@ -509,7 +510,7 @@ class MainWindow(QMainWindow):
             self.use_data(dialog.dataset)
 
     def import_csv(self, path, **options) -> bool:
-        """Train on the data of a CSV file (options as backprop_lab.engine.io.csv_file.read_csv, inputs
+        """Train on the data of a CSV file (options as backprop_lab.engine.io.csv_dataset.read_csv, inputs
         standardized unless ``standardize=False``); a bad file is refused with a message
         naming the line and column, and nothing changes."""
         options.setdefault("standardize", True)

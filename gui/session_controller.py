@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 import dataclasses
 
 from backprop_lab.engine import Dataset, TrainingSession
-from backprop_lab.engine.io.csv_file import resplit
+from backprop_lab.engine.io.csv_split import resplit
 from backprop_lab.engine.data.datasets import GENERATORS
 
 from .config import ARCHITECTURE_FIELDS, CUSTOM, DATA_FIELDS, Config

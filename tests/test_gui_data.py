@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from backprop_lab.engine.io.csv_file import read_csv
+from backprop_lab.engine.io.csv_dataset import read_csv
 from backprop_lab.gui.config import CUSTOM, Config
 from backprop_lab.gui.main_window import MainWindow
 
