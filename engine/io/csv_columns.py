@@ -17,9 +17,10 @@ target "y".
 allow), ``mixed`` (numbers and texts) and ``empty`` (only missing values).
 
 **ID-like** columns (:func:`id_like`): named like an identifier (``id``, ``ID``, ``index``,
-``row``, ``customer_id``…, or an empty header cell as pandas writes for its index), or whole
-numbers that are unique and monotonic over at least :data:`ID_MIN_ROWS` rows, or texts unique
-to every row.
+``row``, ``customer_id``…, or an empty header cell as pandas writes for its index), or row
+numbers (0, 1, 2… or 1, 2, 3…, rising or falling) over at least :data:`ID_MIN_ROWS` rows, or
+texts unique to every row.  (Unique values in order alone are not enough: a sorted table's
+heights or years are data.)
 
 **Roles** (:func:`plan_columns`): the target; ``ignore=None`` ignores ID-like, date, text and
 empty columns, each with a note; an explicit ``ignore`` list ignores exactly those.  The
@@ -182,10 +183,10 @@ def id_like(name: str | None, raw_name: str | None, column: Column, values: np.n
     if n_rows < ID_MIN_ROWS or column.missing:
         return None
     if column_type(column) == NUMBER and column.infinite == 0:
-        if np.all(values == np.round(values)):
-            steps = np.diff(values)
-            if (steps > 0).all() or (steps < 0).all():
-                return "its unique whole numbers in order look like row numbers"
+        rows = np.arange(n_rows, dtype=np.float64)
+        for start in (0.0, 1.0):
+            if np.array_equal(values, rows + start) or np.array_equal(values[::-1], rows + start):
+                return f"it numbers the rows {start:.0f}, {start + 1:.0f}, {start + 2:.0f}…"
         return None
     if column_type(column) in (CATEGORY, TEXT) and column.texts is not None \
             and len(column.texts) == n_rows == column.texts_seen:

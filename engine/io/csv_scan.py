@@ -99,9 +99,9 @@ def scan(records, width: int, capacity: int, delimiter: str, mark: str | None,
         if not chunk:
             break
         for number, cells in chunk:
-            if trailing and cells and cells[-1] == "":
+            if trailing and cells and not cells[-1].strip():
                 cells.pop()
-            while len(cells) > width and cells[-1] == "":
+            while len(cells) > width and not cells[-1].strip():
                 cells.pop()
             if len(cells) != width:
                 raise _ragged(number, cells, width, reference)
@@ -160,26 +160,31 @@ class _Scanner:
         self.n = stop
 
     def _at_once(self, cells, out) -> bool:
-        """Convert plain numbers (all of them, or False) in one go."""
-        flat = "".join(itertools.chain.from_iterable(cells)) if isinstance(cells[0], list) \
-            else "".join(cells)
-        if not flat.isascii() or "_" in flat or "," in flat \
-                or (self.mark == COMMA and "." in flat):
+        """Convert plain numbers (all of them, or False) in one go.  ``float`` reads exactly
+        the plain notation once non-ASCII digits, underscores, commas, NaN and infinities are
+        ruled out (and it ignores the spaces around a cell)."""
+        flat = list(itertools.chain.from_iterable(cells)) if isinstance(cells[0], list) \
+            else cells
+        text = "".join(flat)
+        if not text.isascii() or "_" in text or "," in text \
+                or (self.mark == COMMA and "." in text):
             return False
         try:
-            converted = np.array(cells, dtype=np.float64)
+            converted = np.fromiter(map(float, flat), dtype=np.float64, count=len(flat))
         except ValueError:
             return False
+        converted = converted.reshape(out.shape)
         if not np.isfinite(converted).all():
             return False
         out[...] = converted
-        if "." in flat:
+        if "." in text:
             self.points_at_once = True
         return True
 
     def _cells(self, cells: list[str], start: int, j: int) -> None:
         column, values = self.columns[j], self.values[:, j]
         for k, cell in enumerate(cells):
+            cell = cell.strip()
             row = start + k
             parsed = parse_number(cell, self.mark, self.default_comma)
             if parsed is not None and not math.isfinite(parsed[0]):     # "1e999"

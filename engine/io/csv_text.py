@@ -69,8 +69,9 @@ class CsvText:
     _skip_first: bool = False
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
-        """(line where the record starts, its cells stripped of spaces) for every record that
-        is not blank or a comment.  ValueError for a line or cell beyond the limits, a quote
+        """(line where the record starts, its cells) for every record that is not blank or a
+        comment.  Cells keep their spaces (stripping every cell costs more than converting
+        it; the readers strip what they inspect).  ValueError for a line or cell beyond the limits, a quote
         that is never closed, or text that is not text; :class:`Reencode` when a line is not
         UTF-8 but reads as Windows-1252."""
         with _open(self.path) as raw:
@@ -78,28 +79,32 @@ class CsvText:
 
     def _records(self, raw: BinaryIO):
         lines = self._decoded(_physical_lines(raw))
-        state = {"start": 0, "line": 0, "chars": 0, "continued": False, "eof": False}
+        start = last = chars = 0
+        continued = eof = False
+        comments, delimiter = self.comments, self.delimiter
 
         def feed():
+            nonlocal start, last, chars, continued, eof
             for number, line in lines:
-                if state["continued"]:
-                    state["chars"] += len(line)
-                    if state["chars"] > MAX_RECORD:
+                if continued:
+                    chars += len(line)
+                    if chars > MAX_RECORD:
                         raise ValueError(
-                            f"line {state['start']}: a quoted cell that starts here runs on "
-                            f"for more than {MAX_RECORD:,} characters (is a closing quote "
-                            "missing?)")
+                            f"line {start}: a quoted cell that starts here runs on for more "
+                            f"than {MAX_RECORD:,} characters (is a closing quote missing?)")
                 else:
-                    stripped = line.strip()
-                    if not stripped or (self.comments and stripped.startswith("#")
-                                        and not _starts_with_error(stripped, self.delimiter)):
-                        continue
-                    state["start"], state["chars"] = number, len(line)
-                state["line"], state["continued"] = number, True
+                    first = line[:1]
+                    if first.isspace() or first == "#" or not first:
+                        stripped = line.strip()
+                        if not stripped or (comments and stripped.startswith("#") and not
+                                            _starts_with_error(stripped, delimiter)):
+                            continue
+                    start, chars = number, len(line)
+                last, continued = number, True
                 yield line
-            state["eof"] = True
+            eof = True
 
-        reader = csv.reader(feed(), delimiter=self.delimiter, quotechar='"', doublequote=True,
+        reader = csv.reader(feed(), delimiter=delimiter, quotechar='"', doublequote=True,
                             skipinitialspace=True, strict=False)
         while True:
             try:
@@ -108,16 +113,15 @@ class CsvText:
                 return
             except csv.Error as exc:
                 if "field larger" in str(exc):
-                    raise ValueError(f"line {state['line']}: a cell is longer than "
-                                     f"{MAX_CELL:,} characters (is a closing quote "
-                                     "missing?)") from None
-                raise ValueError(f"line {state['line']} cannot be read as CSV") from None
-            state["continued"] = False
-            if state["eof"]:        # the reader met the end of the file inside quotes
-                raise ValueError(f"line {state['start']}: a quote (\") opened on this line is "
-                                 "never closed (the cell runs to the end of the file, line "
-                                 f"{state['line']})")
-            yield state["start"], [cell.strip() for cell in cells]
+                    raise ValueError(f"line {start}: a cell that starts on this line is "
+                                     f"longer than {MAX_CELL:,} characters (is a closing "
+                                     "quote missing?)") from None
+                raise ValueError(f"line {last} cannot be read as CSV") from None
+            continued = False
+            if eof:                 # the reader met the end of the file inside quotes
+                raise ValueError(f"line {start}: a quote (\") opened on this line is never "
+                                 f"closed (the cell runs to the end of the file, line {last})")
+            yield start, cells
 
     def _decoded(self, physical):
         """(line number, text) of every physical line, decoded and checked."""
@@ -301,6 +305,9 @@ def _too_long(number: int) -> ValueError:
 
 
 def first_records(text: CsvText, count: int):
-    """(the first ``count`` records as a list, an iterator over the rest)."""
+    """(the first ``count`` records as a list, their cells stripped; an iterator over the
+    rest)."""
     records = text.records()
-    return list(itertools.islice(records, count)), records
+    first = [(number, [cell.strip() for cell in cells])
+             for number, cells in itertools.islice(records, count)]
+    return first, records
