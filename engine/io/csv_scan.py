@@ -141,10 +141,11 @@ class _Scanner:
     def add(self, chunk) -> None:
         k = len(chunk)
         start, stop = self.n, self.n + k
-        if stop > self.capacity or stop > MAX_ROWS:
-            raise ValueError(f"the file has more than {min(MAX_ROWS, self.capacity - 1):,} "
-                             f"data rows; at most {MAX_ROWS:,} rows and {MAX_CELLS:,} cells "
-                             f"(rows × columns) are read")
+        if stop > MAX_ROWS or stop * self.width > MAX_CELLS or stop > self.capacity:
+            most = min(MAX_ROWS, MAX_CELLS // self.width)
+            raise ValueError(f"the file has more than {most:,} data rows of {self.width:,} "
+                             f"columns; at most {MAX_ROWS:,} rows and {MAX_CELLS:,} cells "
+                             "(rows × columns) are read")
         self.lines[start:stop] = [number for number, _ in chunk]
         rows = [cells for _, cells in chunk]
         if self._at_once(rows, self.values[start:stop]):

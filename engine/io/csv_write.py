@@ -96,7 +96,9 @@ def _written_class_names(data: Dataset) -> tuple[str, ...] | None:
     if len(names) != k or k < 2 or len(set(names)) != k or list(names) != sorted(names):
         return None
     for name in names:
-        if (name != name.strip() or not name or is_missing(name) or looks_numeric(name)
-                or is_not_finite(name) or "\x00" in name):
+        escaped = _FORMULA.match(name) is not None       # leading tab or CR survive escaped
+        if (name != (name.rstrip() if escaped else name.strip()) or not name
+                or is_missing(name) or looks_numeric(name) or is_not_finite(name)
+                or "\x00" in name):
             return None
     return names
