@@ -83,12 +83,11 @@ def _data(value) -> dict:
     domain = data.get("domain")
     if not isinstance(domain, list) or len(domain) != 2:
         raise ValueError("the plot's range must give two axes")
-    for k, axis in enumerate(domain):
-        lo, hi = numbers(axis, f"the plot's range of axis {k + 1}", 2,
-                         lo=-MAX_DOMAIN, hi=MAX_DOMAIN)
+    for axis, side in zip(domain, ("horizontal", "vertical")):
+        lo, hi = numbers(axis, f"the plot's {side} range", 2, lo=-MAX_DOMAIN, hi=MAX_DOMAIN)
         if not hi - lo > 1e-9 * max(abs(lo), abs(hi), 1.0):
-            raise ValueError(f"the plot's range of axis {k + 1} must run from a lower to a "
-                             f"higher number, not from {lo:g} to {hi:g}")
+            raise ValueError(f"the plot's {side} range must run from a lower to a higher "
+                             f"number, not from {lo:g} to {hi:g}")
     class_names = texts(data.get("class_names", []), "the class names", MAX_NAME,
                         max_items=MAX_CLASSES)
     if class_names and len(class_names) != n_classes:

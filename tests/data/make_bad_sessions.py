@@ -376,8 +376,8 @@ def main() -> None:
             ("network-seed-negative", set_in(net + ["seed"], -1), "network's seed"),
             ("network-seed-huge", set_in(net + ["seed"], 2**64), "network's seed"),
             ("network-seed-text", set_in(net + ["seed"], "zero"), "network's seed"),
-            ("dtype-float16", set_in(net + ["dtype"], "float16"), "number type"),
-            ("dtype-number", set_in(net + ["dtype"], 64), "number type")):
+            ("number-type-float16", set_in(net + ["dtype"], "float16"), "number type"),
+            ("number-type-number", set_in(net + ["dtype"], 64), "number type")):
         with_doc(name, change, expected)
 
     # --- the data
@@ -398,14 +398,14 @@ def main() -> None:
             ("features-text", set_in(data + ["features"], "x1,x2"), "input features"),
             ("domain-missing", drop(data + ["domain"]), "plot's range"),
             ("domain-huge", set_in(data + ["domain"], [[-1e308, 1e308], [-6, 6]]),
-             "plot's range of axis 1"),
+             "plot's horizontal range"),
             ("domain-reversed", set_in(data + ["domain"], [[-6, 6], [6, -6]]),
              "from a lower to a higher"),
             ("domain-flat", set_in(data + ["domain"], [[1, 1], [-6, 6]]),
              "from a lower to a higher"),
             ("domain-three-axes", set_in(data + ["domain"], [[0, 1]] * 3), "two axes"),
-            ("domain-text", set_in(data + ["domain"], [["a", "b"], [0, 1]]), "plot's range"),
-            ("domain-null", set_in(data + ["domain"], [[None, 1], [0, 1]]), "plot's range"),
+            ("domain-text", set_in(data + ["domain"], [["a", "b"], [0, 1]]), "plot's horizontal range"),
+            ("domain-null", set_in(data + ["domain"], [[None, 1], [0, 1]]), "plot's horizontal range"),
             ("params-text", set_in(data + ["params"], "noise=0.3"), "data's settings"),
             ("params-list", set_in(data + ["params"], [1]), "data's settings"),
             ("standardize-short", set_in(data + ["params", "standardize"],
