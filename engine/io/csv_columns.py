@@ -142,7 +142,8 @@ def column_index(chosen, names: list[str] | None, width: int, what: str) -> int:
     if isinstance(chosen, (int, np.integer)) and not isinstance(chosen, bool):
         if not -width <= chosen < width:
             raise ValueError(f"{what} column index {chosen} is out of range: the file has "
-                             f"{width} columns (0…{width - 1}, or −1…−{width} from the end)")
+                             f"{width} columns (0…{width - 1}, or −1…−{width} from the "
+                             "end)")
         return int(chosen) % width
     if isinstance(chosen, str):
         if names is None:

@@ -71,9 +71,9 @@ class CsvText:
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """(line where the record starts, its cells) for every record that is not blank or a
         comment.  Cells keep their spaces (stripping every cell costs more than converting
-        it; the readers strip what they inspect).  ValueError for a line or cell beyond the limits, a quote
-        that is never closed, or text that is not text; :class:`Reencode` when a line is not
-        UTF-8 but reads as Windows-1252."""
+        it; the readers strip what they inspect).  ValueError for a line or a cell beyond the
+        limits, a quote that is never closed, or text that is not text; :class:`Reencode`
+        when a line is not UTF-8 but reads as Windows-1252."""
         with _open(self.path) as raw:
             yield from self._records(raw)
 

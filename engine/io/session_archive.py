@@ -36,7 +36,7 @@ class SessionArchive:
         self.name = Path(path).name
         outer = _open_zip(path, self.name)
         try:
-            members = _members(outer, set(MEMBERS), f"{self.name}", self.name)
+            members = _members(outer, self.name)
             self.manifest = parse_json(
                 _read(outer, members["manifest.json"], MAX_JSON_BYTES, self.name),
                 f"{self.name}: the manifest")
@@ -135,16 +135,17 @@ def _open_zip(source, name: str, what: str | None = None) -> zipfile.ZipFile:
         raise ValueError(f"{what} are damaged (not a readable zip archive)") from None
 
 
-def _members(archive: zipfile.ZipFile, wanted: set[str], where: str, name: str) -> dict:
+def _members(archive: zipfile.ZipFile, name: str) -> dict:
+    """The archive's members by name: exactly :data:`MEMBERS`, each readable by this app."""
     infos = archive.infolist()
     names = [info.filename for info in infos]
     if len(set(names)) != len(names):
-        raise ValueError(f"{where} holds the same part twice; it has been tampered with")
+        raise ValueError(f"{name} holds the same part twice; it has been tampered with")
     missing = [m for m in MEMBERS if m not in names]
     if missing:
         raise ValueError(f"{name} is not a complete Backprop Lab session ({missing[0]} is "
                          "missing)")
-    if len(names) != len(wanted):
+    if len(names) != len(MEMBERS):
         raise ValueError(f"{name} holds parts a session file does not have")
     for info in infos:
         _check_member(info, f"{name}: {info.filename}")

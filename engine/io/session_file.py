@@ -89,13 +89,13 @@ def _describe(session: TrainingSession, extra) -> tuple[dict, dict]:
 
 
 def _plain(value):
-    """``value`` with tuples as lists and NumPy scalars as Python numbers (JSON as read back)."""
+    """``value`` with tuples as lists and NumPy values as Python ones (JSON as read back)."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
+    if isinstance(value, (np.generic, np.ndarray)):
+        return value.tolist()
     return value
 
 

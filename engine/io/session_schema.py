@@ -265,7 +265,8 @@ def _params(params: dict, d: int) -> None:
         "noise": lambda v, w: number(v, w, 0.0),
         "n_classes": lambda v, w: whole(v, w, 0, MAX_CLASSES),
         "source": lambda v, w: text(v, w, MAX_NAME), "target": lambda v, w: text(v, w, MAX_NAME),
-        "columns": lambda v, w: texts(v, w, MAX_NAME), "ignored": lambda v, w: texts(v, w, MAX_NAME),
+        "columns": lambda v, w: texts(v, w, MAX_NAME),
+        "ignored": lambda v, w: texts(v, w, MAX_NAME),
         "import_notes": lambda v, w: texts(v, w, 10 * MAX_NAME),
         "header": flag, "edited": flag,
     }
