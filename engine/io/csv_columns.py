@@ -211,8 +211,9 @@ class Plan:
 
 
 def plan_columns(types: list[str], ids: list[str | None], target: int, ignore: list[int] | None,
-                 categories: str) -> Plan:
-    """The role of every column (see "Roles" in the module's docstring)."""
+                 categories: str, names: list[str]) -> Plan:
+    """The role of every column (see "Roles" in the module's docstring); ValueError when no
+    input is left."""
     plan = Plan(target)
     for j, kind in enumerate(types):
         if j == target:
@@ -237,9 +238,12 @@ def plan_columns(types: list[str], ids: list[str | None], target: int, ignore: l
             plan.categories.append(j)
         else:
             plan.numbers.append(j)
-    if len(plan.inputs) == 0:
-        raise ValueError("no input columns are left: every column but the target is "
-                         "ignored" if plan.ignored else "the file has no input columns")
+    if not plan.inputs:
+        why = "; ".join(f"column {j + 1} ({shown(names[j])}): {reason}"
+                        for j, reason in list(plan.ignored.items())[:3])
+        raise ValueError(f"no input columns are left: every column but the target is ignored "
+                         f"({why}{'; …' if len(plan.ignored) > 3 else ''}); choose the "
+                         "columns to use")
     return plan
 
 

@@ -124,7 +124,7 @@ def read_csv(path, target=None, task=None, test_fraction=0.3, seed=0, name=None,
     types = [column_type(c) for c in table.columns]
     skip = None if ignore is None else _ignored(ignore, names if loaded.raw_names else None,
                                                 len(names), t)
-    plan = plan_columns(types, _ids(loaded, types), t, skip, categories)
+    plan = plan_columns(types, _ids(loaded, types), t, skip, categories, names)
     notes = list(loaded.notes)
     for j, why in plan.ignored.items():
         notes.append(f"column {j + 1} ({shown(names[j])}) was ignored: {why}")
@@ -167,7 +167,7 @@ def inspect_csv(path, target=None) -> CsvReport:
     types = [column_type(c) for c in table.columns]
     ids = _ids(loaded, types)
     try:
-        plan = plan_columns(types, ids, t, None, "one-hot")
+        plan = plan_columns(types, ids, t, None, "one-hot", names)
         ignored = plan.ignored
     except ValueError:
         ignored = {j: "" for j in range(len(names)) if j != t}
@@ -209,12 +209,8 @@ def _load_once(path, target, encoding, bad_line, mark) -> _Loaded:
     width -= trailing
     check_width(width, sample[0][0])
     data = sample[1:] if header is not None else sample
-    if not data and header is not None:
-        try:
-            next(iter(rest))
-        except StopIteration:
-            raise ValueError(f"the file has a header (line {header[0]}) but no data rows") \
-                from None
+    if not data:                # the sample held every record: there is no other
+        raise ValueError(f"the file has a header (line {header[0]}) but no data rows")
     raw_names = header[1] if header is not None else None
     names = header_names(header) if header is not None else None
     t = width - 1 if target is None else column_index(target, names, width, "target")

@@ -29,34 +29,35 @@ _MAX_ARRAYS = 64
 
 
 class SessionArchive:
-    """An open session file: ``manifest`` and ``document`` (parsed JSON), ``headers``
-    (array name → (dtype, shape)) and :meth:`array` to read one array."""
+    """An open session file: ``manifest`` and ``document`` (parsed JSON) on opening; after
+    :meth:`read_headers` (the caller checks the document first), ``headers`` (array name →
+    (dtype, shape)) and :meth:`array` to read one array.  Close it when done."""
 
     def __init__(self, path):
         self.name = Path(path).name
-        outer = _open_zip(path, self.name)
-        try:
-            members = _members(outer, self.name)
-            self.manifest = parse_json(
-                _read(outer, members["manifest.json"], MAX_JSON_BYTES, self.name),
-                f"{self.name}: the manifest")
-            self.document = parse_json(
-                _read(outer, members["session.json"], MAX_JSON_BYTES, self.name),
-                f"{self.name}: the session description")
-            raw = _read(outer, members["arrays.npz"], MAX_ARRAY_BYTES + _NPZ_OVERHEAD,
-                        self.name)
-        finally:
-            outer.close()
-        self._raw = raw
+        self._outer = _open_zip(path, self.name)
         self._npz = None
         self._infos: dict[str, zipfile.ZipInfo] = {}
         self.headers: dict[str, tuple[np.dtype, tuple[int, ...]]] = {}
-        self._offsets: dict[str, int] = {}
+        self._offsets: dict[str, tuple[int, bool]] = {}
+        try:
+            self._members = _members(self._outer, self.name)
+            self.manifest = parse_json(self._member("manifest.json", MAX_JSON_BYTES),
+                                       f"{self.name}: the manifest")
+            self.document = parse_json(self._member("session.json", MAX_JSON_BYTES),
+                                       f"{self.name}: the session description")
+        except BaseException:
+            self.close()
+            raise
+
+    def _member(self, name: str, limit: int) -> bytes:
+        return _read(self._outer, self._members[name], limit, self.name)
 
     def read_headers(self) -> None:
-        """Read the type and shape of every array (not their data)."""
+        """Read ``arrays.npz`` and the type and shape of every array in it (not their data)."""
         where = f"{self.name}: the arrays"
-        self._npz = _open_zip(io.BytesIO(self._raw), self.name, where)
+        raw = self._member("arrays.npz", MAX_ARRAY_BYTES + _NPZ_OVERHEAD)
+        self._npz = _open_zip(io.BytesIO(raw), self.name, where)
         infos = self._npz.infolist()
         if len(infos) > _MAX_ARRAYS:
             raise ValueError(f"{where} hold {len(infos):,} parts; a session has at most "
@@ -114,9 +115,9 @@ class SessionArchive:
         return np.array(array, dtype=dtype.newbyteorder("="), order="C")
 
     def close(self) -> None:
-        if self._npz is not None:
-            self._npz.close()
-        self._raw = b""
+        for archive in (self._npz, self._outer):
+            if archive is not None:
+                archive.close()
 
 
 def _open_zip(source, name: str, what: str | None = None) -> zipfile.ZipFile:
