@@ -210,29 +210,31 @@ class Plan:
         return sorted(self.numbers + self.categories)
 
 
+def ignored_columns(types: list[str], ids: list[str | None], target: int,
+                    ignore: list[int] | None) -> dict[int, str]:
+    """Column → why it is ignored: the ``ignore`` list (as asked), or by default the
+    identifier-like, date, text and empty columns.  Never the target."""
+    if ignore is not None:
+        return {j: "as asked" for j in ignore if j != target}
+    out = {}
+    for j, kind in enumerate(types):
+        if j == target:
+            continue
+        why = ids[j] or {DATE: "it holds dates", EMPTY: "it holds no values",
+                         TEXT: "it holds texts with too many different values to be "
+                               "categories"}.get(kind)
+        if why:
+            out[j] = why
+    return out
+
+
 def plan_columns(types: list[str], ids: list[str | None], target: int, ignore: list[int] | None,
                  categories: str, names: list[str]) -> Plan:
     """The role of every column (see "Roles" in the module's docstring); ValueError when no
     input is left."""
-    plan = Plan(target)
+    plan = Plan(target, ignored=ignored_columns(types, ids, target, ignore))
     for j, kind in enumerate(types):
-        if j == target:
-            continue
-        if ignore is not None:
-            if j in ignore:
-                plan.ignored[j] = "as asked"
-                continue
-        elif ids[j]:
-            plan.ignored[j] = ids[j]
-            continue
-        elif kind == DATE:
-            plan.ignored[j] = "it holds dates"
-            continue
-        elif kind == TEXT:
-            plan.ignored[j] = "it holds texts with too many different values to be categories"
-            continue
-        elif kind == EMPTY:
-            plan.ignored[j] = "it holds no values"
+        if j == target or j in plan.ignored:
             continue
         if kind == CATEGORY and categories == "one-hot":
             plan.categories.append(j)

@@ -38,7 +38,7 @@ from ..data.dataset import Dataset, check_int, is_number
 from .csv_cells import is_spreadsheet_error
 from .csv_columns import (CATEGORY, DATE, EMPTY, HEADER_SAMPLE, IGNORE, INPUT, NUMBER, TARGET,
                           TEXT, check_width, column_index, column_type, header_names, id_like,
-                          plan_columns, split_header)
+                          ignored_columns, plan_columns, split_header)
 from .csv_scan import MAX_ROWS, Rescan, Table, row_capacity, scan
 from .csv_split import domain_of, split_rows, standardization
 from .csv_target import check_task, parse_target
@@ -127,20 +127,18 @@ def read_csv(path, target=None, task=None, test_fraction=0.3, seed=0, name=None,
     plan = plan_columns(types, _ids(loaded, types), t, skip, categories, names)
     notes = list(loaded.notes)
     for j, why in plan.ignored.items():
-        notes.append(f"column {j + 1} ({shown(names[j])}) was ignored: {why}")
-    where = lambda j: f"column {j + 1} ({shown(names[j])})"            # noqa: E731
-    line_of = lambda row: int(table.lines[row])                        # noqa: E731
+        notes.append(f"{_column(names, j)} was ignored: {why}")
+    line_of = table.lines.item                   # row → its line in the file
     for j in plan.numbers:
-        _check_numbers(table, j, types[j], where(j), line_of, categories)
+        _check_numbers(table, j, types[j], _column(names, j), line_of)
     present = _present_rows(table, plan, types)
     kept = _missing_policy(table, plan, present, missing, names, notes, line_of)
     target_present = present[t] & kept
     task, class_names, y = parse_target(table.values[:, t], table.columns[t], types[t],
-                                        target_present, task, where(t),
-                                        line_of)
+                                        target_present, task, _column(names, t), line_of)
     points, labels = _inputs(table, plan, target_present, names, notes)
     has_header = loaded.raw_names is not None
-    del table, loaded               # the scanned cells: free them before the split copies
+    del table, loaded, line_of      # the scanned cells: free them before the split copies
     pt, yt, pe, ye = split_rows(points, y, test_fraction, seed)
     params = {"source": path.name, "target": names[t], "columns": list(labels),
               "header": has_header, "test_fraction": float(test_fraction),
@@ -166,11 +164,7 @@ def inspect_csv(path, target=None) -> CsvReport:
     table, names, t = loaded.table, loaded.names, loaded.target
     types = [column_type(c) for c in table.columns]
     ids = _ids(loaded, types)
-    try:
-        plan = plan_columns(types, ids, t, None, "one-hot", names)
-        ignored = plan.ignored
-    except ValueError:
-        ignored = {j: "" for j in range(len(names)) if j != t}
+    ignored = ignored_columns(types, ids, t, None)
     columns = []
     for j, (column, kind) in enumerate(zip(table.columns, types)):
         role = TARGET if j == t else IGNORE if j in ignored else INPUT
@@ -243,7 +237,11 @@ def _ignored(ignore, names, width, t) -> list[int]:
     return out
 
 
-def _check_numbers(table: Table, j: int, kind: str, where: str, line_of, categories) -> None:
+def _column(names: list[str], j: int) -> str:
+    return f"column {j + 1} ({shown(names[j])})"
+
+
+def _check_numbers(table: Table, j: int, kind: str, where: str, line_of) -> None:
     """Refuse a number input whose cells are not all finite numbers (or missing)."""
     column = table.columns[j]
     if kind == EMPTY:
@@ -293,7 +291,7 @@ def _missing_policy(table, plan, present, missing, names, notes, line_of) -> np.
             cell = cell[1] if cell is not None and cell[0] == row else ""
             need = ("every row needs a target" if j == plan.target
                     else "every input must be a finite number")
-            raise ValueError(f"line {line_of(row)}, column {j + 1} ({shown(names[j])}): "
+            raise ValueError(f"line {line_of(row)}, {_column(names, j)}: "
                              f"{_missing_words(cell)}; {need} (or drop or fill the rows with "
                              "missing values)")
         return np.ones(n, dtype=bool)
@@ -340,12 +338,12 @@ def _inputs(table: Table, plan, rows: np.ndarray, names, notes):
             if gaps.any():            # only with missing="fill"
                 mean = float(values[~gaps].mean()) if (~gaps).any() else 0.0
                 values[gaps] = mean
-                notes.append(f"{_count(int(gaps.sum()), 'missing value')} in column {j + 1} "
-                             f"({shown(names[j])}) filled with its mean {mean:.6g}")
+                notes.append(f"{_count(int(gaps.sum()), 'missing value')} in "
+                             f"{_column(names, j)} filled with its mean {mean:.6g}")
             labels.append(names[j])
         else:
             labels.extend(_one_hot(table.columns[j], rows, points[:, at:at + width], names[j],
-                                   f"column {j + 1} ({shown(names[j])})", notes))
+                                   _column(names, j), notes))
         at += width
     return points, labels
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..data.dataset import BINARY, MULTICLASS, REGRESSION
 from ..data.features import FEATURES
-from ..nn.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from ..nn.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ..nn.initializers import INITIALIZERS
 from ..nn.losses import LOSSES
 from ..nn.network import DTYPES
