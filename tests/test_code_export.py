@@ -479,7 +479,7 @@ def test_readable_scripts_train_like_the_app(readable, name, framework):
 def test_readable_scripts_run_mini_batches(readable, framework):
     if framework == "pytorch" and not HAVE_TORCH:
         pytest.skip("torch is not installed")
-    (session, start), results = readable[0][READABLE_MINI_BATCH], readable[1]
+    (_session, start), results = readable[0][READABLE_MINI_BATCH], readable[1]
     proc = results[(READABLE_MINI_BATCH + "-mini", framework)]
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
     assert readable_loss(proc.stdout, READABLE[READABLE_MINI_BATCH].epochs) < 0.9 * start

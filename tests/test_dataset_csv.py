@@ -1,4 +1,5 @@
-"""Your own data from CSV files (backprop_lab.engine.io.csv_file) and the handwritten digits dataset."""
+"""Your own data from CSV files (backprop_lab.engine.io.csv_dataset, csv_write, csv_split) and the
+handwritten digits dataset."""
 import json
 import math
 import os
@@ -12,7 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backprop_lab.engine import Network, TrainingSession, datasets
-from backprop_lab.engine.io.csv_file import MAX_ROWS, read_csv, resplit, write_csv
+from backprop_lab.engine.io.csv_dataset import MAX_ROWS, read_csv
+from backprop_lab.engine.io.csv_split import resplit
+from backprop_lab.engine.io.csv_write import write_csv
 from backprop_lab.engine.data.datasets import Dataset
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
@@ -157,7 +160,7 @@ def test_without_a_header_columns_are_x1_to_xd_and_y(tmp_path):
 @pytest.mark.parametrize("text", [
     "x;y;label\n1.5;2;0\n3;4.25;1\n-5;6;0\n",
     "x\ty\tlabel\n1.5\t2\t0\n3\t4.25\t1\n-5\t6\t0\n",
-    "\ufeffx,y,label\r\n1.5,2,0\r\n\r\n# a comment\r\n3,4.25,1\r\n-5,6,0\r\n",
+    "\ufeff# a comment\r\nx,y,label\r\n1.5,2,0\r\n\r\n# another\r\n3,4.25,1\r\n-5,6,0\r\n",
     "# points\n x , y , label \n 1.5 , 2 , 0 \n3,4.25,1\n\n-5,6,0\n",
     "x,y,label,\n1.5,2,0,\n3,4.25,1,\n-5,6,0,\n",          # a delimiter at every line end
     'x,y,label\n"1.5","2",0\n3,4.25,1\n-5,6,"0"\n',
@@ -186,10 +189,15 @@ def test_the_target_is_chosen_by_name_or_index(tmp_path):
     assert last.task == "binary" and last.class_names == ("7", "8")
 
 
-def test_a_text_input_column_is_refused_even_as_a_target_choice(tmp_path):
+def test_a_text_input_column_is_one_hot_or_refused_as_asked(tmp_path):
     path = write(tmp_path, "t.csv", "kind,a,b\ncat,1,0.5\ndog,2,1.5\n")
-    with pytest.raises(ValueError, match=r'line 2, column 1 \("kind"\): "cat" is not a number'):
-        read_csv(path, target="a")
+    with pytest.raises(ValueError, match=r'line 2, column 1 \("kind"\): "cat" is not a number; '
+                                         r'every input must be a finite number \(a column of '
+                                         r'categories: encode it one-hot or ignore it\)'):
+        read_csv(path, target="a", categories="refuse")
+    data = read_csv(path, target="a", test_fraction=0.0, task="regression")
+    assert data.input_names == ("kind=cat", "kind=dog", "b") and data.task == "regression"
+    assert pooled(data) == [((0.0, 1.0, 1.5), 2.0), ((1.0, 0.0, 0.5), 1.0)]
 
 
 def test_planar_data_has_a_padded_domain_around_every_point(tmp_path):
@@ -653,13 +661,13 @@ def test_imported_2d_data_writes_its_features_with_the_column_names(tmp_path):
     ("0,1,label\n0,1,0\n2,3,1\n", ["0", "1"], "label", ("0", "1")),
     ("2019;2020;animal\n1.0;2;cat\n3;4;dog\n", ["2019", "2020"], "animal", ("cat", "dog")),
     # the numbers in the first row are not written like the data (or are far from it)
-    ("id,2019,2020\n1.5,2.5,0\n3.5,4.5,1\n", ["id", "2019"], "2020", ("0", "1")),
+    ("idx,2019,2020\n1.5,2.5,0\n3.5,4.5,1\n", ["idx", "2019"], "2020", ("0", "1")),
     # a column of class names under its name
     ("x,y,animal\n1,2,cat\n3,4,dog\n", ["x", "y"], "animal", ("cat", "dog")),
 ])
 def test_a_first_row_of_column_names_is_a_header_even_with_numbers_in_it(
         tmp_path, text, columns, target, classes):
-    data = read_csv(write(tmp_path, "h.csv", text), test_fraction=0.0)
+    data = read_csv(write(tmp_path, "h.csv", text), test_fraction=0.0, ignore=())
     assert data.params["header"] is True
     assert data.params["columns"] == columns and data.params["target"] == target
     assert data.class_names == classes and len(data.y_train) == 2
@@ -696,49 +704,49 @@ def test_plain_decimal_and_scientific_numbers_are_read(tmp_path, cell, value):
     assert (value, 1.0) in [tuple(p) for p in data.points_train.tolist()]
 
 
-@pytest.mark.parametrize("cell", ["1_000", "1_0.5", "0x10", "1e", ".", "e5", "1.2.3",
-                                  "\u0661\u0662", "\uff11", "1 000", "--1", "1,5", "∞"])
+@pytest.mark.parametrize("cell", ["1_000", "1_0.5", "0x10", "1e", "e5", "1.2.3",
+                                  "\u0661\u0662", "\uff11", "1 000", "--1", "1,,5", "∞"])
 def test_other_spellings_are_not_numbers(tmp_path, cell):
     path = write(tmp_path, "n.csv", f'x,y,label\n2,2,1\n"{cell}",1,0\n')
     with pytest.raises(ValueError, match=r'line 3, column 1 \("x"\): ".*" is not a number'):
         read_csv(path)
 
 
-# ---------------------------------------------------------------------- messages
+# ---------------------------------------------------------------------- decimal marks
 @pytest.mark.parametrize("text", [
-    "x;y;label\n1,5;2;0\n3;4;1\n",
-    "x\ty\tlabel\n1,5\t2\t0\n3\t4\t1\n",
-    "1,5;2,25;0\n3,75;4,5;1\n",              # commas in every row: still the semicolons split
-    'x,y,label\n"1,5",2,0\n3,4,1\n',
+    "x;y;label\n1,5;2;0\n3;4;1\n-5;6;0\n",
+    "x\ty\tlabel\n1,5\t2\t0\n3\t4\t1\n-5\t6\t0\n",
+    "1,5;2;0\n3;4;1\n-5;6;0\n",               # commas in every row: still the semicolons split
+    'x,y,label\n"1,5",2,0\n3,4,1\n-5,6,0\n',
 ])
-def test_decimal_commas_get_a_hint(tmp_path, text):
-    with pytest.raises(ValueError) as info:
-        read_csv(write(tmp_path, "dc.csv", text))
-    message = str(info.value)
-    assert "is not a number" in message and "line" in message
-    assert message.endswith("decimal commas? Save the file with decimal points")
+def test_decimal_commas_are_read_with_a_notice(tmp_path, text):
+    data = read_csv(write(tmp_path, "dc.csv", text), test_fraction=0.0)
+    assert pooled(data) == [((-5.0, 6.0), 0), ((1.5, 2.0), 0), ((3.0, 4.0), 1)]
+    assert any("decimal commas" in note for note in data.params["import_notes"])
 
 
 def test_decimal_commas_in_the_target(tmp_path):
     path = write(tmp_path, "t.csv", "a;b;price\n1;2;0,5\n3;4;1,25\n5;6;2\n")
-    for task in (None, "regression"):
-        with pytest.raises(ValueError, match="decimal commas"):
-            read_csv(path, task=task)
+    data = read_csv(path, test_fraction=0.0)
+    assert data.task == "regression" and sorted(data.y_train.tolist()) == [0.5, 1.25, 2.0]
     forced = read_csv(path, task="classification", test_fraction=0.0)
-    assert forced.class_names == ("0,5", "1,25", "2")
+    assert forced.class_names == ("0.5", "1.25", "2")
 
 
 @pytest.mark.parametrize("encoding,text,line", [
-    ("latin-1", "x,y,label\n1,2,0\n3,4,1\n# für 5 °C\n5,6,0\n", 4),
+    ("latin-1", "x,y,label\n1,2,0\n3,4,1\n5,6,0 \xb0C\n", 4),
     ("cp1252", "größe;preis €;klasse\n1;2;0\n3;4;1\n", 1),
 ])
-def test_latin1_text_is_told_to_be_saved_as_utf8(tmp_path, encoding, text, line):
-    with pytest.raises(ValueError) as info:
-        read_csv(write(tmp_path, "l.csv", text, encoding=encoding))
-    assert str(info.value) == (f"the file is not UTF-8 text (line {line}); save it as UTF-8 "
-                               "(CSV UTF-8 in spreadsheet programs)")
+def test_windows_1252_text_is_read_with_a_notice(tmp_path, encoding, text, line):
+    data = read_csv(write(tmp_path, "l.csv", text, encoding=encoding), test_fraction=0.0,
+                    task="classification")
+    note = data.params["import_notes"][0]
+    assert note.startswith(f"the file is not UTF-8 text (line {line}); it was read as ")
+    assert "save it as UTF-8" in note
+    if encoding == "cp1252":
+        assert data.input_labels == ("größe", "preis €")
     # a real binary file keeps the spreadsheet message
-    with pytest.raises(ValueError, match="spreadsheet or other binary file"):
+    with pytest.raises(ValueError, match="spreadsheet"):
         read_csv(write(tmp_path, "b.csv", b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(128, 256))))
 
 
@@ -756,5 +764,6 @@ def test_a_session_file_with_a_broken_standardization_is_refused(tmp_path):
     with zipfile.ZipFile(tmp_path / "bad.bplab", "w") as archive:
         for name, raw in members.items():
             archive.writestr(name, raw)
-    with pytest.raises(ValueError, match=r'bad\.bplab: params\["standardize"\] must be'):
+    with pytest.raises(ValueError, match=r"bad\.bplab: the input scaling's deviations must "
+                                         r"hold numbers > 0 only, not 0\.0"):
         load_session(tmp_path / "bad.bplab")

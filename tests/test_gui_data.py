@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from backprop_lab.engine.io.csv_file import read_csv
+from backprop_lab.engine.io.csv_dataset import read_csv
 from backprop_lab.gui.model.config import CUSTOM, Config
 from backprop_lab.gui.window.main_window import MainWindow
 
@@ -267,8 +267,7 @@ def test_import_dialog_checks_the_file_live(qtbot, tmp_path):
     assert "with a header row" in dialog.verdict.text() and "2 classes" in dialog.verdict.text()
     assert "standardized" in dialog.verdict.text()
     dialog.target.setCurrentIndex(dialog.target.findData(2))         # "note" as the target
-    assert dialog.dataset is None and not ok.isEnabled()             # leaves text "size" an input
-    assert "Cannot import" in dialog.verdict.text() and '"S"' in dialog.verdict.text()
+    assert dialog.dataset.input_labels[-2:] == ("size=L", "size=S")  # text "size": one-hot
     dialog.target.setCurrentIndex(0)                                 # the last column again
     dialog.task.setCurrentIndex(dialog.task.findData("regression"))  # but text is no number
     assert dialog.dataset is None and not ok.isEnabled()

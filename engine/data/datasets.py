@@ -7,7 +7,7 @@ features the network sees (``X_train``, ``X_test``).
 ``"digits"`` is not generated: it is the 8×8 handwritten digits (1797 images, 64 pixels
 scaled to [0, 1], 10 classes) read by :mod:`engine.data.digits`; its
 ``params["image_shape"]`` is ``(8, 8)`` (row-major pixels).  Data read from a CSV file comes
-from :mod:`engine.io.csv_file`.
+from :mod:`engine.io.csv_dataset`.
 
 Tasks: ``"binary"`` (labels 0/1, one sigmoid output), ``"multiclass"`` (labels 0…k−1, a softmax
 output of k units) and ``"regression"`` (real targets).

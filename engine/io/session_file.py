@@ -1,38 +1,61 @@
-"""Saving and opening a whole TrainingSession: ``save_session(session, path)``,
-``load_session(path) -> TrainingSession``.
+"""Saving and opening a whole TrainingSession: ``save_session(session, path, extra=None)``,
+``load_session(path) -> TrainingSession``, ``open_session(path) -> (session, extra)``.
 
 The file is a zip archive (see docs/file-format.md) holding ``manifest.json`` (format and
 version), ``session.json`` (architecture, data description, settings, counters) and
-``arrays.npz`` (weights, data, optimizer state, history), read with ``allow_pickle=False``:
-opening a file never executes code.  Saving writes a temporary file next to the target and
-then replaces it, so a crash mid-save leaves the old file intact.  Anything wrong in a file
-(newer version, truncation, tampering, wrong shapes) raises ValueError with the reason.
+``arrays.npz`` (weights, data, optimizer state, history), read without ``pickle``: opening a
+file never executes code.  Saving is atomic (:mod:`.atomic_write`): a crash or a kill at any
+moment leaves the previous file intact.  Opening reads with bounded work
+(:mod:`.session_archive`) and checks the whole schema (:mod:`.session_schema`) before anything
+is built; anything wrong raises ValueError with the file's name and the reason.
 """
 from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from ..data.datasets import BINARY, MULTICLASS, REGRESSION, Dataset
+from ..data.dataset import REGRESSION, Dataset
 from ..nn.network import Network
 from ..training.session import TrainingSession
+from .atomic_write import atomic_file
+from .session_archive import SessionArchive
+from .session_schema import check_array_headers, check_array_values, check_document
 
 FORMAT = "backprop-lab-session"
 VERSION = 1
-MAX_ARRAY_BYTES = 512 * 1024 * 1024
-MAX_JSON_BYTES = 8 * 1024 * 1024
 
 
 def save_session(session: TrainingSession, path, extra: dict | None = None) -> None:
-    """Write ``session`` (and an optional JSON-able ``extra`` dict, e.g. window settings)."""
-    path = Path(path)
+    """Write ``session`` (and an optional JSON-able ``extra`` dict, e.g. window settings).
+
+    ValueError (and nothing written) when the session exceeds what a file may hold (see
+    docs/file-format.md) or ``extra`` is not a dict of JSON values."""
+    doc, arrays = _describe(session, {} if extra is None else extra)
+    desc = check_document(json.loads(json.dumps(doc)))
+    check_array_headers(desc, {k: (a.dtype, a.shape) for k, a in arrays.items()})
+    manifest = {"format": FORMAT, "version": VERSION}
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    with atomic_file(path) as handle:
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("manifest.json", json.dumps(manifest))
+            archive.writestr("session.json", json.dumps(doc, indent=1))
+            archive.writestr("arrays.npz", buffer.getvalue())
+
+
+def _describe(session: TrainingSession, extra) -> tuple[dict, dict]:
     net, data = session.network, session.data
+    if not isinstance(extra, dict):
+        raise ValueError("the window's settings to save must be a dict")
+    try:
+        json.dumps(extra, allow_nan=False)
+    except (TypeError, ValueError):
+        raise ValueError("the window's settings to save must hold JSON values (finite "
+                         "numbers, texts, lists and dicts)") from None
     state = session.state_dict()
     optimizer, batches, history = state["optimizer"], state["batches"], state["history"]
     arrays = {
@@ -52,7 +75,7 @@ def save_session(session: TrainingSession, path, extra: dict | None = None) -> N
         "network": net.spec(),
         "data": {"name": data.name, "task": data.task, "n_classes": data.n_classes,
                  "features": list(data.features), "domain": [list(d) for d in data.domain],
-                 "params": data.params, "class_names": list(data.class_names),
+                 "params": _plain(data.params), "class_names": list(data.class_names),
                  "input_labels": list(data.input_labels)},
         "training": {**state["settings"], "optimizer_hyper": hyper,
                      "optimizer_t": optimizer["step"]},
@@ -60,172 +83,124 @@ def save_session(session: TrainingSession, path, extra: dict | None = None) -> N
                   "last_good_epoch": state["last_good_epoch"], "rng": batches["rng"]},
         "history": {"columns": history["columns"], "capacity": history["capacity"],
                     "stride": history["stride"]},
-        "extra": extra or {},
+        "extra": extra,
     }
-    manifest = {"format": FORMAT, "version": VERSION}
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-                archive.writestr("manifest.json", json.dumps(manifest))
-                archive.writestr("session.json", json.dumps(doc, indent=1))
-                archive.writestr("arrays.npz", buffer.getvalue())
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    return doc, arrays
 
 
-def read_extra(path) -> dict:
-    """The ``extra`` dict saved with a session (after validating the whole file)."""
-    return _read(path)[0].get("extra") or {}
+def _plain(value):
+    """``value`` with tuples as lists and NumPy values as Python ones (JSON as read back)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (np.generic, np.ndarray)):
+        return value.tolist()
+    return value
 
 
 def load_session(path) -> TrainingSession:
     """Open a session file; ValueError says what is wrong with a bad one."""
-    doc, arrays = _read(path)
-    try:
-        return _build(doc, arrays)
-    except ValueError as exc:
-        raise ValueError(f"{Path(path).name}: {exc}") from None
-    except (KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise ValueError(f"{Path(path).name}: the session description is incomplete or "
-                         f"malformed ({type(exc).__name__}: {exc})") from None
+    return open_session(path)[0]
 
 
-# ---------------------------------------------------------------------- reading
-def _read(path) -> tuple[dict, dict[str, np.ndarray]]:
-    path = Path(path)
-    name = path.name
+def read_extra(path) -> dict:
+    """The ``extra`` dict saved with a session (after validating the whole file)."""
+    return open_session(path)[1]
+
+
+def open_session(path) -> tuple[TrainingSession, dict]:
+    """(the session, the ``extra`` dict saved with it), reading and checking the file once."""
+    name = Path(path).name
+    archive = SessionArchive(path)
     try:
-        archive = zipfile.ZipFile(path)
-    except FileNotFoundError:
-        raise ValueError(f"{name}: no such file") from None
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ValueError(f"{name} is not a Backprop Lab session (not a readable zip archive: "
-                         f"{exc})") from None
-    with archive:
-        members = {info.filename: info for info in archive.infolist()}
-        for needed in ("manifest.json", "session.json", "arrays.npz"):
-            if needed not in members:
-                raise ValueError(f"{name} is not a complete Backprop Lab session "
-                                 f"({needed} is missing)")
-        for member, limit in (("manifest.json", MAX_JSON_BYTES), ("session.json", MAX_JSON_BYTES),
-                              ("arrays.npz", MAX_ARRAY_BYTES)):
-            if members[member].file_size > limit:
-                raise ValueError(f"{name}: {member} is implausibly large")
         try:
-            manifest = json.loads(archive.read("manifest.json"))
-            doc = json.loads(archive.read("session.json"))
-            raw_arrays = archive.read("arrays.npz")
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, UnicodeDecodeError) as exc:
-            raise ValueError(f"{name} is damaged or truncated ({exc})") from None
+            _check_manifest(archive.manifest)
+            desc = check_document(archive.document)
+            archive.read_headers()
+            check_array_headers(desc, archive.headers)
+            arrays = {key: archive.array(key) for key in archive.headers}
+            check_array_values(desc, arrays)
+            return _build(desc, arrays), desc["extra"]
+        except ValueError as exc:
+            message = str(exc)
+            raise ValueError(message if message.startswith(name) else f"{name}: {message}") \
+                from None
+        except (KeyError, TypeError, AttributeError, IndexError, OverflowError,
+                ZeroDivisionError):
+            raise ValueError(f"{name}: the session could not be rebuilt from the file's "
+                             "contents (they do not fit together)") from None
+    finally:
+        archive.close()
+
+
+def _check_manifest(manifest) -> None:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise ValueError(f"{name} is not a Backprop Lab session (format {manifest!r})")
+        raise ValueError("this is not a Backprop Lab session (the manifest names another "
+                         "format)")
     version = manifest.get("version")
-    if not isinstance(version, int) or version < 1:
-        raise ValueError(f"{name}: the format version {version!r} is not valid")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError("the format version is not valid")
     if version > VERSION:
-        raise ValueError(f"{name} was written by a newer Backprop Lab (format version "
-                         f"{version}; this one reads up to {VERSION}). Update the app to open it.")
-    if not isinstance(doc, dict):
-        raise ValueError(f"{name}: session.json must hold an object")
-    try:
-        with np.load(io.BytesIO(raw_arrays), allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in npz.files}
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise ValueError(f"{name}: the arrays are damaged or not plain numbers ({exc})") from None
-    return doc, arrays
+        raise ValueError(f"the file was written by a newer Backprop Lab (format version "
+                         f"{version:,}; this one reads up to {VERSION}). Update the app to "
+                         "open it.")
 
 
-def _array(arrays, key, ndim, kind="f", allow_nan=False) -> np.ndarray:
-    if key not in arrays:
-        raise ValueError(f"the array {key!r} is missing")
-    a = arrays[key]
-    if a.ndim != ndim:
-        raise ValueError(f"{key!r} should have {ndim} dimension(s), not {a.ndim}")
-    if a.dtype.kind not in ("f", "i", "u") or (kind == "i" and a.dtype.kind == "f"):
-        raise ValueError(f"{key!r} holds {a.dtype} values, not numbers of the right kind")
-    if a.dtype.kind == "f":
-        bad = np.isinf(a) if allow_nan else ~np.isfinite(a)
-        if bad.any():
-            raise ValueError(f"{key!r} contains {'infinite' if allow_nan else 'NaN or infinite'}"
-                             " values")
-    return a
-
-
-def _build(doc: dict, arrays: dict) -> TrainingSession:
-    spec, data_doc, training = doc["network"], doc["data"], doc["training"]
-    state, history_doc = doc["state"], doc["history"]
-
+def _build(desc: dict, arrays: dict) -> TrainingSession:
+    spec, data_doc, training = desc["network"], desc["data"], desc["training"]
+    state, history_doc = desc["state"], desc["history"]
     task = data_doc["task"]
-    if task not in (BINARY, MULTICLASS, REGRESSION):
-        raise ValueError(f"unknown task {task!r}")
-    points_train = _array(arrays, "points_train", 2)
-    points_test = _array(arrays, "points_test", 2)
-    label_kind = "f" if task == REGRESSION else "i"
-    y_train = _array(arrays, "y_train", 1, label_kind)
-    y_test = _array(arrays, "y_test", 1, label_kind)
-    if len(y_train) != len(points_train) or len(y_test) != len(points_test):
-        raise ValueError("the data's points and labels have different lengths")
-    if len(y_train) == 0:
-        raise ValueError("the training set is empty")
-    if points_test.shape[1] != points_train.shape[1] and len(points_test):
-        raise ValueError("train and test points have different numbers of inputs")
-    n_classes = int(data_doc["n_classes"])
-    if task != REGRESSION:
-        labels = np.concatenate([y_train, y_test]).astype(np.int64)
-        if labels.min() < 0 or labels.max() >= max(n_classes, 2):
-            raise ValueError(f"class labels must lie in 0…{max(n_classes, 2) - 1}")
-        y_train, y_test = y_train.astype(np.int64), y_test.astype(np.int64)
-    (x0, x1), (d0, d1) = data_doc["domain"]
-    data = Dataset(name=str(data_doc["name"]), task=task,
-                   points_train=points_train.astype(float).copy(), y_train=y_train.copy(),
-                   points_test=points_test.astype(float).copy(), y_test=y_test.copy(),
-                   n_classes=n_classes, features=tuple(data_doc["features"]),
-                   domain=((float(x0), float(x1)), (float(d0), float(d1))),
-                   params=dict(data_doc.get("params") or {}),
-                   class_names=tuple(str(c) for c in data_doc.get("class_names") or ()),
-                   input_labels=tuple(str(c) for c in data_doc.get("input_labels") or ()))
-
+    label_type = np.float64 if task == REGRESSION else np.int64
+    (x0, x1), (y0, y1) = data_doc["domain"]
+    data = Dataset(name=data_doc["name"], task=task,
+                   points_train=arrays["points_train"].astype(np.float64),
+                   y_train=arrays["y_train"].astype(label_type),
+                   points_test=arrays["points_test"].astype(np.float64),
+                   y_test=arrays["y_test"].astype(label_type),
+                   n_classes=data_doc["n_classes"], features=tuple(data_doc["features"]),
+                   domain=((x0, x1), (y0, y1)), params=data_doc["params"],
+                   class_names=tuple(data_doc["class_names"]),
+                   input_labels=tuple(data_doc["input_labels"]))
     net = Network(spec["sizes"], activations=spec["activations"], init=spec["init"],
-                  seed=spec.get("seed"), dtype=spec.get("dtype", "float64"))
-    theta = _array(arrays, "theta", 1)
-    if theta.shape != net.theta.shape:
-        raise ValueError(f"the weights hold {theta.size} numbers but a "
-                         f"{'-'.join(map(str, net.sizes))} network needs {net.theta.size}")
-    net.theta[...] = theta
-
+                  seed=spec["seed"], dtype=spec["dtype"])
+    with np.errstate(over="ignore"):
+        net.theta[...] = arrays["theta"]
+    if not np.isfinite(net.theta).all():
+        raise ValueError(f"the weights are too large for {spec['dtype']} numbers")
     session = TrainingSession(net, data, loss=training["loss"], optimizer=training["optimizer"],
                               learning_rate=training["learning_rate"],
                               batch_size=training["batch_size"], l1=training["l1"],
                               l2=training["l2"], seed=training["seed"],
-                              history_capacity=int(history_doc["capacity"]))
-    optimizer_name = session.optimizer.name
-    opt_state = {name: _array(arrays, f"optimizer_{name}", 1)
-                 for name in session.optimizer.state_names if f"optimizer_{name}" in arrays}
-    rows = _array(arrays, "history_rows", 2, allow_nan=True)   # NaN: no test set, epoch 0
-    latest = (_array(arrays, "history_latest", 1, allow_nan=True)
-              if "history_latest" in arrays else None)
-    epoch = state["epoch"]
+                              history_capacity=history_doc["capacity"])
+    opt_state = {}
+    for name in session.optimizer.state_names:
+        if f"optimizer_{name}" in arrays:
+            with np.errstate(over="ignore"):
+                value = arrays[f"optimizer_{name}"].astype(net.dtype)
+            if not np.isfinite(value).all():
+                raise ValueError(f"the optimizer state is too large for {spec['dtype']} "
+                                 "numbers")
+            opt_state[name] = value
+    n_train = len(data.y_train)
+    size = n_train if training["batch_size"] is None else min(training["batch_size"], n_train)
+    steps_per_epoch = -(-n_train // size)
+    if state["cursor"] >= steps_per_epoch:
+        raise ValueError(f"the mini-batch position {state['cursor']:,} lies beyond the "
+                         f"{steps_per_epoch:,} mini-batches of an epoch")
     session.load_state_dict({
         "settings": {k: training[k] for k in session.settings()},
         "network": net.state_dict(),
-        "optimizer": {"name": optimizer_name,
+        "optimizer": {"name": training["optimizer"],
                       "hyperparameters": {"learning_rate": training["learning_rate"],
-                                          **(training.get("optimizer_hyper") or {})},
-                      "step": training.get("optimizer_t", 0), "state": opt_state},
+                                          **training["optimizer_hyper"]},
+                      "step": training["optimizer_t"], "state": opt_state},
         "batches": {"batch_size": training["batch_size"], "cursor": state["cursor"],
                     "order": arrays.get("epoch_order"), "rng": state["rng"]},
-        "epoch": epoch, "steps": state["steps"],
-        "last_good_epoch": state.get("last_good_epoch", epoch),
-        "history": {"columns": list(history_doc["columns"]),
-                    "capacity": history_doc["capacity"], "stride": history_doc["stride"],
-                    "rows": rows, "latest": latest},
+        "epoch": state["epoch"], "steps": state["steps"],
+        "last_good_epoch": state["last_good_epoch"],
+        "history": {"columns": history_doc["columns"], "capacity": history_doc["capacity"],
+                    "stride": history_doc["stride"], "rows": arrays["history_rows"],
+                    "latest": arrays["history_latest"]},
     })
     return session

@@ -11,6 +11,9 @@ from typing import Sequence
 
 import numpy as np
 
+#: The largest capacity a saved history may ask for (rows × columns floats are allocated).
+MAX_CAPACITY = 65_536
+
 
 class History:
     """A table of floats, one column per name in ``columns`` (the first being ``"epoch"``)."""
@@ -106,13 +109,29 @@ class History:
 
     @classmethod
     def from_state(cls, state: dict) -> "History":
-        history = cls(state["columns"], capacity=int(state["capacity"]))
+        """The history a :meth:`state` describes; ValueError when it is malformed or exceeds
+        :data:`MAX_CAPACITY` (checked before anything is allocated)."""
+        capacity, stride = state["capacity"], state["stride"]
+        for what, value, hi in (("capacity", capacity, MAX_CAPACITY), ("stride", stride, 2**53)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+                    or not (2 if what == "capacity" else 1) <= value <= hi:
+                raise ValueError(f"the history's {what} must be a whole number up to {hi:,}")
+        if stride & (stride - 1):
+            raise ValueError("the history's stride must be a power of two")
+        columns = list(state["columns"])
         rows = np.asarray(state["rows"], dtype=float)
-        if rows.ndim != 2 or rows.shape[1] != len(history.columns) or len(rows) > history.capacity:
+        if rows.ndim != 2 or rows.shape[1] != len(columns) + 1 or len(rows) > capacity:
             raise ValueError("the history table has the wrong shape")
+        latest = state.get("latest")
+        if latest is not None:
+            latest = np.asarray(latest, dtype=float)
+            if latest.shape != (len(columns) + 1,):
+                raise ValueError("the history's newest row has the wrong length")
+        if np.isinf(rows).any() or (latest is not None and np.isinf(latest).any()):
+            raise ValueError("the history holds infinite values")
+        history = cls(columns, capacity=int(capacity))
         history._rows[: len(rows)] = rows
         history._count = len(rows)
-        history.stride = int(state["stride"])
-        latest = state.get("latest")
-        history._latest = None if latest is None else np.asarray(latest, dtype=float).copy()
+        history.stride = int(stride)
+        history._latest = None if latest is None else latest.copy()
         return history

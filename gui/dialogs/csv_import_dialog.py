@@ -1,6 +1,6 @@
 """File ▸ Import CSV: a preview of the file, the target column and task, checked as you choose.
 
-The engine's :func:`backprop_lab.engine.io.csv_file.read_csv` does the reading; this dialog shows its
+The engine's :func:`backprop_lab.engine.io.csv_dataset.read_csv` does the reading; this dialog shows its
 verdict live (a summary of the data, or the reason the file is refused with its line and
 column), and returns the :class:`backprop_lab.engine.Dataset` when accepted.
 """
@@ -13,7 +13,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QLabel, QPlainTextEdit, QSpinBox, QVBoxLayout)
 
-from backprop_lab.engine.io.csv_file import read_csv
+from backprop_lab.engine.io.csv_dataset import read_csv
 
 PREVIEW_LINES = 12
 TASKS = {"Automatic": None, "Classification": "classification", "Regression": "regression"}

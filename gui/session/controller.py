@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from backprop_lab.engine import Dataset, TrainingSession
-from backprop_lab.engine.io.csv_file import resplit
+from backprop_lab.engine.io.csv_split import resplit
 from backprop_lab.engine.data.datasets import GENERATORS
 
 from ..model.config import ARCHITECTURE_FIELDS, CUSTOM, DATA_FIELDS, Config

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from backprop_lab.engine.data.edits import (add_point, blank_canvas, nearest_training_point,
                                             remove_nearest)
-from backprop_lab.engine.io.csv_file import read_csv
+from backprop_lab.engine.io.csv_dataset import read_csv
 
 from ..dialogs.csv_import_dialog import CsvImportDialog
 from .exports import CSV_FILTER

@@ -10,7 +10,7 @@ from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from backprop_lab.engine.export import write_script
-from backprop_lab.engine.io.csv_file import write_csv
+from backprop_lab.engine.io.csv_write import write_csv
 
 from ..dialogs.export_code_dialog import FRAMEWORK_TITLES, STYLE_TITLES, ExportCodeDialog
 from .picture_export import GIF_FILTER, IMAGE_FILTER, export_widget, write_gif
