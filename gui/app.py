@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from .model.config import Config
+    from .window import window_settings
     from .window.main_window import MainWindow, report_exception
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -130,13 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = None if args.screenshot is not None else settings_store()
     base = Config()
     if settings is not None and not args.fresh:
-        window_probe = settings.value("config")
-        if window_probe:
-            import json
-            try:
-                base = Config.from_dict(json.loads(window_probe))
-            except (ValueError, TypeError):
-                base = Config()
+        base = window_settings.stored_config(settings) or base
     config = config_from_args(args, base)
     try:
         window = MainWindow(config, settings)
@@ -152,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"backprop-lab: {window.statusBar().currentMessage().lstrip('⚠ ')}",
               file=sys.stderr)
         return 2
+    if args.screenshot is not None:
+        window.lessons.finish_preparing()        # the picture shows the prepared lesson
     if args.csv is not None and not window.data_editing.import_csv(args.csv, standardize=True):
         print(f"backprop-lab: {window.statusBar().currentMessage().lstrip('⚠ ')}",
               file=sys.stderr)

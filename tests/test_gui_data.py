@@ -257,22 +257,39 @@ def test_import_dialog_checks_the_file_live(qtbot, tmp_path):
     from PySide6.QtWidgets import QDialogButtonBox
 
     from backprop_lab.gui.dialogs.csv_import_dialog import CsvImportDialog
-    rows = ["height,weight,note,size"] + [f"{150 + i},{50 + i % 7},{i % 3},{'S' if i < 20 else 'L'}"
-                                          for i in range(40)]
+    rows = ["id,height,weight,note,size"] + [
+        f"{i + 1},{150 + i},{50 + i % 7},{i % 3},{'S' if i < 20 else 'L'}" for i in range(40)]
     path = write(tmp_path, "people.csv", "\n".join(rows))
     dialog = CsvImportDialog(path)
     qtbot.addWidget(dialog)
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    # the id column is flagged and ignored by default, with the reason in the table
+    assert dialog.columns.item(0, 0).text() == "id" and dialog.roles()[0] == "ignore"
+    assert dialog.columns.item(0, 4).text()
     assert ok.isEnabled() and dialog.dataset.n_inputs == 3
-    assert "with a header row" in dialog.verdict.text() and "2 classes" in dialog.verdict.text()
-    assert "standardized" in dialog.verdict.text()
-    dialog.target.setCurrentIndex(dialog.target.findData(2))         # "note" as the target
+    assert "2 classes" in dialog.verdict.text() and "standardized" in dialog.verdict.text()
+    dialog.role_boxes[3].setCurrentIndex(dialog.role_boxes[3].findData("target"))   # "note"
+    assert dialog.target_index() == 3
     assert dialog.dataset.input_labels[-2:] == ("size=L", "size=S")  # text "size": one-hot
-    dialog.target.setCurrentIndex(0)                                 # the last column again
+    dialog.role_boxes[4].setCurrentIndex(dialog.role_boxes[4].findData("target"))   # back
     dialog.task.setCurrentIndex(dialog.task.findData("regression"))  # but text is no number
     assert dialog.dataset is None and not ok.isEnabled()
     dialog.task.setCurrentIndex(dialog.task.findData(None))
     assert dialog.dataset is not None and ok.isEnabled()
+    dialog.role_boxes[0].setCurrentIndex(dialog.role_boxes[0].findData("input"))    # leakage
+    assert dialog.dataset.n_inputs == 4
+
+
+def test_import_dialog_reports_missing_values_and_decimal_commas(qtbot):
+    from backprop_lab.gui.dialogs.csv_import_dialog import CsvImportDialog
+    data = Path(__file__).resolve().parent / "data" / "csv"
+    dialog = CsvImportDialog(data / "missing-values.csv")
+    qtbot.addWidget(dialog)
+    assert dialog.options()["missing"] == "drop" and dialog.dataset is not None
+    assert "missing" in dialog.verdict.text().lower()
+    dialog = CsvImportDialog(data / "semicolon-decimal-comma.csv")
+    qtbot.addWidget(dialog)
+    assert dialog.dataset is not None and "comma" in dialog.about.text().lower()
 
 
 def test_standardized_import_learns_data_in_real_units(window, tmp_path):

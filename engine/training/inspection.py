@@ -6,6 +6,7 @@
 * :func:`phase_unit_values` — the value beside each unit during a step: its activation a
   (forward phases) or its error δ = dZ (backward phases), for one traced sample or averaged
   over the batch.
+* :func:`unit_activity` — one unit's pre-activation z and output a over the training set.
 """
 from __future__ import annotations
 
@@ -69,3 +70,12 @@ def phase_unit_values(phase: Phase, sample: int | None) -> dict[tuple[int, int],
         first = inputs.mean(axis=0) if mean else inputs[row]
         notes.update({(0, u): ("x̄" if mean else "x", float(v)) for u, v in enumerate(first)})
     return notes
+
+
+def unit_activity(session, layer: int, unit: int) -> tuple[np.ndarray, np.ndarray]:
+    """(z, a) of ``unit`` of ``layer`` (0-based) over the training inputs: two (m,) arrays
+    (copies; one forward pass)."""
+    net = session.network
+    net.forward_all(session.X_train)
+    dense = net.layers[layer]
+    return dense.Z[:, unit].copy(), dense.A[:, unit].copy()

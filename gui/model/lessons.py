@@ -40,13 +40,14 @@ class Lesson:
     path: Path | Traversable | None = None
     extra: dict = field(default_factory=dict)
 
-    def build_session(self):
-        """The lesson's training session, with its hand-set weights and epochs applied."""
+    def build_session(self, train: bool = True):
+        """The lesson's training session, with its hand-set weights, and (``train``) its
+        epochs trained.  The window trains them in time-boxed slices instead (train=False)."""
         session = self.config.build_session()
         if self.weights is not None:
             session.network.set_weights(self.weights)
             session.weights_edited()
-        if self.epochs:
+        if train and self.epochs:
             session.run(self.epochs)
         return session
 

@@ -99,6 +99,14 @@ class SessionController(QObject):
     def redo(self) -> bool:
         return self._swap(self._redo, self._undo, "Redid")
 
+    def revert(self) -> None:
+        """Put back the session the last change replaced, and forget that change (it could
+        not be completed: e.g. an opened file that cannot be shown)."""
+        if self._undo:
+            kept = self._undo.pop()
+            self._install(kept.session, kept.config, kept.custom_data)
+            self.configChanged.emit()
+
     def _swap(self, source: list[_Kept], target: list[_Kept], verb: str) -> bool:
         if not source:
             self.message.emit("Nothing to undo." if verb == "Undid" else "Nothing to redo.")

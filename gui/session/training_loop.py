@@ -18,6 +18,7 @@ class TrainingLoop(QObject):
     (training, then drawing) takes about one display period."""
 
     runningChanged = Signal(bool)
+    targetReached = Signal(int)       # play_until's epoch was reached (or training stopped)
 
     FRAME = 1 / 60
     MIN_BUDGET, MAX_BUDGET = 0.002, 0.012
@@ -33,6 +34,8 @@ class TrainingLoop(QObject):
         self._timer.timeout.connect(self._tick)
         self._owed = 0.0
         self._last = 0.0
+        #: Train at full speed up to this epoch, then pause (a lesson's prepared epochs).
+        self.target: int | None = None
         controller.diverged.connect(lambda _msg: self.pause())
 
     @property
@@ -46,7 +49,14 @@ class TrainingLoop(QObject):
         self._timer.start()
         self.runningChanged.emit(True)
 
+    def play_until(self, epoch: int) -> None:
+        """Train as fast as the window allows until ``epoch``, then pause: long work in the
+        same time-boxed slices as Play, so the window keeps answering."""
+        self.target = int(epoch)
+        self.play()
+
     def pause(self) -> None:
+        self.target = None
         if not self.running:
             return
         self._timer.stop()
@@ -63,6 +73,15 @@ class TrainingLoop(QObject):
         now = time.perf_counter()
         period, self._last = now - self._last, now
         session = self.controller.session
+        if self.target is not None:
+            left = self.target - session.epoch
+            if left > 0 and not session.diverged:
+                session.run(left, max_seconds=self.MAX_BUDGET)
+            if session.epoch >= self.target or session.diverged:
+                reached = session.epoch
+                self.pause()
+                self.targetReached.emit(reached)
+            return
         if self.speed is None:
             # Longer frames than a display period: train less; shorter: train more.
             self.budget = min(max(self.budget + 0.25 * (self.FRAME - period),

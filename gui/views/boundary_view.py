@@ -7,6 +7,8 @@ Plot items are created once and updated with ``setImage``/``setData``.
 """
 from __future__ import annotations
 
+import html
+
 import numpy as np
 from ..style.plotting import pg
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
@@ -121,8 +123,8 @@ class BoundaryView(QWidget):
             return
         x_title, y_title = data.axis_titles
         for plot in (self.plot, self.target_plot):
-            plot.setLabel("bottom", x_title)
-            plot.setLabel("left", y_title)
+            plot.setLabel("bottom", html.escape(x_title))     # a CSV's names: plain text
+            plot.setLabel("left", html.escape(y_title))
         (x0, x1), (y0, y1) = grid.domain if grid is not None else data.domain
         # The images are placed by ``rect`` each time they are set (ImageItem.setRect needs an
         # image to scale against).

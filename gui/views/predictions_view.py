@@ -7,6 +7,8 @@ only lays them out and colors them.
 """
 from __future__ import annotations
 
+import html
+
 import numpy as np
 from ..style.plotting import pg
 from PySide6.QtCore import QRectF, Qt
@@ -270,7 +272,7 @@ class PredictionsView(QWidget):
         self.samples_text.setVisible(not image)
         kind = ("images" if image else
                 f"samples of {data.n_inputs} input{'s' if data.n_inputs != 1 else ''}")
-        self.title.setText(f"<b>{data.name}</b>: {len(data.y_train)} train / "
+        self.title.setText(f"<b>{html.escape(data.name)}</b>: {len(data.y_train)} train / "
                            f"{len(data.y_test)} test {kind}")
         self.title.setToolTip("Not 2-D data, so instead of the boundary plot: the confusion "
                               "matrix and sample predictions")
@@ -329,9 +331,9 @@ class PredictionsView(QWidget):
             self.samples.set_items(items)
         else:
             rows = "".join(
-                f"<tr><td>{i + 1}</td><td>{names[y[i]]}</td>"
+                f"<tr><td>{i + 1}</td><td>{html.escape(names[y[i]])}</td>"
                 f"<td style='color:{self.theme.positive_text if predicted[i] == y[i] else self.theme.negative_text}'>"
-                f"{names[predicted[i]]} {RIGHT if predicted[i] == y[i] else WRONG}</td>"
+                f"{html.escape(names[predicted[i]])} {RIGHT if predicted[i] == y[i] else WRONG}</td>"
                 f"<td>{confidence[i]:.0%}</td></tr>" for i in range(min(n, 10)))
             self.samples_text.setText("<table cellspacing=6><tr><th>#</th><th>true</th>"
                                       f"<th>predicted</th><th>p</th></tr>{rows}</table>")

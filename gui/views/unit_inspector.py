@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from backprop_lab.engine.data.features import label as feature_label
+from backprop_lab.engine.training.inspection import unit_activity
 from backprop_lab.engine.training.phases import sub
 
 from ..style import colors
@@ -50,8 +51,7 @@ class UnitInspector(QWidget):
             f"<tr><td>{html.escape(name)}</td><td align='right' style='color:{_sign_color(w)}'>"
             f"{w:+.4f}</td></tr>" for name, w in zip(inputs, layer.W[:, unit]))
         b = layer.b[unit]
-        activity = net.forward_all(data.X_train)[column - 1][:, unit]
-        z = session.network.layers[column - 1].Z
+        z, activity = unit_activity(session, column - 1, unit)
         extra = ""
         if layer.activation.name in ("relu", "leaky_relu"):
             active = float(np.mean(activity > 0))
@@ -64,7 +64,7 @@ class UnitInspector(QWidget):
             f"<table cellspacing='6'><tr><th align='left'>input</th><th>weight w</th></tr>"
             f"{rows}<tr><td><b>bias b</b></td><td align='right' style='color:{_sign_color(b)}'>"
             f"{b:+.4f}</td></tr></table>"
-            + _stats("z", z[:, unit]) + _stats("a", activity) + extra)
+            + _stats("z", z) + _stats("a", activity) + extra)
 
 
 def _stats(name: str, values: np.ndarray) -> str:

@@ -20,7 +20,7 @@ class LessonPlayer(QObject):
         w = self.w
         w.view_state.interrupt()
         try:
-            session = lesson.build_session()
+            session = lesson.build_session(train=False)
         except ValueError as exc:
             w.show_error(f"Cannot open the lesson: {exc}")
             return False
@@ -28,8 +28,21 @@ class LessonPlayer(QObject):
         w.controller.load(lesson.config, session, checkpoint=f"the lesson {lesson.title!r}")
         w.lesson_card.show_lesson(lesson, index, len(self.lessons))
         w.make_room_for_lesson_card()
-        w.say(f"Lesson: {lesson.title} (Ctrl+Z goes back to what you had)")
+        if lesson.epochs:
+            # The lesson starts after some training: done in Play's slices, the window answers.
+            w.loop.play_until(lesson.epochs)
+            w.say(f"Lesson: {lesson.title} — training its first {lesson.epochs} epochs…")
+        else:
+            w.say(f"Lesson: {lesson.title} (Ctrl+Z goes back to what you had)")
         return True
+
+    def finish_preparing(self) -> None:
+        """Train a just-opened lesson's remaining epochs now (screenshots, tests)."""
+        loop, session = self.w.loop, self.w.controller.session
+        if loop.target is not None:
+            target = loop.target
+            loop.pause()
+            session.run(max(target - session.epoch, 0))
 
     def open_spec(self, spec) -> bool:
         """Open the lesson ``spec`` names (a number, a shipped file's name or a path)."""

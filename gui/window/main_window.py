@@ -62,7 +62,8 @@ class MainWindow(QMainWindow):
         self._connect()
         self.files.refresh_recent()
         self._on_rebuilt()
-        self.say("Press Play (Space) to train, or Step (→) one epoch at a time.")
+        self.say(window_settings.notice
+                 or "Press Play (Space) to train, or Step (→) one epoch at a time.")
         self.files.update_title()
         if settings is not None:
             window_settings.restore(self)

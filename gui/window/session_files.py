@@ -14,8 +14,8 @@ from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from backprop_lab.engine import load_session, save_session
-from backprop_lab.engine.io.session_file import read_extra
+from backprop_lab.engine import save_session
+from backprop_lab.engine.io.session_file import open_session
 
 from ..model.config import Config
 
@@ -101,25 +101,32 @@ class SessionFiles(QObject):
             return False
         path = Path(path)
         try:
-            session = load_session(path)
-            extra = read_extra(path)
+            session, extra = open_session(path)
+            stored = extra.get("gui_config") if isinstance(extra, dict) else None
+            config = Config.from_session(session, stored if isinstance(stored, dict) else None)
         except ValueError as exc:
-            self.w.show_error(str(exc))
-            if self.w.isVisible() and self.w.settings is not None:      # interactive use
-                QMessageBox.warning(self.w, "Cannot open the session", str(exc))
-            return False
-        stored = extra.get("gui_config") if isinstance(extra, dict) else None
-        config = Config.from_session(session, stored if isinstance(stored, dict) else None)
+            return self._refuse(str(exc))
         self.w.view_state.interrupt()
         self._quiet = True
         try:
             self.w.controller.load(config, session, checkpoint="opening " + path.name)
             self.w.pins.load(extra.get("pins") if isinstance(extra, dict) else None)
+            self.w.renderer.render()            # a file that opens must also draw
+        except Exception as exc:                # noqa: BLE001 — the old session comes back
+            self.w.controller.revert()
+            return self._refuse(f"{path.name} could not be shown ({exc}); the session you had "
+                                "is still open.")
         finally:
             self._quiet = False
         self.w.lesson_card.hide()
         self._now_at(path, f"Opened {path.name}: epoch {session.epoch}")
         return True
+
+    def _refuse(self, text: str) -> bool:
+        self.w.show_error(text)
+        if self.w.isVisible() and self.w.settings is not None:      # interactive use
+            QMessageBox.warning(self.w, "Cannot open the session", text)
+        return False
 
     def _now_at(self, path: Path, message: str) -> None:
         """The session is now the one in ``path``, with nothing unsaved."""
