@@ -5,95 +5,15 @@ exits, for docs and checks.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    from backprop_lab.engine import datasets
-    from backprop_lab.engine.nn.optimizers import OPTIMIZERS
-    from backprop_lab.engine.nn.activations import HIDDEN_ACTIVATIONS
-
-    parser = argparse.ArgumentParser(
-        prog="backprop-lab",
-        description="Backprop Lab: watch a neural network train, one weight and one gradient "
-                    "at a time.")
-    parser.add_argument("session", nargs="?", type=Path,
-                        help="a saved session (.bplab) to open")
-    parser.add_argument("--dataset", choices=datasets.NAMES, help="dataset to start with")
-    parser.add_argument("--csv", type=Path, metavar="FILE",
-                        help="train on the data of this CSV file (the last column is the target; "
-                             "inputs are standardized)")
-    parser.add_argument("--pin", action="append", default=[], metavar="RATE",
-                        help="with --epochs: train once per learning rate RATE and pin each "
-                             "run before the final one (repeatable; for screenshots)")
-    parser.add_argument("--layers", help="hidden layer sizes, e.g. 8,8 (0 or '' for none)")
-    parser.add_argument("--activation", choices=HIDDEN_ACTIVATIONS,
-                        help="activation of every hidden layer")
-    parser.add_argument("--optimizer", choices=tuple(OPTIMIZERS))
-    parser.add_argument("--learning-rate", type=float)
-    parser.add_argument("--seed", type=int, help="seed of the initial weights")
-    parser.add_argument("--epochs", type=int, default=0,
-                        help="train this many epochs before showing the window")
-    parser.add_argument("--lesson", metavar="LESSON",
-                        help="open a lesson: its number (e.g. 5), the name of a shipped lesson "
-                             "file, or the path of a lesson file")
-    parser.add_argument("--presentation", action="store_true",
-                        help="start in presentation mode (full screen, large type)")
-    parser.add_argument("--theme", choices=("light", "dark", "projector"))
-    parser.add_argument("--phases", type=int, default=0,
-                        help="then step this many phases of the next training step")
-    parser.add_argument("--screenshot", type=Path,
-                        help="render the window offscreen to this PNG and exit")
-    parser.add_argument("--size", default="1600x1000", help="window size WIDTHxHEIGHT")
-    parser.add_argument("--fresh", action="store_true",
-                        help="ignore the settings saved by the last launch")
-    args = parser.parse_args(argv)
-    try:
-        w, h = (int(v) for v in args.size.lower().split("x"))
-        if not (200 <= w <= 10000 and 200 <= h <= 10000):
-            raise ValueError
-        args.size = (w, h)
-    except ValueError:
-        parser.error(f"--size must look like 1600x1000 (200 to 10000 pixels), not {args.size!r}")
-    if args.epochs < 0:
-        parser.error("--epochs must be ≥ 0")
-    if args.phases < 0:
-        parser.error("--phases must be ≥ 0")
-    if args.learning_rate is not None and not args.learning_rate > 0:
-        parser.error("--learning-rate must be a positive number")
-    if args.layers is not None:
-        try:
-            text = args.layers.strip()
-            args.layers = [] if text in ("", "0", "none") else [int(v) for v in text.split(",")]
-            if any(not 1 <= u <= 16 for u in args.layers) or len(args.layers) > 8:
-                raise ValueError
-        except ValueError:
-            parser.error("--layers takes up to 8 comma-separated unit counts from 1 to 16, "
-                         f"e.g. 8,8 (not {args.layers!r})")
-    return args
-
-
-def config_from_args(args, base):
-    """The stored (or default) config with the command line's choices on top."""
-    from backprop_lab.engine.data.datasets import GENERATORS
-
-    changes = {}
-    if args.dataset:
-        g = GENERATORS[args.dataset]
-        changes.update(dataset=args.dataset, n_samples=g.n_samples, noise=g.noise,
-                       test_fraction=g.test_fraction, n_classes=g.classes[0])
-    if args.layers is not None:
-        act = args.activation or (base.activations[0] if base.activations else "tanh")
-        changes.update(hidden=args.layers, activations=[act] * len(args.layers))
-    elif args.activation:
-        changes.update(activations=[args.activation] * len(base.hidden))
-    for name in ("optimizer", "learning_rate", "seed"):
-        if getattr(args, name) is not None:
-            changes[name] = getattr(args, name)
-    return type(base)(**{**base.__dict__, **changes}).normalized()
+def parse_args(argv: list[str] | None = None):
+    """The command line (see :mod:`.cli`)."""
+    from .cli import parse
+    return parse(argv)
 
 
 def settings_store():
@@ -121,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from .cli import config_from_args
     from .model.config import Config
     from .window import window_settings
     from .window.main_window import MainWindow, report_exception
@@ -132,7 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     base = Config()
     if settings is not None and not args.fresh:
         base = window_settings.stored_config(settings) or base
-    config = config_from_args(args, base)
+    try:
+        config = config_from_args(args, base)
+    except ValueError:                  # stored settings that do not fit the options given
+        config = config_from_args(args, Config())
     try:
         window = MainWindow(config, settings)
     except ValueError as exc:
@@ -149,7 +73,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.screenshot is not None:
         window.lessons.finish_preparing()        # the picture shows the prepared lesson
-    if args.csv is not None and not window.data_editing.import_csv(args.csv, standardize=True):
+    csv_options = {"standardize": True, "missing": args.missing}
+    if args.target is not None:
+        csv_options["target"] = int(args.target) - 1 if args.target.isdigit() else args.target
+    if args.ignore is not None:
+        csv_options["ignore"] = [int(c) - 1 if c.strip().isdigit() else c.strip()
+                                 for c in args.ignore.split(",") if c.strip()]
+    if args.csv is not None and not window.data_editing.import_csv(args.csv, **csv_options):
         print(f"backprop-lab: {window.statusBar().currentMessage().lstrip('⚠ ')}",
               file=sys.stderr)
         return 2
@@ -182,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     if args.presentation:
         window.presentation.set_presenting(True)
-    starting_fresh = (args.lesson is None and args.dataset is None and args.layers is None
+    starting_fresh = (args.lesson is None and not args.config_changes
                       and args.session is None and args.csv is None)
     if settings is not None:
         window.files.offer_autosave()

@@ -33,11 +33,16 @@ def test_screenshot_renders_the_trained_window(tmp_path):
 
 @pytest.mark.parametrize("args,message", [
     (["--size", "huge"], "--size must look like"),
-    (["--layers", "8,x"], "--layers takes"),
-    (["--layers", "99"], "--layers takes"),
+    (["--layers", "8,x"], "--layers: The hidden layers must be a whole number"),
+    (["--layers", "99"], "--layers: A layer has 1 to 16 units, not 99"),
     (["--dataset", "mnist"], "invalid choice"),
     (["--epochs", "-3"], "--epochs must be"),
-    (["--learning-rate", "-1"], "--learning-rate must be"),
+    (["--learning-rate", "-1"], "--learning-rate: The learning rate must be a number from 1e-08"),
+    (["--learning-rate", "1e-9"], "1e-08 to 100"),
+    (["--noise", "20"], "--noise: The noise must be a number from 0 to 10"),
+    (["--batch-size", "0.5"], "--batch-size"),
+    (["--loss", "hinge"], "invalid choice"),
+    (["--dataset", "moons", "--classes", "5"], "'moons' has 2 classes"),
 ])
 def test_bad_options_are_refused_on_stderr(args, message):
     result = run_main(*args, timeout=60)
@@ -54,6 +59,42 @@ def test_csv_option_trains_on_the_file(tmp_path):
     out = tmp_path / "csv.png"
     result = run_main("--csv", str(data), "--epochs", "5", "--screenshot", str(out),
                       "--size", "1280x800")
+    assert result.returncode == 0, result.stderr
+    assert png_size(out) == (1280, 800)
+
+
+def test_every_panel_setting_is_an_option():
+    from backprop_lab.gui.cli import build_parser, option
+    from backprop_lab.gui.model.settings import SETTINGS
+    text = build_parser().format_help()
+    for name in SETTINGS:
+        assert option(name) in text, name
+
+
+def test_settings_on_the_command_line_reach_the_session():
+    from backprop_lab.gui.cli import config_from_args, parse
+    from backprop_lab.gui.model.config import Config
+    args = parse(["--dataset", "spiral", "--classes", "3", "--layers", "8,6", "--activation",
+                  "relu", "--loss", "cross_entropy", "--init", "he", "--batch-size", "16",
+                  "--noise", "0.1", "--samples", "240", "--test-fraction", "0.25", "--l2",
+                  "0.001", "--optimizer", "momentum", "--learning-rate", "0.05"])
+    config = config_from_args(args, Config())
+    session = config.build_session()
+    assert session.network.sizes == [2, 8, 6, 3] and session.network.activations[:2] == ["relu"] * 2
+    assert (session.loss, session.batch_size, session.l2) == ("cross_entropy", 16, 0.001)
+    assert (session.optimizer.name, session.learning_rate) == ("momentum", 0.05)
+    assert len(session.data.y_train) + len(session.data.y_test) == 240
+    assert len(session.data.y_test) == 60 and session.data.params["noise"] == 0.1
+
+
+def test_csv_target_and_ignore_options(tmp_path):
+    rows = ["label,id,a,b"] + [f"{'yes' if i % 2 else 'no'},{i},{i % 7},{(i * 3) % 5}"
+                               for i in range(60)]
+    data = tmp_path / "first.csv"
+    data.write_text("\n".join(rows))
+    out = tmp_path / "first.png"
+    result = run_main("--csv", str(data), "--target", "label", "--ignore", "id", "--epochs", "3",
+                      "--screenshot", str(out), "--size", "1280x800")
     assert result.returncode == 0, result.stderr
     assert png_size(out) == (1280, 800)
 

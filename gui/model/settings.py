@@ -39,7 +39,7 @@ class Setting:
 
     def limits_text(self) -> str:
         if self.kind in ("int", "units", "batch"):
-            return f"a whole number from {self.low:g} to {self.high:g}"
+            return f"a whole number from {int(self.low)} to {int(self.high)}"
         return f"a number from {self.low:g} to {self.high:g}"
 
     def check(self, value):
