@@ -34,7 +34,7 @@ def test_screenshot_renders_the_trained_window(tmp_path):
 @pytest.mark.parametrize("args,message", [
     (["--size", "huge"], "--size must look like"),
     (["--layers", "8,x"], "--layers: The hidden layers must be a whole number"),
-    (["--layers", "99"], "--layers: A layer has 1 to 16 units, not 99"),
+    (["--layers", "999"], "--layers: A layer has 1 to 128 units, not 999"),
     (["--dataset", "mnist"], "invalid choice"),
     (["--epochs", "-3"], "--epochs must be"),
     (["--learning-rate", "-1"], "--learning-rate: The learning rate must be a number from 1e-08"),

@@ -269,9 +269,9 @@ def test_typing_too_many_units_says_the_limit(window, qtbot):
     spin = window.architecture_panel.unit_spins[0]
     spin.setFocus()
     spin.lineEdit().selectAll()
-    qtbot.keyClicks(spin.lineEdit(), "32")
+    qtbot.keyClicks(spin.lineEdit(), "320")
     qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
-    assert "1 to 16 units" in window.statusBar().currentMessage()
+    assert "1 to 128 units" in window.statusBar().currentMessage()
     assert window.controller.config.hidden[0] == 4 and spin.value() == 4
 
 

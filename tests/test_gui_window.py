@@ -343,3 +343,25 @@ def test_save_and_open_from_the_window(window, tmp_path):
     assert not window.files.open_path(bad, ask=False)
     assert window.controller.session is current
     assert "not a Backprop Lab session" in window.statusBar().currentMessage()
+
+
+def test_wide_layers_are_drawn_as_compact_columns_with_their_strongest_edges(make_window):
+    from backprop_lab.gui.views.network_painter import MAX_DRAWN_EDGES
+    w = make_window(Config(dataset="digits", hidden=[64, 32], activations=["relu", "relu"],
+                           loss="cross_entropy", batch_size=32))
+    w.controller.session.run(2)
+    w.render_now()
+    view = w.network_view
+    view.repaint()
+    assert view.unit_counts == [64, 64, 32, 10]
+    wide = view.unit_rect(1, 0)
+    assert wide.height() < wide.width()                          # a thin bar, not a thumbnail
+    assert view.unit_rect(3, 0).height() > 3 * wide.height()     # the output keeps its size
+    subset = view.edge_subsets[1]                                # 64 × 32 = 2048 edges
+    assert subset is not None and len(subset) == MAX_DRAWN_EDGES
+    W = w.controller.session.network.layers[1].W
+    strongest = np.sort(np.abs(W).ravel())[-MAX_DRAWN_EDGES:]
+    np.testing.assert_allclose(np.sort(np.abs(W).ravel()[subset]), strongest)
+    i, j = divmod(int(subset[-1]), 32)
+    a, b = view.edge_segment(1, i, j)
+    assert view.edge_at((a + b) / 2) == (1, i, j)

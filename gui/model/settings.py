@@ -18,7 +18,7 @@ from backprop_lab.engine.nn.initializers import INITIALIZERS
 from backprop_lab.engine.nn.optimizers import OPTIMIZERS
 
 MAX_HIDDEN_LAYERS = 8
-MAX_UNITS = 16
+MAX_UNITS = 128
 MAX_CLASSES = 10
 MAX_SEED = 2**31 - 1
 

@@ -1,5 +1,9 @@
 """Where the network graph puts things: a column per layer, units spread over the height,
-titles on top with the +/− buttons, edge segments between unit rectangles."""
+titles on top with the +/− buttons, edge segments between unit rectangles.
+
+A layer of more than :data:`COMPACT_UNITS` units (up to 128) is drawn as a compact column: a
+strip of thin bars, one per unit, so that it neither shrinks the other layers' thumbnails
+nor overflows the height."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,6 +21,9 @@ class Button:
     delta: int            # +1 or −1
     kind: str             # "units" or "layers"
 
+
+#: Layers wider than this are drawn as a strip of thin bars instead of thumbnails.
+COMPACT_UNITS = 24
 
 SHORT_NAMES = {"sigmoid": "σ", "identity": "id", "leaky_relu": "lReLU", "relu": "ReLU",
                "softmax": "smax"}
@@ -43,7 +50,7 @@ def layout(view) -> tuple[list, list, list, list]:
                   default=0.0)
     left_margin = min(max(34 * fs, longest - 0.2 * w / n_cols + 12), 0.25 * w)
     col_w = (w - left_margin - 12) / n_cols
-    rows = max(sizes)
+    rows = max([n for n in sizes if n <= COMPACT_UNITS] or [1])
     usable_h = h - header - footer - 8
     z = view.zoom
     size = min(col_w * min(0.5 * z, 0.85), usable_h / rows * min(0.8 * z, 0.92), 84.0 * fs * z)
@@ -52,9 +59,12 @@ def layout(view) -> tuple[list, list, list, list]:
         cx = left_margin + col_w * (c + 0.5)
         gap = usable_h / n
         col = []
+        compact = n > COMPACT_UNITS
+        width = min(size, col_w * 0.3) if compact else size
+        height = max(gap * 0.8, 1.0) if compact else size
         for u in range(n):
             cy = header + gap * (u + 0.5)
-            col.append(QRectF(cx - size / 2, cy - size / 2, size, size))
+            col.append(QRectF(cx - width / 2, cy - height / 2, width, height))
         rects.append(col)
         title = header_title(view, c, n, col_w)
         headers.append((QRectF(cx - col_w / 2, 2, col_w, 2 * line + 2), title))
@@ -73,6 +83,7 @@ def layout(view) -> tuple[list, list, list, list]:
     buttons.append(Button(QRectF(w - 2 * b - 10, h - b - 5, b, b), -1, -1, "layers"))
     buttons.append(Button(QRectF(w - b - 6, h - b - 5, b, b), -1, +1, "layers"))
     return rects, buttons, headers, lines
+
 
 def header_title(view, column: int, units: int, width: float) -> str:
     """'Layer 2\n8 × tanh', shortened ('L2\n8 tanh') when the column is narrow."""

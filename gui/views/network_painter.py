@@ -9,17 +9,38 @@ import math
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
+import numpy as np
+
 from backprop_lab.engine.data.features import label as feature_label
+
+from .network_layout import COMPACT_UNITS
+
+
+#: A layer with more edges than this draws only its strongest ones (by |value|).
+MAX_DRAWN_EDGES = 300
+
+
+def drawn_edges(values: np.ndarray) -> np.ndarray | None:
+    """Flat indices (row-major over (n_in, n_out)) of the edges drawn for a layer: all of them
+    (None) up to :data:`MAX_DRAWN_EDGES`, else the strongest by |value|, weakest first."""
+    flat = np.abs(np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)).ravel()
+    if flat.size <= MAX_DRAWN_EDGES:
+        return None
+    top = np.argpartition(flat, -MAX_DRAWN_EDGES)[-MAX_DRAWN_EDGES:]
+    return top[np.argsort(flat[top])]
 
 
 def paint_edges(view, p: QPainter) -> None:
     palette = view.palette_colors()
     batches: dict[tuple[int, int], list[QLineF]] = {}
+    subsets = view.edge_subsets
     for layer in range(len(view._rects) - 1):
         color, width = view.edge_style(layer)
+        subset = subsets[layer] if layer < len(subsets) else None
+        lines = view._lines[layer]
         keys = list(zip(color.ravel().tolist(), width.ravel().tolist()))
-        for key, line in zip(keys, view._lines[layer]):
-            batches.setdefault(key, []).append(line)
+        for k in (range(len(lines)) if subset is None else subset.tolist()):
+            batches.setdefault(keys[k], []).append(lines[k])
     pen = QPen()
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
     # Thin, pale edges first so that strong ones stay on top.
@@ -80,8 +101,9 @@ def paint_unit_marks(view, p: QPainter) -> None:
         if c < len(view._rects) and u < len(view._rects[c]):
             rect = view._rects[c][u]
             p.fillRect(rect, QColor(128, 128, 128, 170))
-            p.setPen(QColor(255, 255, 255))
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, "dead")
+            if len(view._rects[c]) <= COMPACT_UNITS:      # a thin bar has no room for words
+                p.setPen(QColor(255, 255, 255))
+                p.drawText(rect, Qt.AlignmentFlag.AlignCenter, "dead")
     for (c, u), group in view.identical_units.items():
         if c < len(view._rects) and u < len(view._rects[c]):
             rect = view._rects[c][u]
@@ -95,6 +117,9 @@ def paint_units(view, p: QPainter) -> None:
     border = QPen(view.theme.qcolor("muted"), 1.0 * view.line_scale)
     selected = QPen(view.theme.qcolor("highlight"), 3.0 * view.line_scale)
     for c, col in enumerate(view._rects):
+        if len(col) > COMPACT_UNITS:
+            paint_compact_column(view, p, c, border, selected)
+            continue
         images = view.thumbnails[c] if c < len(view.thumbnails) else []
         for u, rect in enumerate(col):
             if u < len(images):
@@ -104,6 +129,25 @@ def paint_units(view, p: QPainter) -> None:
             p.setPen(selected if view.selected == (c, u) else border)
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRect(rect)
+
+def paint_compact_column(view, p: QPainter, c: int, border: QPen, selected: QPen) -> None:
+    """A wide layer: one thin bar per unit, in the mean color of its output over the plane
+    (or the panel color), outlined as one strip."""
+    col = view._rects[c]
+    arrays = view._thumbnail_arrays[c] if c < len(view._thumbnail_arrays) else []
+    for u, rect in enumerate(col):
+        if u < len(arrays) and len(arrays[u]):
+            r, g, b = np.asarray(arrays[u]).reshape(-1, 3).mean(axis=0)
+            p.fillRect(rect, QColor(int(r), int(g), int(b)))
+        else:
+            p.fillRect(rect, view.theme.qcolor("panel"))
+    p.setPen(border)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawRect(col[0].united(col[-1]))
+    if view.selected is not None and view.selected[0] == c:
+        p.setPen(selected)
+        p.drawRect(col[view.selected[1]])
+
 
 def paint_labels(view, p: QPainter) -> None:
     # view.font() already follows the app's font (scaled in presentation mode).
@@ -132,6 +176,8 @@ def paint_labels(view, p: QPainter) -> None:
     scale = ("scaled per layer" if view.edge_values is not None
              else f"full at |w| ≥ {view.edge_scale(0):.2g}")
     legend = f"edges: {view.edge_mode_label} · blue +, orange − · width ∝ |value|, {scale}"
+    if any(s is not None for s in view.edge_subsets):
+        legend += f" · wide layers: the {MAX_DRAWN_EDGES} strongest edges"
     p.setPen(view.theme.qcolor("muted"))
     last = view._buttons[-2].rect
     label_w = QFontMetricsF(p.font()).horizontalAdvance("layers: ")

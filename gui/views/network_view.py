@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
 from ..style import colors
 from . import network_layout
 from . import network_painter as painter
-from .network_layout import Button
+from .network_layout import COMPACT_UNITS, Button
 from . import network_text
 from .weight_editor import WeightEditor
 
@@ -63,6 +63,7 @@ class NetworkView(QWidget):
         self._thumbnail_arrays: list[list[np.ndarray]] = []
         self.selected: tuple[int, int] | None = None
         self.edge_values: list[np.ndarray] | None = None   # per layer (n_in, n_out); None: weights
+        self.edge_subsets: list[np.ndarray | None] = []    # per layer: the edges drawn (None: all)
         self.edge_mode_label = "weight"
         self._rects: list[list[QRectF]] = []
         self._lines: list[list[QLineF]] = []
@@ -91,6 +92,7 @@ class NetworkView(QWidget):
             self.thumbnails, self._thumbnail_arrays = [], []
             self.edge_values = None          # values of the old layers fit no new edge
             self.annotations = {}
+        self._choose_edges()
         self._layout()
         self.update()
 
@@ -100,7 +102,14 @@ class NetworkView(QWidget):
         if values is not None and not self._fits(values):
             values = None
         self.edge_values = values
+        self._choose_edges()
         self.update()
+
+    def _choose_edges(self) -> None:
+        """Which edges of each layer are drawn (wide layers: the strongest only)."""
+        layers = self.network.layers if self.network is not None else []
+        self.edge_subsets = [painter.drawn_edges(self.edge_values_of(k))
+                             for k in range(len(layers))]
 
     def _fits(self, values) -> bool:
         layers = self.network.layers if self.network is not None else []
@@ -125,7 +134,9 @@ class NetworkView(QWidget):
 
     def _make_images(self) -> None:
         size = int(self._rects[0][0].width()) if self._rects and self._rects[0] else None
-        self.thumbnails = [[image_from_rgb(rgb, size) for rgb in column]
+        # Compact columns (wide layers) are painted as bars: no images to scale for them.
+        self.thumbnails = [[] if len(column) > COMPACT_UNITS else
+                           [image_from_rgb(rgb, size) for rgb in column]
                            for column in self._thumbnail_arrays]
 
     def set_phase(self, name: str | None, layer: int | None = None) -> None:
@@ -192,12 +203,16 @@ class NetworkView(QWidget):
             x1 = self._rects[layer + 1][0].left()
             if not x0 - tolerance <= pos.x() <= x1 + tolerance:
                 continue
-            for i in range(len(self._rects[layer])):
-                for j in range(len(self._rects[layer + 1])):
-                    p, q = self.edge_segment(layer, i, j)
-                    d = _distance_to_segment(pos, p, q)
-                    if d < best_d:
-                        best, best_d = (layer, i, j), d
+            n_out = len(self._rects[layer + 1])
+            subset = self.edge_subsets[layer] if layer < len(self.edge_subsets) else None
+            edges = (range(len(self._rects[layer]) * n_out) if subset is None
+                     else subset.tolist())          # wide layers: only the edges drawn
+            for k in edges:
+                i, j = divmod(k, n_out)
+                p, q = self.edge_segment(layer, i, j)
+                d = _distance_to_segment(pos, p, q)
+                if d < best_d:
+                    best, best_d = (layer, i, j), d
         return best
 
     def unit_at(self, pos: QPointF) -> tuple[int, int] | None:
@@ -241,7 +256,10 @@ class NetworkView(QWidget):
         relative = values / self.edge_scale(layer)
         t = np.clip(relative, -1.0, 1.0)
         color = np.round((t + 1.0) * 0.5 * (self.COLOR_STEPS - 1)).astype(int)
-        width = np.minimum(0.6 + 2.4 * np.abs(relative), self.MAX_EDGE_WIDTH) * self.line_scale
+        # Between wide layers many edges share the room: thinner lines keep them apart.
+        thin = min(1.0, COMPACT_UNITS / 2 / max(values.shape))
+        width = np.minimum(0.6 + 2.4 * thin * np.abs(relative),
+                           max(self.MAX_EDGE_WIDTH * thin, 1.0)) * self.line_scale
         return color, np.round(width * 4).astype(int)
 
     def edge_color(self, layer: int, i: int, j: int) -> QColor:

@@ -124,11 +124,16 @@ class ConfusionMatrix(QWidget):
 class ImageStrip(QWidget):
     """A wrapping row of small images, each with a caption under it."""
 
-    def __init__(self, parent=None):
+    #: Below this size a cell has no room for its caption.
+    MIN_CAPTIONED = 28
+
+    def __init__(self, parent=None, max_rows: int | None = None):
         super().__init__(parent)
         self.items: list[tuple[np.ndarray, str, QColor | None]] = []
         self._images = []
-        self.cell = CELL
+        self.base_cell = self.cell = CELL
+        #: With many items the cells shrink (to 12 px at least) to stay within these rows.
+        self.max_rows = max_rows
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_items(self, items) -> None:
@@ -139,12 +144,20 @@ class ImageStrip(QWidget):
         self.update()
 
     def set_cell(self, cell: int) -> None:
-        self.cell = cell
+        self.base_cell = self.cell = cell
         self._fit()
 
     def _fit(self) -> None:
-        """Be as tall as the rows need at the current width (the cells wrap)."""
+        """Cells as large as the rows allow, and as tall as the rows need at this width."""
+        cell = self.base_cell
+        if self.max_rows and self.items:
+            per_row = -(-len(self.items) // self.max_rows)
+            cell = max(12, min(cell, self.width() // per_row - 6))
+        self.cell = cell
         self.setFixedHeight(self.heightForWidth(max(self.width(), self.cell + 6)))
+
+    def _caption_height(self) -> int:
+        return self.fontMetrics().height() + 8 if self.cell >= self.MIN_CAPTIONED else 6
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -156,19 +169,22 @@ class ImageStrip(QWidget):
     def heightForWidth(self, width: int) -> int:
         columns = max(1, width // (self.cell + 6))
         rows = -(-len(self.items) // columns) if self.items else 0
-        return rows * (self.cell + self.fontMetrics().height() + 8)
+        return rows * (self.cell + self._caption_height())
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         columns = self._columns()
         line = self.fontMetrics().height()
+        captions = self.cell >= self.MIN_CAPTIONED
         for n, (image, (_rgb, caption, color)) in enumerate(zip(self._images, self.items)):
             x = (n % columns) * (self.cell + 6)
-            y = (n // columns) * (self.cell + line + 8)
+            y = (n // columns) * (self.cell + self._caption_height())
             target = QRectF(x, y, self.cell, self.cell)
             p.drawImage(target, image)
             p.setPen(QPen(QColor(128, 128, 128), 1))
             p.drawRect(target)
+            if not captions:
+                continue
             p.setPen(color or self.palette().text().color())
             p.drawText(QRectF(x - 3, y + self.cell + 1, self.cell + 6, line + 4),
                        int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), caption)
@@ -196,7 +212,7 @@ class PredictionsView(QWidget):
                                       "image, each on its own scale: the pattern the unit "
                                       "responds to")
         self.weights_title.setWordWrap(True)
-        self.weights = ImageStrip()
+        self.weights = ImageStrip(max_rows=3)
         self.matrix_title = QLabel()
         self.matrix = ConfusionMatrix()
         self.scatter = pg.PlotWidget()
