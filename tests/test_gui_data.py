@@ -308,3 +308,29 @@ def test_standardized_import_learns_data_in_real_units(window, tmp_path):
     (x0, x1), _ = session.data.domain
     assert x0 < 150 < 200 < x1
     assert window.boundary.plot.getAxis("bottom").labelText == "height (cm)"
+
+
+def test_scores_view_for_2d_data_shows_the_confusion_matrix_and_per_class_scores(window):
+    from backprop_lab.engine.training.metrics import (confusion_matrix, precision_recall,
+                                                      predicted_classes)
+    window.controller.session.run(20)
+    window.actions["metrics"].trigger()
+    window.render_now()
+    assert window.output_stack.currentWidget() is window.predictions
+    data = window.controller.session.data
+    A = window.controller.session.network.forward(data.X_test)
+    matrix = confusion_matrix(data.y_test, predicted_classes(A), 2)
+    np.testing.assert_array_equal(window.predictions.matrix.matrix, matrix)
+    precision, _recall = precision_recall(matrix)
+    assert f"{precision[0]:.0%}" in window.predictions.scores.text()
+    window.actions["metrics"].trigger()                        # back to the output plot
+    assert window.output_stack.currentWidget() is window.boundary
+
+
+def test_precision_and_recall_follow_their_definitions():
+    from backprop_lab.engine.training.metrics import precision_recall
+    matrix = np.array([[5, 1, 0], [2, 3, 0], [0, 0, 0]])
+    precision, recall = precision_recall(matrix)
+    np.testing.assert_allclose(precision[:2], [5 / 7, 3 / 4])
+    np.testing.assert_allclose(recall[:2], [5 / 6, 3 / 5])
+    assert np.isnan(precision[2]) and np.isnan(recall[2])

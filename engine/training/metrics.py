@@ -39,3 +39,23 @@ def r_squared(A: np.ndarray, y: np.ndarray) -> float:
     if total == 0.0:
         return 1.0 if residual == 0.0 else 0.0
     return 1.0 - residual / total
+
+
+def precision_recall(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per class k of a confusion matrix (rows = true, columns = predicted):
+    precision_k = M[k, k] / Σᵢ M[i, k] (of the samples predicted k, how many are k) and
+    recall_k = M[k, k] / Σⱼ M[k, j] (of the samples of class k, how many were found); NaN where
+    the denominator is 0."""
+    matrix = np.asarray(matrix, dtype=float)
+    hits = np.diag(matrix)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        precision = np.where(matrix.sum(axis=0) > 0, hits / matrix.sum(axis=0), np.nan)
+        recall = np.where(matrix.sum(axis=1) > 0, hits / matrix.sum(axis=1), np.nan)
+    return precision, recall
+
+
+def mean_absolute_error(A: np.ndarray, y: np.ndarray) -> float:
+    """MAE = mean |ŷ − y| for one output column (NaN for no samples)."""
+    if len(y) == 0:
+        return float("nan")
+    return float(np.mean(np.abs(A[:, 0] - y)))

@@ -12,6 +12,9 @@ def menu(w) -> Menu:
                checked=True),
         Action("discretize", "&Discretize output", w.boundary.set_discrete, checkable=True),
         Action("log_loss", "&Log-scale loss", w.loss_plot.set_log, checkable=True),
+        Action("metrics", "Confusion matrix and &scores", w.show_metrics, ("Ctrl+M",),
+               "The confusion matrix, precision and recall of every class (R² and mean "
+               "absolute error for regression) instead of the output plot", checkable=True),
         None,
         Action("presentation", "&Presentation mode", stage.set_presenting, ("F5", "F11"),
                "Full screen, large type, thick lines", checkable=True),

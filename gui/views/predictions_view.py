@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QLabel, QScrollArea, QSiz
                                QVBoxLayout, QWidget)
 
 from backprop_lab.engine.data.datasets import REGRESSION
-from backprop_lab.engine.training.metrics import confusion_matrix, predicted_classes
+from backprop_lab.engine.training.metrics import (confusion_matrix, mean_absolute_error,
+                                                  precision_recall, predicted_classes, r_squared)
 
 from ..style import colors
 
@@ -214,6 +215,9 @@ class PredictionsView(QWidget):
         self.weights_title.setWordWrap(True)
         self.weights = ImageStrip(max_rows=3)
         self.matrix_title = QLabel()
+        self.scores = QLabel()
+        self.scores.setTextFormat(Qt.TextFormat.RichText)
+        self.scores.setWordWrap(True)
         self.matrix = ConfusionMatrix()
         self.scatter = pg.PlotWidget()
         self.scatter.setMenuEnabled(False)
@@ -241,6 +245,7 @@ class PredictionsView(QWidget):
         grid.addWidget(self.matrix_title, 3, 0)
         grid.addWidget(self.matrix, 4, 0)
         grid.addWidget(self.scatter, 4, 0)
+        grid.addWidget(self.scores, 5, 0, 1, 2)
         grid.addWidget(self.samples_title, 3, 1)
         samples = QVBoxLayout()
         samples.addWidget(self.samples)
@@ -290,8 +295,11 @@ class PredictionsView(QWidget):
                 f"samples of {data.n_inputs} input{'s' if data.n_inputs != 1 else ''}")
         self.title.setText(f"<b>{html.escape(data.name)}</b>: {len(data.y_train)} train / "
                            f"{len(data.y_test)} test {kind}")
-        self.title.setToolTip("Not 2-D data, so instead of the boundary plot: the confusion "
-                              "matrix and sample predictions")
+        self.title.setToolTip("The confusion matrix (or predictions against targets), the "
+                              "scores of every class and sample predictions" + (
+                                  "" if data.is_planar else
+                                  " — shown instead of the boundary plot for data that is "
+                                  "not 2-D"))
 
     def _changed(self) -> None:
         if self._network is not None:
@@ -322,12 +330,15 @@ class PredictionsView(QWidget):
                                                             self.lut))])
         if data.task == REGRESSION:
             self._show_regression(A[:, 0], y, which)
+            self.scores.setText(f"<b>R²</b> {r_squared(A, y):.3f} &nbsp; <b>mean absolute "
+                                f"error</b> {mean_absolute_error(A, y):.4g} ({which})")
             return
         predicted = predicted_classes(A)
         k = max(data.n_classes, 2)
         matrix = confusion_matrix(y, predicted, k)
         names = tuple(data_name(data, c) for c in range(k))
         self.matrix.set_matrix(matrix, names)
+        self.scores.setText(scores_table(matrix, names))
         right = int(np.trace(matrix))
         self.matrix_title.setText(f"<b>Confusion matrix</b> ({which}): {right}/{len(y)} "
                                   f"right, {right / max(len(y), 1):.1%}")
@@ -366,6 +377,20 @@ class PredictionsView(QWidget):
                        f"</tr>" for i in range(min(len(y), 8)))
         self.samples_text.setText("<table cellspacing=6><tr><th>#</th><th>target</th>"
                                   f"<th>prediction</th></tr>{rows}</table>")
+
+
+def scores_table(matrix: np.ndarray, names) -> str:
+    """Precision and recall of every class, as a small table (names escaped)."""
+    precision, recall = precision_recall(matrix)
+
+    def pct(v):
+        return "—" if not np.isfinite(v) else f"{v:.0%}"
+    head = "".join(f"<th>{html.escape(str(n))}</th>" for n in names)
+    rows = (f"<tr><td>precision</td>{''.join(f'<td>{pct(v)}</td>' for v in precision)}</tr>"
+            f"<tr><td>recall</td>{''.join(f'<td>{pct(v)}</td>' for v in recall)}</tr>")
+    return ("<table cellspacing=4><tr><th align=left>per class</th>" + head + "</tr>" + rows
+            + "</table><small>precision: of the samples predicted as the class, the share that "
+              "is; recall: of the samples of the class, the share found</small>")
 
 
 def data_name(data, label: int) -> str:

@@ -120,11 +120,20 @@ class MainWindow(QMainWindow):
         self.timeline_bar.epochChosen.connect(state.show_epoch)
         self.timeline_bar.resumeRequested.connect(self.resume_from)
 
+    def show_metrics(self, on: bool) -> None:
+        """The scores view in place of the output plot (data that is not 2-D always has it)."""
+        planar = self.controller.session.data.is_planar
+        scores = bool(on) or not planar
+        self.actions["metrics"].setChecked(scores)
+        self.output_stack.setCurrentWidget(self.predictions if scores else self.boundary)
+        layout.share_output_column(self, not scores)
+        self.predictions.set_data(self.controller.session.data)
+        self.renderer.request()
+
     def _on_rebuilt(self) -> None:
         session = self.controller.session
         data = session.data
-        self.output_stack.setCurrentWidget(self.boundary if data.is_planar else self.predictions)
-        layout.share_output_column(self, data.is_planar)
+        self.show_metrics(self.actions["metrics"].isChecked() and data.is_planar)
         self.boundary.set_traced(None)
         self.loss_plot.set_marker(None)
         self.loss_plot.clear_hover()

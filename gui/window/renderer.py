@@ -67,8 +67,7 @@ class Renderer(QObject):
             values = data.target_function(self.grid.points)
             target = None if values is None else self.grid.image(values)
         w.boundary.set_data(data, self.grid, target)
-        if not data.is_planar:
-            w.predictions.set_data(data)
+        w.predictions.set_data(data)
         w.network_view.set_network(session.network, data.input_titles)
         self._input_thumbnails = (
             heatmaps.input_images(self.grid.inputs, GRID_RESOLUTION, self.lut, THUMBNAIL_STEP)
@@ -95,7 +94,7 @@ class Renderer(QObject):
         slow_due = not playing or start - self._slow_drawn >= SLOW_VIEW_INTERVAL
         if self.grid is not None:
             self._render_plane(net)
-        elif slow_due:
+        if slow_due and w.output_stack.currentWidget() is w.predictions:
             self._render_predictions(net)
         w.network_view.set_edge_values(
             None if state.looking_back else
