@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 import pprint
 import textwrap
 import zipfile
@@ -42,7 +43,7 @@ WIDTH = 100
 MAX_LITERAL_NUMBERS = 20_000
 #: How the scripts name each optimizer's running state: {engine name: (script name, meaning)}.
 _STATE_NAMES = {
-    "momentum": {"v": ("VELOCITY", "v: the running average of the gradients")},
+    "momentum": {"v": ("VELOCITY", "v: the running sum of the gradients, older ones x BETA")},
     "rmsprop": {"s": ("SQUARE_AVG", "s: the running average of the squared gradients")},
     "adam": {"m": ("ADAM_M", "m: the running average of the gradients"),
              "v": ("ADAM_V", "v: the running average of the squared gradients")},
@@ -181,6 +182,20 @@ class _Export:
         self.optimizer = opt.name
         if self.optimizer not in ("sgd", "momentum", "rmsprop", "adam"):
             raise ValueError(f"cannot export the optimizer {self.optimizer!r}")
+        if getattr(opt, "nesterov", False) or session.clip_norm is not None \
+                or session.schedule.name != "constant":
+            raise ValueError("cannot export Nesterov momentum, gradient clipping or a "
+                             "learning-rate schedule")
+        if not net.trainable:
+            raise ValueError("cannot export a network with a step unit: it cannot be trained")
+        # Divergence, judged as the session judges it (see engine/training/divergence.py).
+        from ..training import divergence
+        self.divergence = {"HEALTHY": divergence.HEALTHY, "RISE": divergence.RISE,
+                           "GROWTH": divergence.GROWTH,
+                           # no usable reference (0 or NaN): any finite loss is healthy
+                           "REFERENCE_LOSS": (float(session.watch.reference_loss)
+                                              if session.watch.reference_loss > 0 else math.inf),
+                           "REFERENCE_WEIGHT": float(session.watch.reference_weight)}
         self.learning_rate = float(opt.learning_rate)
         self.hyper = {"sgd": [],
                       "momentum": [("BETA", getattr(opt, "beta", None))],
@@ -354,6 +369,11 @@ without the penalty) and "final train {self.metric}: ..."."""
                      "(None: the whole training set)")
         lines.append(f"SEED = {self.seed!r}  # the seed of the mini-batch shuffler")
         lines.append(f"EPOCH = {self.epoch!r}  # epochs completed when exported")
+        lines.append("# Divergence: training stops when the loss exceeds RISE x REFERENCE_LOSS or a weight")
+        lines.append("# GROWTH x REFERENCE_WEIGHT, and the latest weights whose loss was at most")
+        lines.append("# HEALTHY x REFERENCE_LOSS come back.")
+        for k, v in self.divergence.items():
+            lines.append(f"{k} = {v!r}" if math.isfinite(v) else f'{k} = float("{v}")')
         if "leaky_relu" in self.activations:
             lines.append(f"LEAKY_SLOPE = {self.leaky_slope!r}")
         if "sigmoid" in self.activations and not torch:
@@ -775,12 +795,12 @@ without the penalty) and "final train {self.metric}: ..."."""
                 '''),
             "momentum": _block('''
                 def update(params, grads, state):
-                    """One momentum step, in place, with v an exponential average of the gradients:
-                    v <- BETA * v + (1 - BETA) * g;  theta <- theta - lr * v."""
+                    """One step of classical momentum, in place:
+                    v <- BETA * v + g;  theta <- theta - lr * v."""
                     state["t"] += 1
                     for layer, grad, v in zip(params, grads, state["v"]):
                         for key in ("W", "b"):
-                            v[key] = BETA * v[key] + (1.0 - BETA) * grad[key]
+                            v[key] = BETA * v[key] + grad[key]
                             layer[key] += v[key] * -LEARNING_RATE
                 '''),
             "rmsprop": _block('''
@@ -908,10 +928,17 @@ without the penalty) and "final train {self.metric}: ..."."""
                         break
                     epoch += 1
                     train_loss, train_score = evaluate(params, X_train, Y_train, y_train)
-                    if not math.isfinite(train_loss):
+                    largest = max(float(np.abs(p[k]).max()) for p in params for k in p)
+                    if not (math.isfinite(train_loss) and math.isfinite(largest)):
                         diverged = "the loss became infinite or NaN"
+                    elif train_loss > RISE * REFERENCE_LOSS:
+                        diverged = "the loss exploded"
+                    elif largest > GROWTH * REFERENCE_WEIGHT:
+                        diverged = "the weights exploded"
+                    if diverged:
                         break
-                    last_good = (epoch, [{{k: a.copy() for k, a in p.items()}} for p in params])
+                    if train_loss <= HEALTHY * REFERENCE_LOSS:
+                        last_good = (epoch, [{{k: a.copy() for k, a in p.items()}} for p in params])
                     if (i + 1) % every == 0 or i + 1 == args.epochs:
                         print(f"epoch {{epoch}}: train loss {{train_loss:.6g}}, "
                               f"{self.metric} {{train_score:.4g}}")
@@ -1027,20 +1054,15 @@ without the penalty) and "final train {self.metric}: ..."."""
     def _torch_optimizer(self) -> str:
         make = {
             "sgd": "torch.optim.SGD(params, lr=LEARNING_RATE)",
-            "momentum": "torch.optim.SGD(params, lr=LEARNING_RATE, momentum=BETA, "
-                        "dampening=BETA)",
+            "momentum": "torch.optim.SGD(params, lr=LEARNING_RATE, momentum=BETA)",
             "rmsprop": "torch.optim.RMSprop(params, lr=LEARNING_RATE, alpha=RHO, eps=EPS)",
             "adam": "torch.optim.Adam(params, lr=LEARNING_RATE, betas=(BETA1, BETA2), eps=EPS)",
         }[self.optimizer]
         notes = {
             "sgd": "    # theta <- theta - lr * g",
             "momentum": (
-                "    # Backprop Lab's momentum averages the gradients: v <- BETA v + (1 - BETA) g,\n"
-                "    # theta <- theta - lr v.  That is torch's SGD with dampening = momentum = "
-                "BETA, as\n"
-                "    # long as v starts from a buffer (torch would start it at g, not (1 - BETA) "
-                "g):\n"
-                "    # so the buffer is always given, zero before the first step."),
+                "    # v <- BETA v + g;  theta <- theta - lr v  (the buffer v is always given, zero\n"
+                "    # before the first step: torch would start it at g, the same numbers)"),
             "rmsprop": ("    # s <- RHO s + (1 - RHO) g^2;  theta <- theta - lr g / (sqrt(s) + "
                         "EPS)  (EPS outside the root)"),
             "adam": ("    # m <- BETA1 m + (1 - BETA1) g;  v <- BETA2 v + (1 - BETA2) g^2;\n"
@@ -1117,10 +1139,17 @@ without the penalty) and "final train {self.metric}: ..."."""
                     break
                 epoch += 1
                 train_loss, train_score = evaluate(model, X_train, Y_train, y_train)
-                if not math.isfinite(train_loss):
+                largest = max(p.detach().abs().max().item() for p in model.parameters())
+                if not (math.isfinite(train_loss) and math.isfinite(largest)):
                     diverged = "the loss became infinite or NaN"
+                elif train_loss > RISE * REFERENCE_LOSS:
+                    diverged = "the loss exploded"
+                elif largest > GROWTH * REFERENCE_WEIGHT:
+                    diverged = "the weights exploded"
+                if diverged:
                     break
-                last_good = (epoch, {{k: v.clone() for k, v in model.state_dict().items()}})
+                if train_loss <= HEALTHY * REFERENCE_LOSS:
+                    last_good = (epoch, {{k: v.clone() for k, v in model.state_dict().items()}})
                 if (i + 1) % every == 0 or i + 1 == args.epochs:
                     print(f"epoch {{epoch}}: train loss {{train_loss:.6g}}, "
                           f"{self.metric} {{train_score:.4g}}")

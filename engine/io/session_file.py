@@ -215,7 +215,7 @@ def _build(doc: dict, arrays: dict) -> TrainingSession:
               if "history_latest" in arrays else None)
     epoch = state["epoch"]
     session.load_state_dict({
-        "settings": {k: training[k] for k in session.settings()},
+        "settings": {k: training[k] for k in session.settings() if k in training},
         "network": net.state_dict(),
         "optimizer": {"name": optimizer_name,
                       "hyperparameters": {"learning_rate": training["learning_rate"],

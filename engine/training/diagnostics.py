@@ -114,7 +114,8 @@ def gradient_trouble(grad_norms) -> tuple[int | None, int | None]:
     return vanishing, exploding
 
 
-def diagnose(network: Network, X: np.ndarray, grad_norms, non_finite: str | None = None) -> Diagnosis:
+def diagnose(network: Network, X: np.ndarray, grad_norms, non_finite: str | None = None,
+             Y: np.ndarray | None = None, loss=None) -> Diagnosis:
     """All findings for ``network`` on training inputs X (validated, network dtype)."""
     network.propagate(X)
     vanishing, exploding = gradient_trouble(grad_norms)
