@@ -11,11 +11,14 @@ import math
 from dataclasses import dataclass, field
 
 from backprop_lab.engine import Network, TrainingSession, datasets
-from backprop_lab.engine.nn.activations import HIDDEN_ACTIVATIONS
+from backprop_lab.engine.nn.activations import (FORWARD_ONLY_ACTIVATIONS, HIDDEN_ACTIVATIONS,
+                                                OUTPUT_ACTIVATIONS)
 from backprop_lab.engine.data.datasets import GENERATORS, MULTICLASS, REGRESSION
 from backprop_lab.engine.data.features import FEATURES
 from backprop_lab.engine.nn.initializers import INITIALIZERS
+from backprop_lab.engine.nn.losses import get_loss
 from backprop_lab.engine.nn.optimizers import OPTIMIZERS
+from backprop_lab.engine.training.schedules import SCHEDULES
 
 CONFIG_VERSION = 1
 #: ``Config.dataset`` for data that was imported or drawn: it lives in the session, not here.
@@ -27,8 +30,13 @@ MAX_UNITS = 16
 
 #: Fields whose change needs new data or a new network (the rest apply to the live session).
 DATA_FIELDS = ("dataset", "n_samples", "noise", "test_fraction", "data_seed", "n_classes")
-ARCHITECTURE_FIELDS = ("features", "hidden", "activations", "init", "seed", "loss")
-TRAINING_FIELDS = ("optimizer", "learning_rate", "batch_size", "l1", "l2")
+ARCHITECTURE_FIELDS = ("features", "hidden", "activations", "init", "seed", "loss", "output")
+TRAINING_FIELDS = ("optimizer", "learning_rate", "batch_size", "l1", "l2", "beta", "nesterov",
+                   "beta1", "beta2", "eps", "rho", "clip_norm", "schedule", "schedule_step",
+                   "schedule_gamma", "schedule_epochs")
+#: The optimizer settings each optimizer takes (Config field = the optimizer's setting name).
+OPTIMIZER_FIELDS = {"sgd": (), "momentum": ("beta", "nesterov"), "rmsprop": ("rho", "eps"),
+                    "adam": ("beta1", "beta2", "eps")}
 
 
 @dataclass
@@ -51,6 +59,23 @@ class Config:
     l1: float = 0.0
     l2: float = 0.0
     custom_task: str = ""      # the task of CUSTOM data: binary, multiclass or regression
+    #: The output activation; "" takes the one the task and loss imply (output_activation()).
+    output: str = ""
+    #: Optimizer settings: momentum's β and Nesterov switch, Adam's β₁, β₂, ε, RMSprop's ρ.
+    beta: float = 0.9
+    nesterov: bool = False
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+    rho: float = 0.99
+    #: Gradient clipping by norm; 0 is off.
+    clip_norm: float = 0.0
+    #: Learning-rate schedule: constant, step (×γ every k epochs), exponential (×γ per
+    #: epoch) or cosine (down to 1 % over T epochs); see engine/training/schedules.py.
+    schedule: str = "constant"
+    schedule_step: int = 10          # k
+    schedule_gamma: float = 0.5      # γ
+    schedule_epochs: int = 100       # T
 
     # ---------------------------------------------------------------- derived choices
     @property
@@ -69,9 +94,36 @@ class Config:
         return {REGRESSION: ("mse",), MULTICLASS: ("cross_entropy",)}.get(self.task, ("bce", "mse"))
 
     def output_activation(self) -> str:
+        if self.output:
+            return self.output
         if self.task == REGRESSION:
             return "identity"
         return {"cross_entropy": "softmax"}.get(self.loss, "sigmoid")
+
+    def optimizer_settings(self) -> dict:
+        """The settings of the chosen optimizer besides its learning rate."""
+        return {name: getattr(self, name) for name in OPTIMIZER_FIELDS.get(self.optimizer, ())}
+
+    def schedule_spec(self) -> dict:
+        """The learning-rate schedule as the engine takes it."""
+        return {"constant": {"name": "constant"},
+                "step": {"name": "step", "step_size": self.schedule_step,
+                         "gamma": self.schedule_gamma},
+                "exponential": {"name": "exponential", "gamma": self.schedule_gamma},
+                "cosine": {"name": "cosine", "epochs": self.schedule_epochs}}[self.schedule]
+
+    def apply_training(self, session: TrainingSession) -> None:
+        """Give a live session this config's training settings (TRAINING_FIELDS), from its
+        next step; ValueError (from the engine) for a setting it refuses."""
+        if session.optimizer.name != self.optimizer:
+            session.set_optimizer(self.optimizer, **self.optimizer_settings())
+        else:
+            session.configure_optimizer(**self.optimizer_settings())
+        session.learning_rate = self.learning_rate
+        session.batch_size = self.batch_size
+        session.l1, session.l2 = self.l1, self.l2
+        session.clip_norm = self.clip_norm or None
+        session.schedule = self.schedule_spec()
 
     def normalized(self) -> "Config":
         """A copy with every field valid and consistent (e.g. a loss that fits the task)."""
@@ -81,16 +133,25 @@ class Config:
         lo, hi = (2, MAX_CLASSES) if c.is_custom else GENERATORS[c.dataset].classes
         c.n_classes = min(max(int(c.n_classes), lo), hi)
         c.hidden = [min(max(int(u), 1), MAX_UNITS) for u in c.hidden][:MAX_HIDDEN_LAYERS]
-        acts = [a if a in HIDDEN_ACTIVATIONS else "tanh" for a in c.activations]
+        acts = [a if a in HIDDEN_ACTIVATIONS + FORWARD_ONLY_ACTIVATIONS else "tanh"
+                for a in c.activations]
         c.activations = (acts + [acts[-1] if acts else "tanh"] * len(c.hidden))[: len(c.hidden)]
         c.features = tuple(f for f in c.features if f in FEATURES) or ("x1", "x2")
         if c.loss not in c.losses():
             c.loss = c.losses()[0]
+        if c.output and (c.output not in OUTPUT_ACTIVATIONS + FORWARD_ONLY_ACTIVATIONS
+                         or c.output not in get_loss(c.loss).allowed_outputs
+                         or (c.task == MULTICLASS) != (c.output == "softmax")):
+            c.output = ""
         defaults = Config()
         for name, lo, hi in (("learning_rate", 1e-8, 100.0), ("noise", 0.0, 10.0),
                              ("test_fraction", 0.0, 0.9), ("l1", 0.0, 10.0), ("l2", 0.0, 10.0),
                              ("n_samples", 4, 100_000), ("data_seed", 0, 2**31 - 1),
-                             ("seed", 0, 2**31 - 1)):
+                             ("seed", 0, 2**31 - 1), ("beta", 0.0, 0.9999),
+                             ("beta1", 0.0, 0.9999), ("beta2", 0.0, 0.999999),
+                             ("rho", 0.0, 0.9999), ("eps", 1e-12, 0.1), ("clip_norm", 0.0, 1e6),
+                             ("schedule_step", 1, 100_000), ("schedule_gamma", 1e-6, 1.0),
+                             ("schedule_epochs", 1, 1_000_000)):
             value = getattr(c, name)
             if not (isinstance(value, (int, float)) and math.isfinite(value) and lo <= value <= hi):
                 setattr(c, name, getattr(defaults, name))
@@ -100,6 +161,9 @@ class Config:
             c.init = Config.init
         if c.optimizer not in OPTIMIZERS:
             c.optimizer = Config.optimizer
+        if c.schedule not in SCHEDULES:
+            c.schedule = Config.schedule
+        c.nesterov = c.nesterov is True
         return c
 
     def changed_fields(self, other: "Config") -> set[str]:
@@ -125,7 +189,9 @@ class Config:
         data = data if data is not None else self.load_data()
         return TrainingSession(self.build_network(data), data, loss=self.loss,
                                optimizer=self.optimizer, learning_rate=self.learning_rate,
-                               batch_size=self.batch_size, l1=self.l1, l2=self.l2, seed=self.seed)
+                               batch_size=self.batch_size, l1=self.l1, l2=self.l2, seed=self.seed,
+                               clip_norm=self.clip_norm or None, schedule=self.schedule_spec(),
+                               optimizer_settings=self.optimizer_settings())
 
     # ---------------------------------------------------------------- persistence
     def to_dict(self) -> dict:
@@ -149,6 +215,10 @@ class Config:
             try:
                 if f.name == "batch_size":
                     value = None if value in (None, "", "None") else int(value)
+                elif isinstance(reference, bool):           # QSettings gives "true"/"false"
+                    value = {"true": True, "false": False}.get(str(value).lower(), value)
+                    if not isinstance(value, bool):
+                        continue
                 elif f.name == "features":
                     value = tuple(str(v) for v in value)
                 elif f.name == "hidden":

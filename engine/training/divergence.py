@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 #: An epoch is healthy while its loss is at most this many times the reference loss.
-HEALTHY = 2.0
+HEALTHY = 1.0
 #: Training has diverged when the loss rises above this many times the reference loss…
 RISE = 4.0
 #: …or the largest weight grows this many times beyond its size at the start.
