@@ -369,9 +369,9 @@ without the penalty) and "final train {self.metric}: ..."."""
                      "(None: the whole training set)")
         lines.append(f"SEED = {self.seed!r}  # the seed of the mini-batch shuffler")
         lines.append(f"EPOCH = {self.epoch!r}  # epochs completed when exported")
-        lines.append("# Divergence: training stops when the loss exceeds RISE x REFERENCE_LOSS or a weight")
-        lines.append("# GROWTH x REFERENCE_WEIGHT, and the latest weights whose loss was at most")
-        lines.append("# HEALTHY x REFERENCE_LOSS come back.")
+        lines += ["# Divergence: training stops when the loss exceeds RISE x REFERENCE_LOSS or a "
+                  "weight", "# GROWTH x REFERENCE_WEIGHT, and the latest weights whose loss was "
+                  "at most", "# HEALTHY x REFERENCE_LOSS come back."]
         for k, v in self.divergence.items():
             lines.append(f"{k} = {v!r}" if math.isfinite(v) else f'{k} = float("{v}")')
         if "leaky_relu" in self.activations:
@@ -1061,8 +1061,9 @@ without the penalty) and "final train {self.metric}: ..."."""
         notes = {
             "sgd": "    # theta <- theta - lr * g",
             "momentum": (
-                "    # v <- BETA v + g;  theta <- theta - lr v  (the buffer v is always given, zero\n"
-                "    # before the first step: torch would start it at g, the same numbers)"),
+                "    # v <- BETA v + g;  theta <- theta - lr v  (the buffer v is always given, "
+                "zero\n    # before the first step: torch would start it at g, the same "
+                "numbers)"),
             "rmsprop": ("    # s <- RHO s + (1 - RHO) g^2;  theta <- theta - lr g / (sqrt(s) + "
                         "EPS)  (EPS outside the root)"),
             "adam": ("    # m <- BETA1 m + (1 - BETA1) g;  v <- BETA2 v + (1 - BETA2) g^2;\n"

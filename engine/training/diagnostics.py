@@ -186,10 +186,11 @@ def vanishing_cause(network: Network, Y: np.ndarray | None, loss) -> tuple[str, 
         spread = float(np.std(Y))
         if target > TARGET_SCALE and (target > TARGET_SCALE * output or spread > TARGET_SCALE):
             return "targets", (f"The cause is the targets' scale: they are about {target:.3g} "
-                               f"(spread {spread:.3g}) while the outputs are about {output:.3g}, so "
-                               "the output layer's gradient (Â − Y) dwarfs everything behind "
-                               "it and big steps saturate the hidden units. Standardize the "
-                               "targets (subtract their mean, divide by their spread).")
+                               f"(spread {spread:.3g}) while the outputs are about "
+                               f"{output:.3g}, so the output layer's gradient (Â − Y) dwarfs "
+                               "everything behind it and big steps saturate the hidden units. "
+                               "Standardize the targets (subtract their mean, divide by their "
+                               "spread).")
     saturated = saturated_layers(network)
     if saturated:
         layer, fraction = next(iter(saturated.items()))
