@@ -106,12 +106,12 @@ def test_04_a_hidden_layer_learns_xor_in_most_runs_and_the_variants_often_fail()
     item = lesson(4)
     assert all(np.abs(s.network.layers[0].W).max() < 0.05 for s in sessions(item, seeds=[0]))
 
-    def solved(**changes):
+    def solved(**changes):                               # XOR is cheap: 30 seeds
         return count(trained(s, 200).evaluate()["accuracy"] == 1.0
-                     for s in sessions(item, **changes))
-    assert solved() >= 8                                 # "in most runs (9 of 10 we tried)"
-    assert 10 - solved(activations=["relu"]) >= 4        # "often fails"
-    assert 10 - solved(hidden=[2]) >= 3                  # "often fails"
+                     for s in sessions(item, seeds=range(30), **changes))
+    assert solved() >= 22                                # "in most runs (about 9 in 10)"
+    assert 30 - solved(activations=["relu"]) >= 7        # "often fails (nearly half)"
+    assert 30 - solved(hidden=[2]) >= 4                  # "often fails (about a third)"
 
 
 # ---------------------------------------------------------------------------- 5–10
@@ -238,8 +238,8 @@ def test_13_the_largest_of_the_three_rates_learns_fastest_and_10_overshoots():
     ordered = [a > b > c for a, b, c in zip(losses[0.01], losses[0.1], losses[1.0])]
     assert count(ordered) >= 9
     overshoots = [s.run(10) < 10 and s.divergence.kind in ("loss", "overflow")
-                  for s in sessions(item, learning_rate=10.0)]
-    assert count(overshoots) >= 6                                # "in most runs"
+                  for s in sessions(item, seeds=range(30), learning_rate=10.0)]
+    assert count(overshoots) >= 18                               # "in most runs" (of 30)
 
 
 def test_14_a_cosine_schedule_settles_lower_than_a_constant_rate():
@@ -315,7 +315,7 @@ def test_18_large_initial_weights_saturate_and_learn_far_less_than_xavier():
 
 def test_19_deep_sigmoid_gradients_vanish_and_the_banner_blames_depth_not_the_init():
     ratios, named = [], 0
-    for session in sessions(lesson(19)):
+    for session in sessions(lesson(19), seeds=range(30)):
         session.run(5)
         norms = session.grad_norms
         ratios.append(norms[0] / norms[-1])
@@ -325,40 +325,54 @@ def test_19_deep_sigmoid_gradients_vanish_and_the_banner_blames_depth_not_the_in
             assert diagnosis.vanishing_cause == "depth"
             message = " ".join(diagnosis.messages())
             assert "sigmoid layers" in message and "Xavier" not in message
-    assert count(r < 1e-2 for r in ratios) >= 9                        # "every run we tried"
-    assert named >= 6 and count(r < 1e-3 for r in ratios) == named     # "in most runs"
+    assert count(r < 1e-2 for r in ratios) >= 27                       # "every run we tried"
+    assert named >= 16 and count(r < 1e-3 for r in ratios) == named    # "in most runs"
 
 
 def test_20_exploding_gradients_diverge_and_clipping_trains_on():
     item = lesson(20)
-    plain = [s.run(20) < 20 for s in sessions(item)]
-    assert count(plain) >= 6                                           # "in most runs"
+    plain = [s.run(20) < 20 for s in sessions(item, seeds=range(30))]   # cheap: it stops
+    assert count(plain) >= 24                                          # "almost every run"
     fits = []
     for session in sessions(item, clip_norm=1.0):
         assert session.run(100) == 100 and session.diverged is None
         assert session.last_clip[1] <= 1.0
-        fits.append(session.evaluate()["r2"] > 0.8)
-    assert count(fits) >= 7
+        fits.append(session.evaluate()["r2"])
+    assert count(r > 0.7 for r in fits) >= 9
 
 
-def test_21_big_steps_kill_relus_for_good_in_layer_1_and_leaky_units_recover():
+def test_21_big_steps_kill_relus_for_good_in_layer_1_and_leaky_units_are_only_slow():
     item = lesson(21)
-    stuck, deaths = [], 0
+    stuck, deaths = [], []
     for session in sessions(item):
         dead_before: set = set()
+        frozen = None
         for _ in range(5):
             session.run(10)
             dead = set(negative_units(session.network, "relu").get(0, []))
             assert dead_before <= dead                     # a dead first-layer unit stays dead
+            W = session.network.layers[0].W
+            if frozen is not None:                         # … and its weights never change
+                np.testing.assert_array_equal(W[:, sorted(dead_before)], frozen)
+            frozen = W[:, sorted(dead)].copy()
             dead_before = dead
         stuck.append(session.evaluate()["accuracy"] < 0.95)
-        deaths += len(negative_units(session.network, "relu").get(1, [])) >= 4
-    assert count(stuck) >= 6 and deaths >= 6                           # "in most runs"
-    dead_at_start = [bool(s.diagnose().dead_units) for s in sessions(item, learning_rate=0.2)]
+        deaths.append(len(negative_units(session.network, "relu").get(1, [])) >= 4)
+    assert count(stuck) >= 8 and count(deaths) >= 8                    # "almost every run"
+    dead_at_start = [bool(s.diagnose().dead_units) for s in sessions(item)]
     assert 2 <= count(dead_at_start) <= 8                               # "about half"
-    leaky = [trained(s, 50).evaluate()["accuracy"] >= 0.95
-             for s in sessions(item, activations=["leaky_relu", "leaky_relu"])]
-    assert count(leaky) >= 6                                            # "in most runs"
+    for session in sessions(item, activations=["leaky_relu", "leaky_relu"]):
+        session.run(50)
+        negative = negative_units(session.network, "leaky_relu")
+        before = {(i, u): session.network.layers[i].W[:, u].copy()
+                  for i, units in negative.items() for u in units}
+        session.diverged = None
+        if session.run(3) == 3:                            # (not stopped by an overshoot)
+            for (i, u), w in before.items():               # slow, not dead
+                assert not np.array_equal(session.network.layers[i].W[:, u], w)
+    learned = [trained(s, 50).evaluate()["accuracy"] >= 0.95
+               for s in sessions(item, learning_rate=0.2)]
+    assert count(learned) >= 9
 
 
 def test_22_momentum_beats_sgd_and_adam_beats_both_in_the_same_epochs():
