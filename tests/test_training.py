@@ -170,6 +170,7 @@ def test_absurd_learning_rates_stop_with_a_message_and_healthy_weights(optimizer
         session = TrainingSession(net, data, loss=loss, optimizer=optimizer,
                                   learning_rate=1e6, batch_size=16)
         start = net.theta.copy()
+        assert len(list(session.phases())) == 7            # one step phase by phase first
         session.run(30)
         assert session.diverged, (hidden, session.evaluate())
         assert np.isfinite(net.theta).all() and np.isfinite(session.evaluate()["loss"])
@@ -204,6 +205,9 @@ def test_weights_typed_as_1e308_stop_training_and_the_earlier_weights_come_back(
         np.testing.assert_array_equal(net.theta, healthy)
         assert session.epoch == 3 and session.divergence.restored_epoch == 3
         assert session.run(5) == 5                          # and training goes on from there
+        session.set_weight(0, 0, 1, 1e308)                  # stepping phase by phase: the same
+        assert [p.name for p in session.phases()][-1] == "backward" and session.diverged
+        assert session.epoch == 8 and np.abs(net.theta).max() < 1e300
 
 
 def test_a_network_with_a_step_unit_cannot_be_trained():

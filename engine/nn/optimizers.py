@@ -27,7 +27,11 @@ class Optimizer:
 
     @learning_rate.setter
     def learning_rate(self, value: float) -> None:
-        value = float(value)
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"the learning rate must be a positive number, not {value!r}") \
+                from None
         if not np.isfinite(value) or value <= 0:
             raise ValueError(f"the learning rate must be a positive number, not {value!r}")
         self._learning_rate = value

@@ -179,6 +179,12 @@ def loss_formula(loss: str, l1: float, l2: float, fused_output: str | None = Non
     return "\n".join(lines)
 
 
+def _quiet():
+    """Overflow is handled as TrainingSession.step() handles it (divergence), so NumPy's
+    warnings about it are noise.  Entered around each computation, never across a yield."""
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
+
+
 def step_phases(session):
     """Generator of the phases of one step of ``session`` (see the module docstring)."""
     net, loss = session.network, session.loss_function
@@ -204,98 +210,109 @@ def step_phases(session):
     # Forward, layer by layer.
     A = X
     for i, layer in enumerate(net.layers):
-        if i:
-            restore(i - 1)
-            A = net.layers[i - 1].A
-        A_prev = A
-        A = layer.forward(A_prev)
-        saved.append((A_prev.copy(), layer.Z.copy(), A.copy()))
-        act = layer.activation.name
-        if i < L - 1:
-            meaning = (f"each unit of layer {i + 1} weighs its inputs and adds its bias (Z), "
-                       f"then {act} decides how strongly it fires (A)")
-        else:
-            source = "inputs" if L == 1 else "last hidden layer's activations"
-            meaning = (f"each output unit weighs the {source} and adds its bias; the output "
-                       "activation turns that into the prediction Â")
-        yield phase("forward", i, forward_formula(i + 1, act),
-                    {"A_prev": A_prev, "W": layer.W, "b": layer.b, "Z": layer.Z, "A": A},
-                    meaning[0].upper() + meaning[1:] + ".")
+        with _quiet():
+            if i:
+                restore(i - 1)
+                A = net.layers[i - 1].A
+            A_prev = A
+            A = layer.forward(A_prev)
+            saved.append((A_prev.copy(), layer.Z.copy(), A.copy()))
+            act = layer.activation.name
+            if i < L - 1:
+                meaning = (f"each unit of layer {i + 1} weighs its inputs and adds its bias "
+                           f"(Z), then {act} decides how strongly it fires (A)")
+            else:
+                source = "inputs" if L == 1 else "last hidden layer's activations"
+                meaning = (f"each output unit weighs the {source} and adds its bias; the output "
+                           "activation turns that into the prediction Â")
+            shown = phase("forward", i, forward_formula(i + 1, act),
+                          {"A_prev": A_prev, "W": layer.W, "b": layer.b, "Z": layer.Z, "A": A},
+                          meaning[0].upper() + meaning[1:] + ".")
+        yield shown
 
     # Loss.
-    restore(L - 1)
-    out = net.layers[-1]
-    errors = loss.per_sample(out.Z, out.A, Y)
-    dA_out = loss.dA(out.A, Y)
-    data_loss = float(errors.mean())
-    penalty = net.penalty(session.l1, session.l2)
-    total = (f"the {loss.name} loss averaged over the {m} sample(s), {data_loss:.4g}, plus the "
-             f"penalty {penalty:.4g}: L = {data_loss + penalty:.4g}" if penalty else
-             f"the {loss.name} loss averaged over the {m} sample(s)")
-    fused = out.activation.name == loss.fused_output
-    yield phase("loss", None, loss_formula(loss.name, session.l1, session.l2,
-                                          out.activation.name if fused else None),
-                {"loss": np.array(data_loss + penalty), "data_loss": np.array(data_loss),
-                 "penalty": np.array(penalty), "errors": errors, "Y_hat": out.A, "Y": Y,
-                 "dA": dA_out},
-                f"How wrong the predictions are: {total}. dÂ, dZ and dA are per sample: row i "
-                "is the slope of that sample's own loss Lᵢ (m times the slope of the mean L), "
-                "which is why dW and db sum over the samples and divide by m.")
+    with _quiet():
+        restore(L - 1)
+        out = net.layers[-1]
+        errors = loss.per_sample(out.Z, out.A, Y)
+        dA_out = loss.dA(out.A, Y)
+        data_loss = float(errors.mean())
+        penalty = net.penalty(session.l1, session.l2)
+        total = (f"the {loss.name} loss averaged over the {m} sample(s), {data_loss:.4g}, plus "
+                 f"the penalty {penalty:.4g}: L = {data_loss + penalty:.4g}" if penalty else
+                 f"the {loss.name} loss averaged over the {m} sample(s)")
+        fused = out.activation.name == loss.fused_output
+        shown = phase("loss", None, loss_formula(loss.name, session.l1, session.l2,
+                                                out.activation.name if fused else None),
+                      {"loss": np.array(data_loss + penalty), "data_loss": np.array(data_loss),
+                       "penalty": np.array(penalty), "errors": errors, "Y_hat": out.A, "Y": Y,
+                       "dA": dA_out},
+                      f"How wrong the predictions are: {total}. dÂ, dZ and dA are per sample: "
+                      "row i is the slope of that sample's own loss Lᵢ (m times the slope of the "
+                      "mean L), which is why dW and db sum over the samples and divide by m.")
+    yield shown
 
     # Backward, from the last layer to the first: the network's own chain-rule steps
     # (output_delta, backward_layer, dZ_from), as Network.backpropagate takes them.
-    restore(L - 1)
-    dZ = net.output_delta(Y, loss)
+    with _quiet():
+        restore(L - 1)
+        dZ = net.output_delta(Y, loss)
     dA = dA_out
     for i in range(L - 1, -1, -1):
         layer = net.layers[i]
-        restore(i)
-        dA_prev = net.backward_layer(i, dZ, session.l1, session.l2, need_dA_prev=True)
-        meaning = ("how much each output unit's input is to blame for each sample's error (dZ), "
-                   "how each weight should change, averaged over the batch (dW, db), and the "
-                   f"blame handed back to the {'inputs' if i == 0 else f'units of layer {i}'} "
-                   "(dA)"
-                   if i == L - 1 else
-                   f"how much each unit of layer {i + 1} is to blame: the blame from above "
-                   f"scaled by how sensitive the unit was ({layer.activation.name}′ of its Z), "
-                   "and from that the change each of its weights should make")
-        yield phase("backward", i,
-                    backward_formula(i + 1, L, layer.activation.name, fused and i == L - 1,
-                                     session.l1, session.l2),
-                    {"dA": dA, "dZ": dZ, "A_prev": layer.A_prev, "W": layer.W, "dW": layer.dW,
-                     "db": layer.db, "dA_prev": dA_prev},
-                    meaning[0].upper() + meaning[1:] + ".")
+        with _quiet():
+            restore(i)
+            dA_prev = net.backward_layer(i, dZ, session.l1, session.l2, need_dA_prev=True)
+            meaning = ("how much each output unit's input is to blame for each sample's error "
+                       "(dZ), how each weight should change, averaged over the batch (dW, db), "
+                       "and the blame handed back to the "
+                       f"{'inputs' if i == 0 else f'units of layer {i}'} (dA)"
+                       if i == L - 1 else
+                       f"how much each unit of layer {i + 1} is to blame: the blame from above "
+                       f"scaled by how sensitive the unit was ({layer.activation.name}′ of its "
+                       "Z), and from that the change each of its weights should make")
+            shown = phase("backward", i,
+                          backward_formula(i + 1, L, layer.activation.name,
+                                           fused and i == L - 1, session.l1, session.l2),
+                          {"dA": dA, "dZ": dZ, "A_prev": layer.A_prev, "W": layer.W,
+                           "dW": layer.dW, "db": layer.db, "dA_prev": dA_prev},
+                          meaning[0].upper() + meaning[1:] + ".")
+        yield shown
         if i > 0:
-            dA = dA_prev
-            restore(i - 1)
-            dZ = net.layers[i - 1].dZ_from(dA_prev)
+            with _quiet():
+                dA = dA_prev
+                restore(i - 1)
+                dZ = net.layers[i - 1].dZ_from(dA_prev)
 
-    with np.errstate(over="ignore", invalid="ignore"):   # as TrainingSession.step() does
+    with _quiet():
         if not session.gradient_is_finite():
             return
         norm, factor = session.clip_gradient()
-
-    # Update, layer by layer, from one optimizer step over the whole parameter vector.
-    opt = session.optimizer
-    lr = opt.learning_rate
-    delta = opt.delta(net.grad)
-    clipped = session.clip_norm if session.clip_norm is not None else None
+        # Update, layer by layer, from one optimizer step over the whole parameter vector.
+        opt = session.optimizer
+        lr = opt.learning_rate
+        delta = opt.delta(net.grad)
+    clipped = session.clip_norm
     for i, (layer, (w, b)) in enumerate(zip(net.layers, net.slices)):
-        W_before, b_before = layer.W.copy(), layer.b.copy()
-        net.theta[w] += delta[w]
-        net.theta[b] += delta[b]
-        values = {"W_before": W_before, "W_after": layer.W,
-                  "step": delta[w].reshape(layer.W.shape), "b_before": b_before,
-                  "b_after": layer.b, "b_step": delta[b], "dW": layer.dW, "db": layer.db,
-                  "learning_rate": np.array(lr), **optimizer_values(opt, w, b, layer.W.shape)}
-        note = ""
-        if clipped is not None:
-            values["clip_factor"] = np.array(factor)
-            note = (f" The gradient (‖g‖ = {norm:.3g}) was clipped to {clipped:g} first: "
-                    f"c = {factor:.3g}." if factor < 1 else
-                    f" Clipping at {clipped:g} left this gradient (‖g‖ = {norm:.3g}) as it was.")
-        yield phase("update", i, update_formula(i + 1, opt, clipped), values,
-                    update_meaning(i + 1, opt, lr) + note)
-    with np.errstate(over="ignore", invalid="ignore"):   # as TrainingSession.step() does
+        with _quiet():
+            W_before, b_before = layer.W.copy(), layer.b.copy()
+            net.theta[w] += delta[w]
+            net.theta[b] += delta[b]
+            values = {"W_before": W_before, "W_after": layer.W,
+                      "step": delta[w].reshape(layer.W.shape), "b_before": b_before,
+                      "b_after": layer.b, "b_step": delta[b], "dW": layer.dW, "db": layer.db,
+                      "learning_rate": np.array(lr),
+                      **optimizer_values(opt, w, b, layer.W.shape)}
+            note = ""
+            if clipped is not None:
+                values["clip_factor"] = np.array(factor)
+                note = (f" The gradient (‖g‖ = {norm:.3g}) was clipped to {clipped:g} first: "
+                        f"c = {factor:.3g}." if factor < 1 else
+                        f" Clipping at {clipped:g} left this gradient (‖g‖ = {norm:.3g}) as "
+                        "it was.")
+            shown = phase("update", i, update_formula(i + 1, opt, clipped), values,
+                          update_meaning(i + 1, opt, lr) + note)
+        yield shown
+    with _quiet():
         session.end_step()
     session.notify("trained")
