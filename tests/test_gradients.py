@@ -4,12 +4,16 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from backprop_lab.engine import Network, check_gradients
-from backprop_lab.engine.nn.activations import HIDDEN_ACTIVATIONS, ReLU, Sigmoid, Tanh
+from backprop_lab.engine import Network, TrainingSession, check_gradients, datasets
+from backprop_lab.engine.nn.activations import (FORWARD_ONLY_ACTIVATIONS, HIDDEN_ACTIVATIONS,
+                                                ReLU, Sigmoid, Tanh)
 from backprop_lab.engine.nn.initializers import INITIALIZERS
 from backprop_lab.engine.nn.losses import LOSSES
 
-OUTPUTS_FOR_LOSS = {name: loss.allowed_outputs for name, loss in LOSSES.items()}
+#: Trainable outputs each loss takes (a step output has no gradient to check).
+OUTPUTS_FOR_LOSS = {name: tuple(o for o in loss.allowed_outputs
+                                if o not in FORWARD_ONLY_ACTIVATIONS)
+                    for name, loss in LOSSES.items()}
 
 
 def make_problem(rng, n_in, n_out, loss, m=7):
@@ -145,3 +149,85 @@ def test_activation_derivatives_match_numeric_slopes():
     for act in (ReLU(), Sigmoid(), Tanh()):
         numeric = (act.forward(z + h) - act.forward(z - h)) / (2 * h)
         np.testing.assert_allclose(act.derivative(z, act.forward(z)), numeric, atol=1e-8)
+
+
+# ---------------------------------------------------------------------------- kinks
+def test_the_readme_example_passes_after_training():
+    """README's ten lines: 1000 epochs of Adam on XOR leave a ReLU unit with z within h of its
+    kink on a sample; that bias is set aside as "at a kink", and the check passes."""
+    results = []
+    for seed in range(10):
+        net = Network([2, 4, 1], hidden="relu", output="sigmoid", init="he", seed=seed)
+        session = TrainingSession(net, datasets.load("xor"), loss="bce", optimizer="adam",
+                                  learning_rate=0.1)
+        session.run(1000)
+        result = check_gradients(net, session.data.X_train, session.data.y_train, loss="bce")
+        results.append(result)
+        assert result.passed, (seed, repr(result))
+    # The case the kink handling is for does occur: some nudge crossed a ReLU's kink.
+    assert any(r.at_kink for r in results)
+
+
+def test_hand_set_weights_exactly_on_the_kink_are_not_a_failure():
+    """Lesson 3's XOR weights put z exactly at 0 on grid points: every parameter those
+    samples touch crosses the kink when nudged; the rest agree, so nothing fails."""
+    net = Network([2, 2, 1], hidden="relu", output="sigmoid", init="zeros")
+    net.layers[0].W = [[1.0, 1.0], [1.0, 1.0]]
+    net.layers[0].b = [0.0, -1.0]
+    net.layers[1].W = [[10.0], [-20.0]]
+    net.layers[1].b = [-5.0]
+    data = datasets.load("xor")
+    result = check_gradients(net, data.X_train, data.y_train, loss="bce")
+    assert result.passed and max(result.values()) < 1e-6
+    assert result.status("layer0.W") == "kink" and result.one_sided["layer0.b"].all()
+    assert not any(k.any() for k in result.kinks.values())      # one side always applied
+    assert result.status("layer1.b") == "pass"          # the output bias moves no hidden z
+    assert "at a kink" in result.sentence() and "ReLU's kink" in result.sentence()
+    assert "at a kink" in repr(result)
+
+
+def test_a_kink_is_found_only_when_the_nudge_crosses_it():
+    """One ReLU unit whose z on the single sample is 0.3·h: nudging its bias by ±h crosses 0
+    (a kink); the same unit with z = 3·h is smooth on [−h, h] and compared as usual."""
+    h = 1e-5
+    for z, crossed in ((0.3 * h, True), (3 * h, False)):
+        net = Network([1, 1, 1], hidden="relu", output="identity", init="zeros")
+        net.layers[0].W = [[1.0]]
+        net.layers[0].b = [z]
+        net.layers[1].W = [[2.0]]
+        result = check_gradients(net, [[0.0]], [1.0], loss="mse", step=h)
+        assert bool(result.one_sided["layer0.b"][0]) is crossed
+        assert result.status("layer0.b") == ("kink" if crossed else "pass")
+        assert result.passed and result["layer0.b"] < result.tolerance
+
+
+def test_l1_at_a_weight_of_zero_is_a_kink_too():
+    rng = np.random.default_rng(3)
+    net = Network([2, 3, 1], hidden="tanh", output="sigmoid", seed=0)
+    randomize(net, rng)
+    net.layers[0].W[0, 1] = 2e-6                      # |w| < h: |w| has its corner inside
+    X, y = make_problem(rng, 2, 1, "bce")
+    result = check_gradients(net, X, y, loss="bce", l1=0.5)
+    assert result.passed and result.kinks["layer0.W"][0, 1]
+    assert result.kinks["layer0.W"].sum() == 1 and np.isnan(result.numeric["layer0.W"][0, 1])
+    assert "left out" in result.sentence()
+
+
+def test_a_wrong_derivative_still_fails_next_to_kinks():
+    """A broken tanh in a network that also has ReLU units at their kinks: the ReLU layer is
+    set aside where it must be, the broken layer still fails."""
+    rng = np.random.default_rng(0)
+    net = Network([2, 4, 3, 1], activations=[BrokenTanh(), "relu", "sigmoid"], seed=0)
+    randomize(net, rng)
+    X, y = make_problem(rng, 2, 1, "bce")
+    net.propagate(net.as_input(X))
+    net.layers[1].b[0] -= net.layers[1].Z[0, 0]       # unit 1 of layer 2 exactly at its kink
+    result = check_gradients(net, X, y, loss="bce")
+    assert not result.passed and result.status("layer0.W") == "fail"
+    assert "DISAGREES" in result.sentence()
+
+
+def test_a_network_with_a_step_unit_cannot_be_checked():
+    net = Network([2, 1], output="step")
+    with pytest.raises(ValueError, match="step unit cannot be trained"):
+        check_gradients(net, [[0.0, 1.0]], [1.0], loss="mse")

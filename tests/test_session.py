@@ -54,7 +54,7 @@ def test_phase_values_are_the_engines_numbers():
     for p in backward:
         np.testing.assert_allclose(p.values["dW"], grads[p.layer]["W"], rtol=1e-12)
         np.testing.assert_allclose(p.values["db"], grads[p.layer]["b"], rtol=1e-12)
-    assert backward[0].formula.splitlines()[0] == "dZ³ = Â − Y"
+    assert backward[0].formula.splitlines()[0].startswith("dZ³ = Â − Y")
     assert "tanh′(Z¹)" in backward[-1].formula
     update = [p for p in phases if p.name == "update"]
     for p in update:
@@ -241,3 +241,148 @@ def test_last_update_is_the_step_that_was_taken():
     for layer, old, delta in zip(session.network.layers, before, session.last_update()):
         np.testing.assert_allclose(layer.W - old, delta["W"], atol=1e-15)
         np.testing.assert_allclose(delta["W"], -0.05 * layer.dW, rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------- what phases say
+def phases_of(**kw):
+    session, _ = twin_sessions(**kw)
+    return session, list(session.phases())
+
+
+def test_per_sample_quantities_say_so_and_dw_says_why_it_divides_by_m():
+    _, phases = phases_of(optimizer="sgd")
+    loss = next(p for p in phases if p.name == "loss")
+    assert "per sample" in loss.formula.splitlines()[1] and "m · ∂L/∂Â" in loss.formula
+    assert "divide by m" in loss.description
+    for p in (p for p in phases if p.name == "backward"):
+        lines = p.formula.splitlines()
+        assert lines[0].endswith("per sample") and "mean over the batch" in lines[1]
+        assert lines[-1].endswith("per sample")
+
+
+def test_the_fused_output_is_explained_between_da_and_dz():
+    for kw, word in (({}, "σ′"), ({"dataset": "spiral", "output": "softmax", "sizes": [2, 3, 2],
+                                    "loss": "cross_entropy"}, "softmax"),
+                     ({"dataset": "plane", "output": "identity", "sizes": [2, 3, 1]},
+                      "identity")):
+        _, phases = phases_of(**kw)
+        loss = next(p for p in phases if p.name == "loss")
+        assert len(loss.formula.splitlines()) == 3 and word in loss.formula.splitlines()[2]
+        assert "Â − Y" in loss.formula.splitlines()[2]
+    _, phases = phases_of(dataset="plane", output="sigmoid", sizes=[2, 3, 1], loss="mse")
+    assert len(next(p for p in phases if p.name == "loss").formula.splitlines()) == 2
+
+
+def test_the_loss_phase_shows_the_penalty():
+    session, phases = phases_of(l1=0.01, l2=0.1)
+    loss = next(p for p in phases if p.name == "loss")
+    first = loss.formula.splitlines()[0]
+    assert "λ₁·Σ|W|" in first and "(λ₂/2)·Σ W²" in first and "penalty" in loss.description
+    assert float(loss.values["penalty"]) > 0
+    assert float(loss.values["loss"]) == pytest.approx(
+        float(loss.values["data_loss"]) + float(loss.values["penalty"]))
+
+
+def test_no_hidden_layer_no_talk_of_one():
+    _, phases = phases_of(sizes=[2, 1])
+    assert "hidden" not in phases[0].description and "inputs" in phases[0].description
+    _, phases = phases_of()
+    assert "last hidden layer" in phases[2].description
+
+
+@pytest.mark.parametrize("optimizer,lr", [("sgd", 3.0), ("adam", 0.05), ("momentum", 0.05),
+                                          ("rmsprop", 0.05)])
+def test_the_update_says_what_is_true_for_its_optimizer(optimizer, lr):
+    session, _ = twin_sessions(optimizer=optimizer)
+    session.learning_rate = lr
+    update = [p for p in session.phases() if p.name == "update"]
+    for p in update:
+        assert "small step" not in p.description
+        assert f"η = {lr:g}" in p.description
+    if optimizer == "adam":
+        assert "not η times the gradient" in update[0].description
+
+
+def test_the_update_phase_carries_the_optimizer_state_to_check_the_step_by_hand():
+    for optimizer in ("momentum", "rmsprop", "adam"):
+        session, _ = twin_sessions(optimizer=optimizer)
+        session.step()                                   # a running state that is not zero
+        opt = session.optimizer
+        for p in (p for p in session.phases() if p.name == "update"):
+            v, eta = p.values, float(p.values["learning_rate"])
+            if optimizer == "momentum":
+                by_hand = v["W_before"] - eta * v["v"]
+                assert "v" in p.formula
+            elif optimizer == "rmsprop":
+                by_hand = v["W_before"] - eta * v["dW"] / (np.sqrt(v["s"]) + opt.eps)
+            else:
+                by_hand = v["W_before"] - eta * v["m_hat"] / (np.sqrt(v["v_hat"]) + opt.eps)
+                assert "m̂" in p.formula and "v̂" in p.formula
+            np.testing.assert_allclose(v["W_after"], by_hand, rtol=1e-10, atol=1e-14)
+
+
+def test_nesterov_and_clipping_are_in_the_update_formula():
+    session, _ = twin_sessions(optimizer="momentum")
+    session.configure_optimizer(nesterov=True)
+    session.clip_norm = 1e-3
+    update = [p for p in session.phases() if p.name == "update"]
+    assert "(dW¹ + β·v¹)" in update[0].formula and "‖g‖" in update[0].formula.splitlines()[0]
+    assert float(update[0].values["clip_factor"]) < 1 and "clipped" in update[0].description
+
+
+# ---------------------------------------------------------------------------- settings
+def test_optimizer_settings_are_set_checked_and_saved():
+    session, twin = twin_sessions(optimizer="adam")
+    session.configure_optimizer(beta1=0.8, beta2=0.99, eps=1e-6)
+    assert session.optimizer_settings == {"beta1": 0.8, "beta2": 0.99, "eps": 1e-6}
+    for bad in ({"beta1": 1.0}, {"eps": 0}, {"beta": 0.9}, {"beta2": "high"}):
+        with pytest.raises(ValueError):
+            session.configure_optimizer(**bad)
+    assert session.optimizer_settings["beta1"] == 0.8          # a refused change changes nothing
+    session.set_optimizer("momentum", beta=0.95, nesterov=True)
+    with pytest.raises(ValueError, match="true or false"):
+        session.configure_optimizer(nesterov="yes")
+    session.clip_norm = 2.0
+    session.schedule = {"name": "exponential", "gamma": 0.9}
+    session.run(3)
+    twin.load_state_dict(session.state_dict())
+    assert twin.optimizer.name == "momentum" and twin.optimizer_settings == {
+        "beta": 0.95, "nesterov": True}
+    assert twin.settings() == session.settings() and twin.clip_norm == 2.0
+    assert twin.current_learning_rate == session.current_learning_rate == pytest.approx(
+        0.05 * 0.9 ** 3)
+    session.run(2)
+    twin.run(2)
+    np.testing.assert_array_equal(twin.network.theta, session.network.theta)
+
+
+def test_a_saved_session_keeps_the_new_settings(tmp_path):
+    from backprop_lab.engine import load_session, save_session
+    session, _ = twin_sessions(optimizer="momentum", batch_size=16)
+    session.configure_optimizer(beta=0.5, nesterov=True)
+    session.clip_norm = 0.5
+    session.schedule = {"name": "step", "step_size": 2, "gamma": 0.5}
+    session.run(3)
+    save_session(session, tmp_path / "run.bplab")
+    opened = load_session(tmp_path / "run.bplab")
+    assert opened.settings() == session.settings()
+    assert opened.optimizer_settings == {"beta": 0.5, "nesterov": True}
+    session.run(2)
+    opened.run(2)
+    np.testing.assert_array_equal(opened.network.theta, session.network.theta)
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda s: setattr(s, "clip_norm", 0), "clipping norm"),
+    (lambda s: setattr(s, "clip_norm", -1), "clipping norm"),
+    (lambda s: setattr(s, "schedule", {"name": "sometimes"}), "schedule"),
+    (lambda s: setattr(s, "schedule", {"name": "step", "gamma": 1.5}), "gamma"),
+    (lambda s: setattr(s, "schedule", {"name": "cosine", "epochs": 0}), "epochs"),
+    (lambda s: s.set_optimizer("adam", momentum=0.9), "no setting"),
+])
+def test_bad_training_settings_are_refused(change, message):
+    session, _ = twin_sessions()
+    before = session.settings()
+    with pytest.raises(ValueError, match=message):
+        change(session)
+    assert session.settings() == before

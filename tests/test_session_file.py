@@ -271,3 +271,20 @@ def test_saving_refuses_what_opening_would_refuse_and_writes_nothing(tmp_path):
     with pytest.raises(ValueError, match="must be a dict"):
         save_session(trained(), tmp_path / "list.bplab", extra=[1, 2])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_clipping_schedule_and_optimizer_settings_round_trip(tmp_path):
+    data = datasets.load("moons", n_samples=80, seed=2)
+    session = TrainingSession(Network([2, 5, 1], hidden="tanh", seed=4), data, loss="bce",
+                              optimizer="momentum", learning_rate=0.1, batch_size=16,
+                              clip_norm=0.5, schedule={"name": "step", "step_size": 3,
+                                                       "gamma": 0.5},
+                              optimizer_settings={"beta": 0.8, "nesterov": True})
+    session.run(4)
+    save_session(session, tmp_path / "s.bplab")
+    loaded = load_session(tmp_path / "s.bplab")
+    assert loaded.settings() == session.settings()
+    assert loaded.optimizer_settings == session.optimizer_settings
+    session.run(3)
+    loaded.run(3)
+    np.testing.assert_array_equal(loaded.network.theta, session.network.theta)

@@ -13,8 +13,9 @@ Engine conventions mirrored in torch (see engine/losses.py, engine/network.py):
   ``cross_entropy`` = mean over samples, from integer labels;
 * penalty ``l1 · Σ|W| + (l2/2) · Σ W²`` over the weights only, never the biases;
 * Adam as torch.optim.Adam (bias-corrected, eps added to √v̂); RMSprop as torch.optim.RMSprop;
-  the engine's momentum is an exponential average ``v ← βv + (1−β)g`` (see
-  ``test_momentum_is_torch_heavy_ball_with_scaled_learning_rate``).
+  momentum as torch.optim.SGD(momentum=β), Nesterov's too; clip_norm as
+  torch.nn.utils.clip_grad_norm_; the schedules as torch's StepLR, ExponentialLR and
+  CosineAnnealingLR (with eta_min = 1 % of the rate).
 
 Without PyTorch the whole module is skipped, with the reason shown by ``pytest -ra``.
 """
@@ -342,19 +343,65 @@ def test_rmsprop_steps_match_torch_rmsprop():
         assert_weights_equal(session, params, f"RMSprop step {k + 1}")
 
 
-def test_momentum_is_torch_heavy_ball_with_scaled_learning_rate():
-    """The engine's v ← βv + (1−β)g, θ ← θ − ηv is torch's SGD(momentum=β, dampening=0) with
-    learning rate η(1−β): v_engine = (1−β)·buf_torch at every step (both start from 0)."""
-    beta, lr = 0.9, 0.2
-    session = make_session("moons-2-4-1-relu-bce", "momentum", lr=lr)
-    assert session.optimizer.beta == beta
+@pytest.mark.parametrize("nesterov", [False, True])
+@pytest.mark.parametrize("beta", [0.9, 0.5])
+def test_momentum_is_torch_sgd_with_momentum(beta, nesterov):
+    """The engine's v ← βv + g, θ ← θ − ηv (Nesterov: θ ← θ − η(g + βv)) is exactly
+    ``torch.optim.SGD(momentum=β, nesterov=…)``, the classical form, with the same η."""
+    lr = 0.2
+    session = make_session("moons-2-4-1-relu-bce", "momentum", lr=lr, l2=0.01)
+    session.configure_optimizer(beta=beta, nesterov=nesterov)
+    assert session.optimizer_settings == {"beta": beta, "nesterov": nesterov}
     params, loss_of = torch_twin(session)
-    opt = torch.optim.SGD(params, lr=lr * (1 - beta), momentum=beta, dampening=0.0)
+    opt = torch.optim.SGD(params, lr=lr, momentum=beta, nesterov=nesterov)
     X, y = _train_batch(session)
-    for k in range(4):
+    for k in range(5):
         torch_step(opt, loss_of, X, y)
         assert session.step()
         assert_weights_equal(session, params, f"momentum step {k + 1}")
+    buffers = np.concatenate([opt.state[p]["momentum_buffer"].numpy().ravel() for p in params])
+    assert_close(session.optimizer.v, buffers, "velocity v")
+
+
+def test_clipped_steps_match_torch_clip_grad_norm():
+    """clip_norm scales the whole gradient as ``torch.nn.utils.clip_grad_norm_`` does."""
+    session = make_session("moons-2-6-5-1-tanh-bce", "sgd", lr=0.5)
+    session.clip_norm = 0.05
+    params, loss_of = torch_twin(session)
+    opt = torch.optim.SGD(params, lr=0.5)
+    X, y = _train_batch(session)
+    for k in range(3):
+        opt.zero_grad(set_to_none=True)
+        loss_of(X, y).backward()
+        norm = torch.nn.utils.clip_grad_norm_(params, 0.05)
+        opt.step()
+        assert session.step()
+        norm_before, factor = session.last_clip
+        assert norm_before == pytest.approx(norm.item(), rel=1e-12) and factor < 0.1
+        assert_weights_equal(session, params, f"clipped step {k + 1}")
+
+
+@pytest.mark.parametrize("spec,torch_scheduler", [
+    ({"name": "step", "step_size": 2, "gamma": 0.5},
+     lambda opt: torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)),
+    ({"name": "exponential", "gamma": 0.8},
+     lambda opt: torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.8)),
+    ({"name": "cosine", "epochs": 4},
+     lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4, eta_min=0.003)),
+])
+def test_schedules_give_torch_schedulers_rates(spec, torch_scheduler):
+    """Each epoch's learning rate is the one torch's scheduler gives (stepped once per epoch)."""
+    session = make_session("plane-2-6-1-mse", "sgd", lr=0.3, batch_size=16)
+    session.schedule = spec
+    params, _ = torch_twin(session)
+    opt = torch.optim.SGD(params, lr=0.3)
+    scheduler = torch_scheduler(opt)
+    for epoch in range(5):
+        assert session.current_learning_rate == pytest.approx(opt.param_groups[0]["lr"],
+                                                               rel=1e-12), epoch
+        session.run(1)
+        opt.step()
+        scheduler.step()
 
 
 def test_float32_adam_steps_match_torch_float32():

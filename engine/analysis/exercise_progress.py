@@ -145,9 +145,14 @@ def setup_of(session: TrainingSession) -> dict:
 
 
 def _plain(value):
-    """A setting as JSON writes it (NumPy numbers become Python ones)."""
+    """A setting as JSON writes it (NumPy numbers become Python ones; nested settings, e.g. a
+    schedule's or an optimizer's, stay nested)."""
     if value is None or isinstance(value, (str, bool)):
         return value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
     return int(value) if isinstance(value, (int, np.integer)) else float(value)
 
 

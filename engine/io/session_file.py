@@ -189,7 +189,7 @@ def _build(desc: dict, arrays: dict) -> TrainingSession:
         raise ValueError(f"the mini-batch position {state['cursor']:,} lies beyond the "
                          f"{steps_per_epoch:,} mini-batches of an epoch")
     session.load_state_dict({
-        "settings": {k: training[k] for k in session.settings()},
+        "settings": {k: training[k] for k in session.settings() if k in training},
         "network": net.state_dict(),
         "optimizer": {"name": training["optimizer"],
                       "hyperparameters": {"learning_rate": training["learning_rate"],

@@ -18,6 +18,7 @@ from ..nn.initializers import INITIALIZERS
 from ..nn.losses import LOSSES
 from ..nn.network import DTYPES
 from ..nn.optimizers import OPTIMIZERS
+from ..training.schedules import make_schedule
 from .json_fields import choice, flag, group, number, numbers, text, texts, whole
 from .limits import (MAX_CELLS, MAX_CLASSES, MAX_COUNTER, MAX_HISTORY_CAPACITY, MAX_LAYERS,
                      MAX_LAYER_SIZE, MAX_NAME, MAX_PARAMETERS, MAX_SAMPLES, MAX_SEED)
@@ -122,8 +123,16 @@ def _training(value, network: dict, data: dict) -> dict:
         raise ValueError(f"the optimizer's settings must be among "
                          f"{', '.join(kind.hyper_names) or 'none'} for {optimizer}")
     for name, setting in hyper.items():
-        number(setting, f"the optimizer's {name}", 0.0, 1.0, lo_open=name == "eps",
-               hi_open=True)
+        if name == "nesterov":
+            flag(setting, "the optimizer's Nesterov switch")
+        else:
+            number(setting, f"the optimizer's {name}", 0.0, 1.0, lo_open=name == "eps",
+                   hi_open=True)
+    clip = training.get("clip_norm")
+    try:
+        schedule = make_schedule(training.get("schedule")).to_dict()
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"the learning-rate schedule is not valid: {exc}") from None
     batch = training.get("batch_size")
     return {"loss": loss, "optimizer": optimizer, "optimizer_hyper": hyper,
             "learning_rate": number(training.get("learning_rate"), "the learning rate", 0.0,
@@ -134,7 +143,10 @@ def _training(value, network: dict, data: dict) -> dict:
             "l2": number(training.get("l2"), "the L2 strength", 0.0),
             "seed": whole(training.get("seed"), "the training seed", 0, MAX_SEED),
             "optimizer_t": whole(training.get("optimizer_t", 0), "the optimizer's step count",
-                                 0, MAX_COUNTER)}
+                                 0, MAX_COUNTER),
+            "clip_norm": None if clip is None else number(clip, "the gradient clipping norm",
+                                                          0.0, lo_open=True),
+            "schedule": schedule}
 
 
 def _state(value) -> dict:

@@ -42,6 +42,10 @@ class Activation:
     formula = "g(z)"
     #: True when g works on each element alone (everything but softmax).
     elementwise = True
+    #: True when g has a kink at z = 0 (g′ jumps there): finite differences across it fail.
+    piecewise = False
+    #: False for activations whose gradient is useless for training (the step function).
+    trainable = True
 
     def forward(self, Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         raise NotImplementedError
@@ -86,6 +90,7 @@ class Identity(Activation):
 class ReLU(Activation):
     name = "relu"
     formula = "max(0, z)"
+    piecewise = True
 
     def forward(self, Z, out=None):
         return np.maximum(Z, 0.0, out=out)
@@ -103,6 +108,7 @@ class ReLU(Activation):
 
 class LeakyReLU(Activation):
     name = "leaky_relu"
+    piecewise = True
 
     def __init__(self, slope: float = 0.01):
         self.slope = float(slope)
@@ -180,15 +186,48 @@ class Softmax(Activation):
         return np.multiply(out, A, out=out)
 
 
+class Step(Activation):
+    """The perceptron's threshold unit: 1 where z > 0, else 0.  Forward only: its derivative
+    is 0 everywhere except at z = 0, where it does not exist, so no gradient flows through it
+    and backpropagation cannot train it."""
+
+    name = "step"
+    formula = "1 if z > 0 else 0"
+    piecewise = True
+    trainable = False
+    #: Why a network with a step unit cannot be trained (the message training refuses with).
+    REFUSAL = ("a step unit cannot be trained by backpropagation: its slope is 0 everywhere "
+               "(and undefined at z = 0), so no gradient flows through it. Set its weights by "
+               "hand, or use sigmoid, its smooth cousin, to train")
+
+    def forward(self, Z, out=None):
+        return np.greater(Z, 0.0, out=out, casting="unsafe") if out is not None \
+            else (Z > 0).astype(Z.dtype)
+
+    def derivative(self, Z, A, out=None):
+        """0 everywhere (for plots: g′ of the Activation tab)."""
+        if out is None:
+            return np.zeros_like(Z)
+        out.fill(0.0)
+        return out
+
+    def backward(self, dA, Z, A, out=None):
+        raise ValueError(self.REFUSAL)
+
+
 # exp() overflows just above 709 in float64 and 88 in float32.
 _EXP_LIMIT = {8: 700.0, 4: 80.0, 2: 11.0}
 
 ACTIVATIONS: dict[str, Activation] = {
-    a.name: a for a in (Identity(), ReLU(), LeakyReLU(), Sigmoid(), Tanh(), Softmax())
+    a.name: a for a in (Identity(), ReLU(), LeakyReLU(), Sigmoid(), Tanh(), Softmax(), Step())
 }
-#: Activations a hidden layer may use (softmax couples units and belongs at the output).
+#: Activations a hidden layer may use and training can train (softmax couples units and
+#: belongs at the output).
 HIDDEN_ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "identity")
 OUTPUT_ACTIVATIONS = ("sigmoid", "softmax", "identity", "tanh", "relu", "leaky_relu")
+#: Activations that compute a forward pass only (hand-set weights, no training): any layer
+#: may use them.
+FORWARD_ONLY_ACTIVATIONS = ("step",)
 
 
 def get_activation(name_or_object) -> Activation:

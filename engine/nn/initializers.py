@@ -1,7 +1,8 @@
 """Weight initializers: ``init.weights(n_in, n_out, rng) -> W`` of shape (n_in, n_out).
 
-Biases start at 0 (see ``Network.initialize`` for the one exception).  Every random initializer draws from the ``numpy.random.Generator``
-it is given, so a network is reproducible from its seed.
+Biases start at 0 (see ``Network.initialize`` for the one exception).  Every random
+initializer draws from the ``numpy.random.Generator`` it is given, so a network is
+reproducible from its seed.
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ class Initializer:
 class Zeros(Initializer):
     name = "zeros"
     random = False
-    description = "W = 0: every hidden unit starts (and stays) identical"
+    description = ("W = 0: with tanh or ReLU the hidden units output 0 and no gradient reaches "
+                   "them at all; with sigmoid they move but stay identical")
 
     def weights(self, n_in, n_out, rng):
         return np.zeros((n_in, n_out))
@@ -35,7 +37,8 @@ class Constant(Initializer):
 
     def __init__(self, value: float = 0.5):
         self.value = float(value)
-        self.description = f"W = {self.value:g}: symmetric, like zeros"
+        self.description = (f"W = {self.value:g}: symmetric: every hidden unit gets the same "
+                            "gradient, so the units move but stay identical")
 
     def weights(self, n_in, n_out, rng):
         return np.full((n_in, n_out), self.value)
@@ -47,6 +50,14 @@ class Small(Initializer):
 
     def weights(self, n_in, n_out, rng):
         return rng.standard_normal((n_in, n_out)) * 0.01
+
+
+class Large(Initializer):
+    name = "large"
+    description = "W ~ N(0, 1) · 5: far too large; sigmoid and tanh units start saturated"
+
+    def weights(self, n_in, n_out, rng):
+        return rng.standard_normal((n_in, n_out)) * 5.0
 
 
 class Uniform(Initializer):
@@ -75,7 +86,7 @@ class He(Initializer):
 
 
 INITIALIZERS: dict[str, Initializer] = {
-    i.name: i for i in (Zeros(), Constant(), Small(), Uniform(), Xavier(), He())
+    i.name: i for i in (Zeros(), Constant(), Small(), Uniform(), Xavier(), He(), Large())
 }
 
 

@@ -53,6 +53,11 @@ class Loss:
         """∂Lᵢ/∂Â per sample, shape (m, k)."""
         raise NotImplementedError
 
+    def baseline(self, Y: np.ndarray) -> float:
+        """The loss of the best constant prediction (the same Â for every sample) on the
+        targets Y (m, k): what a network that ignores its inputs can score."""
+        raise NotImplementedError
+
     def output_dZ(self, Z, A, Y, activation, out=None) -> np.ndarray:
         """∂Lᵢ/∂Z of the output layer per sample, shape (m, k)."""
         if activation.name == self.fused_output:
@@ -75,7 +80,7 @@ class Loss:
 class MeanSquaredError(Loss):
     name = "mse"
     formula = "L = 1/(2m) · Σ (Â − Y)²"
-    allowed_outputs = ("identity", "sigmoid", "tanh", "relu", "leaky_relu")
+    allowed_outputs = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "step")
     fused_output = "identity"
 
     def per_sample(self, Z, A, Y):
@@ -84,6 +89,10 @@ class MeanSquaredError(Loss):
 
     def dA(self, A, Y):
         return A - Y
+
+    def baseline(self, Y):
+        # Â = the mean target: ½ · Σₖ var(Yₖ)
+        return 0.5 * float(np.sum(np.var(Y, axis=0))) if len(Y) else float("nan")
 
     def _pair_message(self, activation_name):
         if activation_name == "softmax":
@@ -118,6 +127,13 @@ class BinaryCrossEntropy(Loss):
         eps = np.finfo(A.dtype).eps
         Ac = np.clip(A, eps, 1.0 - eps)
         return (Ac - Y) / (Ac * (1.0 - Ac))
+
+    def baseline(self, Y):
+        # Â = the fraction p of ones: Σₖ −[p log p + (1 − p) log(1 − p)]
+        if not len(Y):
+            return float("nan")
+        p = np.mean(Y, axis=0)
+        return float(sum(-x * np.log(x) for q in p for x in (q, 1.0 - q) if x > 0))
 
     def _pair_message(self, activation_name):
         if activation_name == "softmax":
@@ -156,6 +172,13 @@ class SoftmaxCrossEntropy(Loss):
 
     def dA(self, A, Y):
         return -Y / np.maximum(A, np.finfo(A.dtype).tiny)
+
+    def baseline(self, Y):
+        # Â = the class frequencies p: −Σ_c p_c log p_c
+        if not len(Y):
+            return float("nan")
+        p = np.mean(Y, axis=0)
+        return float(-sum(q * np.log(q) for q in p if q > 0))
 
     def _pair_message(self, activation_name):
         return (f"loss 'cross_entropy' needs a 'softmax' output layer, not {activation_name!r} "

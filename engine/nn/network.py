@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .activations import HIDDEN_ACTIVATIONS, get_activation
+from .activations import FORWARD_ONLY_ACTIVATIONS, HIDDEN_ACTIVATIONS, get_activation
 from .initializers import get_initializer
 from .layers import Dense
 from .losses import get_loss
@@ -43,7 +43,7 @@ class Network:
             raise ValueError(f"give {n_layers} activation(s), one per layer, not {len(activations)}")
         acts = [get_activation(a) for a in activations]
         for i, a in enumerate(acts[:-1]):
-            if a.name not in HIDDEN_ACTIVATIONS:
+            if a.name not in HIDDEN_ACTIVATIONS + FORWARD_ONLY_ACTIVATIONS:
                 raise ValueError(f"hidden layer {i + 1} cannot use {a.name!r}; "
                                  f"choose one of {', '.join(HIDDEN_ACTIVATIONS)}")
         if dtype not in DTYPES:
@@ -86,6 +86,11 @@ class Network:
     @property
     def output_activation(self) -> str:
         return self.layers[-1].activation.name
+
+    @property
+    def trainable(self) -> bool:
+        """False when a layer's activation has no usable gradient (a step unit)."""
+        return all(layer.activation.trainable for layer in self.layers)
 
     @property
     def dtype_name(self) -> str:

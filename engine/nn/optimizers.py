@@ -27,7 +27,11 @@ class Optimizer:
 
     @learning_rate.setter
     def learning_rate(self, value: float) -> None:
-        value = float(value)
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"the learning rate must be a positive number, not {value!r}") \
+                from None
         if not np.isfinite(value) or value <= 0:
             raise ValueError(f"the learning rate must be a positive number, not {value!r}")
         self._learning_rate = value
@@ -59,7 +63,7 @@ class Optimizer:
     def hyperparameters(self) -> dict[str, float]:
         """``{"learning_rate": η, …}`` with the optimizer's other settings."""
         return {"learning_rate": self.learning_rate,
-                **{n: float(getattr(self, n)) for n in self.hyper_names}}
+                **{n: _plain(getattr(self, n)) for n in self.hyper_names}}
 
     def state_dict(self) -> dict:
         """Everything that decides the next steps, as PyTorch's ``Optimizer.state_dict()``:
@@ -99,7 +103,8 @@ class Optimizer:
             if name == "learning_rate":
                 self.learning_rate = value
             elif name in self.hyper_names:
-                setattr(self, name, _setting(name, value))
+                check = _switch if isinstance(getattr(self, name), bool) else _setting
+                setattr(self, name, check(name, value))
             else:
                 raise ValueError(f"{self.name} has no setting {name!r}")
 
@@ -114,6 +119,8 @@ class Optimizer:
 
 
 class SGD(Optimizer):
+    """Plain gradient descent: θ ← θ − η·g."""
+
     name = "sgd"
     formula = "θ ← θ − η·g"
 
@@ -124,16 +131,24 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
-    """v ← βv + (1 − β)g;  θ ← θ − η·v   (an exponential average of the gradients)."""
+    """Classical (heavy-ball) momentum, as PyTorch's ``SGD(momentum=β)`` and the textbooks:
+
+        v ← β·v + g;   θ ← θ − η·v                 (Nesterov: θ ← θ − η·(g + β·v))
+
+    v is a running *sum* of past gradients, each older one weighed β more lightly, so along a
+    direction the gradient keeps, the steps grow towards η·g / (1 − β) (10× for β = 0.9).
+    v starts at 0 (PyTorch starts it at the first g: the same numbers).
+    """
 
     name = "momentum"
-    formula = "v ← β·v + (1−β)·g;  θ ← θ − η·v"
+    formula = "v ← β·v + g;  θ ← θ − η·v"
     state_names = ("v",)
-    hyper_names = ("beta",)
+    hyper_names = ("beta", "nesterov")
 
-    def __init__(self, learning_rate=0.03, beta: float = 0.9):
+    def __init__(self, learning_rate=0.03, beta: float = 0.9, nesterov: bool = False):
         super().__init__(learning_rate)
-        self.beta = beta
+        self.beta = _setting("beta", beta)
+        self.nesterov = _switch("nesterov", nesterov)
         self.v = None
 
     def delta(self, g):
@@ -142,8 +157,12 @@ class Momentum(Optimizer):
             self.v = np.zeros_like(g)
         self.t += 1
         self.v *= self.beta
-        np.multiply(g, 1.0 - self.beta, out=self._tmp)
-        self.v += self._tmp
+        self.v += g
+        if self.nesterov:
+            np.multiply(self.v, self.beta, out=d)
+            d += g
+            d *= -self.learning_rate
+            return d
         return np.multiply(self.v, -self.learning_rate, out=d)
 
 
@@ -157,7 +176,7 @@ class RMSprop(Optimizer):
 
     def __init__(self, learning_rate=0.01, rho: float = 0.99, eps: float = 1e-8):
         super().__init__(learning_rate)
-        self.rho, self.eps = rho, eps
+        self.rho, self.eps = _setting("rho", rho), _setting("eps", eps)
         self.s = None
 
     def delta(self, g):
@@ -191,7 +210,8 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=0.001, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8):
         super().__init__(learning_rate)
-        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.beta1, self.beta2 = _setting("beta1", beta1), _setting("beta2", beta2)
+        self.eps = _setting("eps", eps)
         self.m = self.v = None
 
     def delta(self, g):
@@ -219,8 +239,22 @@ class Adam(Optimizer):
         return d
 
 
+def _plain(value):
+    """A setting as JSON writes it: bools stay bools, numbers become floats."""
+    return value if isinstance(value, bool) else float(value)
+
+
+def _switch(name: str, value) -> bool:
+    """An on/off setting (Nesterov): True or False only."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be true or false, not {value!r}")
+    return bool(value)
+
+
 def _setting(name: str, value) -> float:
     """β-like settings lie in [0, 1); ε in (0, 1)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be a number, not {value!r}")
     try:
         value = float(value)
     except (TypeError, ValueError):
@@ -237,11 +271,15 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
 }
 
 
-def make_optimizer(name: str, learning_rate: float) -> Optimizer:
+def make_optimizer(name: str, learning_rate: float, **settings) -> Optimizer:
+    """A fresh optimizer ``name`` with learning rate η and any of its other settings
+    (``beta=0.95``, ``nesterov=True``, …), each checked: ValueError names a bad one."""
     try:
         cls = OPTIMIZERS[name]
     except (KeyError, TypeError):
         raise ValueError(
             f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}"
         ) from None
-    return cls(learning_rate)
+    optimizer = cls(learning_rate)
+    optimizer.configure(**settings)
+    return optimizer

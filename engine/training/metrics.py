@@ -27,7 +27,7 @@ def accuracy(A: np.ndarray, labels: np.ndarray) -> float:
         hits = (A[:, 0] > 0.5) == labels
     else:
         hits = predicted_classes(A) == labels
-    return np.count_nonzero(hits) / len(labels)
+    return int(np.count_nonzero(hits)) / len(labels)
 
 
 def r_squared(A: np.ndarray, y: np.ndarray) -> float:

@@ -17,9 +17,12 @@ from dataclasses import dataclass, field
 from backprop_lab.engine import Network, TrainingSession, datasets
 from backprop_lab.engine.data.datasets import GENERATORS, MULTICLASS, REGRESSION
 from backprop_lab.engine.data.features import FEATURES
-from backprop_lab.engine.nn.activations import HIDDEN_ACTIVATIONS
+from backprop_lab.engine.nn.activations import (FORWARD_ONLY_ACTIVATIONS, HIDDEN_ACTIVATIONS,
+                                                OUTPUT_ACTIVATIONS)
 from backprop_lab.engine.nn.initializers import INITIALIZERS
+from backprop_lab.engine.nn.losses import get_loss
 from backprop_lab.engine.nn.optimizers import OPTIMIZERS
+from backprop_lab.engine.training.schedules import SCHEDULES
 
 from .settings import (ARCHITECTURE_FIELDS, DATA_FIELDS, MAX_CLASSES, MAX_HIDDEN_LAYERS,
                        MAX_UNITS, SETTINGS, TRAINING_FIELDS)
@@ -31,6 +34,9 @@ CONFIG_VERSION = 1
 #: ``Config.dataset`` for data that was imported or drawn: it lives in the session, not here.
 CUSTOM = "custom"
 TASKS = ("binary", "multiclass", "regression")
+#: The optimizer settings each optimizer takes (Config field = the optimizer's setting name).
+OPTIMIZER_FIELDS = {"sgd": (), "momentum": ("beta", "nesterov"), "rmsprop": ("rho", "eps"),
+                    "adam": ("beta1", "beta2", "eps")}
 
 
 @dataclass
@@ -53,6 +59,23 @@ class Config:
     l1: float = 0.0
     l2: float = 0.0
     custom_task: str = ""      # the task of CUSTOM data: binary, multiclass or regression
+    #: The output activation; "" takes the one the task and loss imply (output_activation()).
+    output: str = ""
+    #: Optimizer settings: momentum's β and Nesterov switch, Adam's β₁, β₂, ε, RMSprop's ρ.
+    beta: float = 0.9
+    nesterov: bool = False
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+    rho: float = 0.99
+    #: Gradient clipping by norm; 0 is off.
+    clip_norm: float = 0.0
+    #: Learning-rate schedule: constant, step (×γ every k epochs), exponential (×γ per
+    #: epoch) or cosine (down to 1 % over T epochs); see engine/training/schedules.py.
+    schedule: str = "constant"
+    schedule_step: int = 10          # k
+    schedule_gamma: float = 0.5      # γ
+    schedule_epochs: int = 100       # T
 
     # ---------------------------------------------------------------- derived choices
     @property
@@ -71,9 +94,36 @@ class Config:
         return {REGRESSION: ("mse",), MULTICLASS: ("cross_entropy",)}.get(self.task, ("bce", "mse"))
 
     def output_activation(self) -> str:
+        if self.output:
+            return self.output
         if self.task == REGRESSION:
             return "identity"
         return {"cross_entropy": "softmax"}.get(self.loss, "sigmoid")
+
+    def optimizer_settings(self) -> dict:
+        """The settings of the chosen optimizer besides its learning rate."""
+        return {name: getattr(self, name) for name in OPTIMIZER_FIELDS.get(self.optimizer, ())}
+
+    def schedule_spec(self) -> dict:
+        """The learning-rate schedule as the engine takes it."""
+        return {"constant": {"name": "constant"},
+                "step": {"name": "step", "step_size": self.schedule_step,
+                         "gamma": self.schedule_gamma},
+                "exponential": {"name": "exponential", "gamma": self.schedule_gamma},
+                "cosine": {"name": "cosine", "epochs": self.schedule_epochs}}[self.schedule]
+
+    def apply_training(self, session: TrainingSession) -> None:
+        """Give a live session this config's training settings (TRAINING_FIELDS), from its
+        next step; ValueError (from the engine) for a setting it refuses."""
+        if session.optimizer.name != self.optimizer:
+            session.set_optimizer(self.optimizer, **self.optimizer_settings())
+        else:
+            session.configure_optimizer(**self.optimizer_settings())
+        session.learning_rate = self.learning_rate
+        session.batch_size = self.batch_size
+        session.l1, session.l2 = self.l1, self.l2
+        session.clip_norm = self.clip_norm or None
+        session.schedule = self.schedule_spec()
 
     def normalized(self) -> "Config":
         """A copy with every field valid and consistent (e.g. a loss that fits the task).
@@ -85,14 +135,20 @@ class Config:
         lo, hi = (2, MAX_CLASSES) if c.is_custom else GENERATORS[c.dataset].classes
         c.n_classes = min(max(int(c.n_classes), lo), hi)
         c.hidden = [min(max(int(u), 1), MAX_UNITS) for u in c.hidden][:MAX_HIDDEN_LAYERS]
-        acts = [a if a in HIDDEN_ACTIVATIONS else "tanh" for a in c.activations]
+        acts = [a if a in HIDDEN_ACTIVATIONS + FORWARD_ONLY_ACTIVATIONS else "tanh"
+                for a in c.activations]
         c.activations = (acts + [acts[-1] if acts else "tanh"] * len(c.hidden))[: len(c.hidden)]
         c.features = tuple(f for f in c.features if f in FEATURES) or ("x1", "x2")
         if c.loss not in c.losses():
             c.loss = c.losses()[0]
+        if c.output and (c.output not in OUTPUT_ACTIVATIONS + FORWARD_ONLY_ACTIVATIONS
+                         or c.output not in get_loss(c.loss).allowed_outputs
+                         or (c.task == MULTICLASS) != (c.output == "softmax")):
+            c.output = ""
         defaults = Config()
         for name in ("learning_rate", "noise", "test_fraction", "l1", "l2", "n_samples",
-                     "data_seed", "seed", "batch_size"):
+                     "data_seed", "seed", "batch_size", "beta", "beta1", "beta2", "rho", "eps",
+                     "clip_norm", "schedule_step", "schedule_gamma", "schedule_epochs"):
             value = getattr(c, name)
             try:
                 if isinstance(value, bool) or not isinstance(value, (int, float, type(None))):
@@ -104,6 +160,9 @@ class Config:
             c.init = Config.init
         if c.optimizer not in OPTIMIZERS:
             c.optimizer = Config.optimizer
+        if c.schedule not in SCHEDULES:
+            c.schedule = Config.schedule
+        c.nesterov = c.nesterov is True
         return c
 
     def changed(self, **changes) -> "Config":
@@ -160,7 +219,9 @@ class Config:
         data = data if data is not None else self.load_data()
         return TrainingSession(self.build_network(data), data, loss=self.loss,
                                optimizer=self.optimizer, learning_rate=self.learning_rate,
-                               batch_size=self.batch_size, l1=self.l1, l2=self.l2, seed=self.seed)
+                               batch_size=self.batch_size, l1=self.l1, l2=self.l2, seed=self.seed,
+                               clip_norm=self.clip_norm or None, schedule=self.schedule_spec(),
+                               optimizer_settings=self.optimizer_settings())
 
     @classmethod
     def from_session(cls, session: TrainingSession, stored: dict | None = None) -> "Config":
@@ -179,7 +240,14 @@ class Config:
             loss=settings["loss"], optimizer=settings["optimizer"],
             learning_rate=float(settings["learning_rate"]), batch_size=settings["batch_size"],
             l1=float(settings["l1"]), l2=float(settings["l2"]),
-            features=tuple(data.features) if data.is_planar else base.features)
+            features=tuple(data.features) if data.is_planar else base.features,
+            clip_norm=float(session.clip_norm or 0.0),
+            **_schedule_fields(session.schedule.to_dict()),
+            **{k: v for k, v in session.optimizer_settings.items()
+               if k in OPTIMIZER_FIELDS.get(settings["optimizer"], ())})
+        implied = cls(**{**base.__dict__, **changes}).normalized().output_activation()
+        if net.output_activation != implied:
+            changes["output"] = net.output_activation
         if generated:
             changes.update(dataset=data.name, n_classes=max(data.n_classes, 2),
                            **{k: params[k] for k in ("n_samples", "noise", "test_fraction")
@@ -213,6 +281,10 @@ class Config:
             try:
                 if f.name == "batch_size":
                     value = None if value in (None, "", "None") else int(value)
+                elif isinstance(reference, bool):           # QSettings gives "true"/"false"
+                    value = {"true": True, "false": False}.get(str(value).lower(), value)
+                    if not isinstance(value, bool):
+                        continue
                 elif f.name == "features":
                     value = tuple(str(v) for v in value)
                 elif f.name == "hidden":
@@ -231,3 +303,15 @@ def migrate(d: dict) -> dict:
     """Bring an older settings dict up to CONFIG_VERSION (version 1 is the first)."""
     d.pop("version", None)
     return d
+
+
+def _schedule_fields(spec: dict) -> dict:
+    """Config fields of an engine schedule's ``to_dict()``."""
+    fields = {"schedule": spec.get("name", "constant")}
+    if "step_size" in spec:
+        fields["schedule_step"] = int(spec["step_size"])
+    if "gamma" in spec:
+        fields["schedule_gamma"] = float(spec["gamma"])
+    if "epochs" in spec:
+        fields["schedule_epochs"] = int(spec["epochs"])
+    return fields

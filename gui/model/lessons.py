@@ -8,7 +8,14 @@ A lesson file holds::
      "look": "what to look at", "try": "what to try next",
      "config": {... gui.config.Config fields ...},
      "weights": [{"W": [[...]], "b": [...]}, ...],      (optional: hand-set weights)
+     "data": {"task": "regression", "points": [[1, -1]], "labels": [2],
+              "test_points": [], "test_labels": [], "name": "..."},
+                                                        (optional: the lesson's own data;
+                                                         then "config" says "dataset": "custom")
      "epochs": 0}                                       (optional: epochs trained on load)
+
+``W`` is (n_in, n_out) as the engine keeps it: row i holds the weights *from* input i, column j
+those *into* unit j.
 
 Loading validates everything and raises ValueError with the reason; nothing is executed.
 """
@@ -21,7 +28,11 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from .config import Config
+import numpy as np
+
+from backprop_lab.engine.data.dataset import BINARY, MULTICLASS, REGRESSION, Dataset
+
+from .config import CUSTOM, Config
 
 #: The lessons that ship with the app (package data: they travel with an installed wheel).
 LESSON_DIR: Traversable = files("backprop_lab.resources").joinpath("lessons")
@@ -37,13 +48,15 @@ class Lesson:
     config: Config
     weights: list[dict] | None = None
     epochs: int = 0
+    data: Dataset | None = None
     path: Path | Traversable | None = None
     extra: dict = field(default_factory=dict)
 
     def build_session(self, train: bool = True):
-        """The lesson's training session, with its hand-set weights, and (``train``) its
-        epochs trained.  The window trains them in time-boxed slices instead (train=False)."""
-        session = self.config.build_session()
+        """The lesson's training session (on its own data when it carries some), with its
+        hand-set weights, and (``train``) its epochs trained.  The window trains them in
+        time-boxed slices instead (train=False)."""
+        session = self.config.build_session(self.data)
         if self.weights is not None:
             session.network.set_weights(self.weights)
             session.weights_edited()
@@ -74,19 +87,84 @@ def load_lesson(path: str | os.PathLike | Traversable) -> Lesson:
     if not isinstance(config_dict, dict):
         raise ValueError(f"{path.name}: 'config' must be an object of settings")
     config = Config.from_dict(config_dict)
+    data = None
+    if "data" in raw:
+        data = _read_data(path.name, raw["data"], config)
+        config = Config(**{**config.__dict__, "dataset": CUSTOM, "custom_task": data.task,
+                           "n_classes": max(data.n_classes, 2)}).normalized()
+    elif config.is_custom:
+        raise ValueError(f"{path.name}: the config says 'custom' data but the lesson has no "
+                         "'data'")
     epochs = raw.get("epochs", 0)
     if not isinstance(epochs, int) or not 0 <= epochs <= 100_000:
         raise ValueError(f"{path.name}: 'epochs' must be a whole number from 0 to 100000")
     weights = raw.get("weights")
     if weights is not None:
-        weights = _check_weights(path.name, weights, config)
+        weights = _check_weights(path.name, weights, config, data)
     return Lesson(title=raw["title"].strip(), text=raw["text"].strip(),
                   look=str(raw.get("look", "")).strip(), try_next=str(raw.get("try", "")).strip(),
-                  config=config, weights=weights, epochs=epochs, path=path)
+                  config=config, weights=weights, epochs=epochs, path=path, data=data)
 
 
-def _check_weights(name: str, weights, config: Config) -> list[dict]:
-    network = config.build_network(config.load_data())
+def _read_data(name: str, raw, config: Config) -> Dataset:
+    """The lesson's own data set: ``points`` (m, d) and ``labels`` (m,), optionally
+    ``test_points`` and ``test_labels``, of ``task`` binary, multiclass or regression."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"{name}: 'data' must be an object with 'task', 'points' and 'labels'")
+    task = raw.get("task")
+    if task not in (BINARY, MULTICLASS, REGRESSION):
+        raise ValueError(f"{name}: the data's 'task' must be binary, multiclass or regression, "
+                         f"not {task!r}")
+    arrays = []
+    for points_key, labels_key in (("points", "labels"), ("test_points", "test_labels")):
+        points, labels = raw.get(points_key, []), raw.get(labels_key, [])
+        try:
+            points = np.array(points, dtype=np.float64)
+            labels = np.array(labels, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name}: the data's {points_key!r} and {labels_key!r} must be "
+                             "numbers") from None
+        if points.size == 0 and labels.size == 0:
+            points = points.reshape(0, arrays[0][0].shape[1] if arrays else 0)
+        if points.ndim != 2 or labels.ndim != 1 or len(points) != len(labels) \
+                or (arrays and points.shape[1] != arrays[0][0].shape[1]):
+            raise ValueError(f"{name}: the data's {points_key!r} must be a list of equally long "
+                             f"rows of numbers, one per label in {labels_key!r}")
+        if not (np.isfinite(points).all() and np.isfinite(labels).all()):
+            raise ValueError(f"{name}: the data's {points_key!r} and {labels_key!r} must be "
+                             "finite numbers")
+        if task != REGRESSION:
+            if np.any(labels != np.round(labels)) or np.any(labels < 0):
+                raise ValueError(f"{name}: class labels must be whole numbers 0, 1, …")
+            labels = labels.astype(np.int64)
+        arrays.append((points, labels))
+    (points, labels), (test_points, test_labels) = arrays
+    if len(labels) == 0 or points.shape[1] == 0:
+        raise ValueError(f"{name}: the data needs at least one training point")
+    n_classes = 0
+    if task != REGRESSION:
+        n_classes = int(max(np.max(labels), np.max(test_labels, initial=0))) + 1
+        n_classes = max(n_classes, 2)
+        if (task == BINARY) != (n_classes == 2):
+            raise ValueError(f"{name}: a {task} task needs "
+                             f"{'labels 0 and 1' if task == BINARY else 'more than 2 classes'}")
+    everything = np.vstack([points, test_points])
+    low, high = everything.min(axis=0), everything.max(axis=0)
+    margin = np.maximum(0.25 * (high - low), 1.0)
+    domain = tuple((float(lo), float(hi)) for lo, hi in zip(low - margin, high + margin))
+    try:
+        return Dataset(name=str(raw.get("name", "the lesson's data")), task=task,
+                       points_train=points, y_train=labels, points_test=test_points,
+                       y_test=test_labels, n_classes=n_classes,
+                       features=config.features if points.shape[1] == 2 else ("x1", "x2"),
+                       domain=domain[:2] if len(domain) >= 2 else domain * 2,
+                       params={"source": "lesson"})
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+
+
+def _check_weights(name: str, weights, config: Config, data: Dataset | None = None) -> list[dict]:
+    network = config.build_network(data if data is not None else config.load_data())
     if not isinstance(weights, list) or len(weights) != len(network.layers):
         raise ValueError(f"{name}: 'weights' needs one entry per layer "
                          f"({len(network.layers)})")

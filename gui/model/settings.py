@@ -30,7 +30,8 @@ class Setting:
     name: str
     label: str                        # as a sentence starts: "The learning rate"
     applies: str                      # DATA, ARCHITECTURE or TRAINING
-    kind: str     # "int", "float", "choice", "choices" (one per layer), "units", "features", "batch"
+    kind: str     # "int", "float", "bool", "choice", "choices" (one per layer), "units",
+    #               "features", "batch"
     low: float | None = None          # inclusive limits of numbers (and of unit counts)
     high: float | None = None
     choices: Callable[[], tuple] | None = None
@@ -72,6 +73,13 @@ class Setting:
                 raise ValueError(f"A layer has {self.low:g} to {self.high:g} units, "
                                  f"not {bad[0]:g}.")
             return [int(u) for u in units]
+        if self.kind == "bool":
+            if isinstance(value, str) and value.strip().lower() in ("true", "on", "yes", "1",
+                                                                    "false", "off", "no", "0"):
+                return value.strip().lower() in ("true", "on", "yes", "1")
+            if isinstance(value, bool):
+                return value
+            raise ValueError(f"{self.label} must be on or off, not {value!r}.")
         if self.kind == "batch" and value in (None, 0):
             return None
         number = self._number(value, whole=self.kind in ("int", "batch"))
@@ -89,6 +97,16 @@ class Setting:
         if not math.isfinite(number) or (whole and not number.is_integer()):
             raise ValueError(f"{self.label} must be {self.limits_text()}, not {value!r}.")
         return number
+
+
+def _outputs() -> tuple:
+    from backprop_lab.engine.nn.activations import FORWARD_ONLY_ACTIVATIONS, OUTPUT_ACTIVATIONS
+    return ("", *OUTPUT_ACTIVATIONS, *FORWARD_ONLY_ACTIVATIONS)
+
+
+def _schedules() -> tuple:
+    from backprop_lab.engine.training.schedules import SCHEDULES
+    return tuple(SCHEDULES)
 
 
 def _datasets() -> tuple:
@@ -120,6 +138,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             tip="Seed of the random initial weights (and of the mini-batch order)"),
     Setting("loss", "The loss", ARCHITECTURE, "choice",
             choices=lambda: ("bce", "mse", "cross_entropy")),
+    Setting("output", "The output activation", ARCHITECTURE, "choice", choices=_outputs,
+            tip="The output layer's activation; empty: the one the task and loss imply"),
     # training: applies from the next step
     Setting("optimizer", "The optimizer", TRAINING, "choice", choices=lambda: tuple(OPTIMIZERS)),
     Setting("learning_rate", "The learning rate", TRAINING, "float", 1e-8, 100.0,
@@ -130,6 +150,28 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             tip="L1 penalty λ₁·Σ|W| (weights only)"),
     Setting("l2", "The L2 penalty", TRAINING, "float", 0.0, 10.0, step=0.001,
             tip="L2 penalty (λ₂/2)·ΣW² (weights only)"),
+    Setting("beta", "Momentum's β", TRAINING, "float", 0.0, 0.9999, step=0.05,
+            tip="v ← β·v + g;  θ ← θ − η·v  (PyTorch's SGD momentum)"),
+    Setting("nesterov", "Nesterov momentum", TRAINING, "bool",
+            tip="Look ahead: the step uses g + β·v"),
+    Setting("beta1", "Adam's β₁", TRAINING, "float", 0.0, 0.9999, step=0.01,
+            tip="Decay of Adam's running mean of the gradients"),
+    Setting("beta2", "Adam's β₂", TRAINING, "float", 0.0, 0.999999, step=0.001,
+            tip="Decay of Adam's running mean of the squared gradients"),
+    Setting("eps", "ε", TRAINING, "float", 1e-12, 0.1, step=1e-8,
+            tip="Keeps Adam's and RMSprop's division away from zero"),
+    Setting("rho", "RMSprop's ρ", TRAINING, "float", 0.0, 0.9999, step=0.01,
+            tip="Decay of RMSprop's running mean of the squared gradients"),
+    Setting("clip_norm", "The gradient clipping norm", TRAINING, "float", 0.0, 1e6, step=0.5,
+            tip="Scale the whole gradient down to this norm when it is longer; 0: off"),
+    Setting("schedule", "The learning-rate schedule", TRAINING, "choice", choices=_schedules,
+            tip="constant, step (×γ every k epochs), exponential (×γ per epoch), cosine"),
+    Setting("schedule_step", "The schedule's step", TRAINING, "int", 1, 100_000, step=10,
+            tip="Epochs between two ×γ of the step schedule"),
+    Setting("schedule_gamma", "The schedule's γ", TRAINING, "float", 1e-6, 1.0, step=0.05,
+            tip="Factor of the step and exponential schedules"),
+    Setting("schedule_epochs", "The schedule's length", TRAINING, "int", 1, 1_000_000, step=50,
+            tip="Epochs over which the cosine schedule comes down"),
 )}
 
 DATA_FIELDS = tuple(n for n, s in SETTINGS.items() if s.applies == DATA)

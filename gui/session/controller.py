@@ -147,10 +147,7 @@ class SessionController(QObject):
                 s = self.session
                 if live_loss:
                     s.loss = new.loss
-                s.learning_rate = new.learning_rate
-                s.optimizer = new.optimizer
-                s.batch_size = new.batch_size
-                s.l1, s.l2 = new.l1, new.l2
+                new.apply_training(s)
                 self.config = new
                 self.message.emit("Applies from the next step: " + ", ".join(
                     f"{name.replace('_', ' ')} {getattr(new, name)}" for name in sorted(changed)))
