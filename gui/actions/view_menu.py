@@ -15,6 +15,11 @@ def menu(w) -> Menu:
         Action("metrics", "Confusion matrix and &scores", w.show_metrics, ("Ctrl+M",),
                "The confusion matrix, precision and recall of every class (R² and mean "
                "absolute error for regression) instead of the output plot", checkable=True),
+        Action("unit_contrast", "Per-unit &contrast in the graph",
+               lambda on: w.renderer.set_per_unit_contrast(on),
+               tip="Stretch every unit's thumbnail to its own range (more contrast; a nearly "
+                   "constant unit then looks striped). Off: each activation's own scale.",
+               checkable=True),
         None,
         Action("presentation", "&Presentation mode", stage.set_presenting, ("F5", "F11"),
                "Full screen, large type, thick lines", checkable=True),

@@ -259,8 +259,14 @@ class SessionController(QObject):
                           "(Ctrl+Z brings the previous run back).")
 
     # ------------------------------------------------------------------ actions
-    def step_epoch(self) -> None:
-        self.session.step_epoch()
+    def step_epoch(self) -> bool:
+        """One epoch; False (and the reason) when the session cannot train."""
+        try:
+            self.session.step_epoch()
+        except ValueError as exc:            # e.g. a network with a step unit
+            self.error.emit(str(exc))
+            return False
+        return True
 
     def reset(self) -> None:
         """New random weights from the weight seed, epoch 0, on the same data; the run that

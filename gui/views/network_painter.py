@@ -178,6 +178,8 @@ def paint_labels(view, p: QPainter) -> None:
     legend = f"edges: {view.edge_mode_label} · blue +, orange − · width ∝ |value|, {scale}"
     if any(s is not None for s in view.edge_subsets):
         legend += f" · wide layers: the {MAX_DRAWN_EDGES} strongest edges"
+    if view.thumbnail_note:
+        legend += f" · {view.thumbnail_note}"
     p.setPen(view.theme.qcolor("muted"))
     last = view._buttons[-2].rect
     label_w = QFontMetricsF(p.font()).horizontalAdvance("layers: ")

@@ -26,19 +26,30 @@ PER_SAMPLE = {"A_prev", "Z", "A", "Y_hat", "Y", "errors", "dA", "dZ", "dA_prev"}
 def value_names(phase: Phase, n_layers: int) -> list[tuple[str, str]]:
     """(key in phase.values, display name) in reading order for a phase."""
     if phase.name == "loss":
-        return [("Y_hat", "Â"), ("Y", "Y"), ("errors", "Lᵢ"), ("dA", "dÂ")]
+        names = [("Y_hat", "Â"), ("Y", "Y"), ("errors", "Lᵢ"), ("dA", "dÂ (per sample)")]
+        if float(np.asarray(phase.values.get("penalty", 0.0))):
+            names += [("data_loss", "data loss"), ("penalty", "penalty"), ("loss", "L")]
+        return names
     l = phase.layer + 1
     prev = "X" if l == 1 else f"A{sup(l - 1)}"
     out = l == n_layers
     if phase.name == "forward":
-        return [("A_prev", prev), ("W", f"W{sup(l)}"), ("b", f"b{sup(l)}"), ("Z", f"Z{sup(l)}"),
-                ("A", "Â" if out else f"A{sup(l)}")]
+        names = [("A_prev", prev), ("W", f"W{sup(l)}"), ("b", f"b{sup(l)}"),
+                 ("Z", f"Z{sup(l)}"), ("A", "Â" if out else f"A{sup(l)}")]
+        return names + ([("mask", f"dropout mask{sup(l)}")] if "mask" in phase.values else [])
     if phase.name == "backward":
-        return [("dA", "dÂ" if out else f"dA{sup(l)}"), ("dZ", f"dZ{sup(l)}"), ("A_prev", prev),
-                ("dW", f"dW{sup(l)}"), ("db", f"db{sup(l)}"), ("dA_prev", f"d{prev}")]
-    return [("W_before", f"W{sup(l)} before"), ("step", f"ΔW{sup(l)}"),
-            ("W_after", f"W{sup(l)} after"), ("b_before", f"b{sup(l)} before"),
-            ("b_step", f"Δb{sup(l)}"), ("b_after", f"b{sup(l)} after")]
+        return [("dA", ("dÂ" if out else f"dA{sup(l)}") + " (per sample)"),
+                ("dZ", f"dZ{sup(l)} (per sample)"), ("A_prev", prev),
+                ("dW", f"dW{sup(l)} (÷ m: mean)"), ("db", f"db{sup(l)} (÷ m)"),
+                ("dA_prev", f"d{prev} (per sample)")]
+    # the update: the optimizer's state the formula uses, so the step can be checked by hand
+    state = [(key, title) for key, title in (
+        ("v", f"v{sup(l)}"), ("s", f"s{sup(l)}"), ("m_hat", f"m̂{sup(l)}"),
+        ("v_hat", f"v̂{sup(l)}"), ("clip_factor", "clip factor"), ("learning_rate", "η"))
+        if key in phase.values]
+    return state + [("W_before", f"W{sup(l)} before"), ("step", f"ΔW{sup(l)}"),
+                    ("W_after", f"W{sup(l)} after"), ("b_before", f"b{sup(l)} before"),
+                    ("b_step", f"Δb{sup(l)}"), ("b_after", f"b{sup(l)} after")]
 
 
 def fmt(v: float) -> str:

@@ -246,12 +246,16 @@ class MainWindow(QMainWindow):
                      "start from fresh weights.", 8000)
             self.banner.show_messages([])
 
-    def open_gradient_check(self) -> GradientCheckDialog:
+    def open_gradient_check(self) -> GradientCheckDialog | None:
         self.loop.pause()
-        dialog = GradientCheckDialog(self.controller.session, self)
+        try:
+            dialog = GradientCheckDialog(self.controller.session, self)
+        except ValueError as exc:                   # e.g. a step unit has no gradient
+            self.show_error(str(exc))
+            return None
         dialog.setModal(False)
         dialog.show()
-        self.say("Gradient check " + ("passed" if dialog.result.passed else "FAILED"), 8000)
+        self.say(dialog.result.sentence(), 8000)
         return dialog
 
     def _on_diverged(self, text: str) -> None:
