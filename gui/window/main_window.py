@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
         """The scores view in place of the output plot (data that is not 2-D always has it)."""
         planar = self.controller.session.data.is_planar
         scores = bool(on) or not planar
-        self.actions["metrics"].setChecked(scores)
+        self.actions["metrics"].setChecked(bool(on))
         self.output_stack.setCurrentWidget(self.predictions if scores else self.boundary)
         layout.share_output_column(self, not scores)
         self.predictions.set_data(self.controller.session.data)
@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
     def _on_rebuilt(self) -> None:
         session = self.controller.session
         data = session.data
-        self.show_metrics(self.actions["metrics"].isChecked() and data.is_planar)
+        self.show_metrics(self.actions["metrics"].isChecked())
         self.boundary.set_traced(None)
         self.loss_plot.set_marker(None)
         self.loss_plot.clear_hover()
