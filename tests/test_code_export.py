@@ -572,7 +572,7 @@ print(step(1.0))
 
 def test_fill_replaces_named_statements_keeps_a_variant_and_prunes_the_unused():
     from backprop_lab.engine.export.slots import fill
-    out = fill(TEMPLATE, {"RATE": "RATE = 0.5", "__doc__": '"""New."""', "clip": None},
+    out = fill(TEMPLATE, {"RATE": "RATE = 0.5", "__doc__": '"""New."""', "np.clip()": None},
                {"step": "scaled"})
     assert out.startswith('"""New."""\n') and "import" not in out    # nothing uses them now
     assert "RATE = 0.5\n" in out and "SCALE = 2.0" in out
@@ -586,7 +586,7 @@ def test_fill_replaces_named_statements_keeps_a_variant_and_prunes_the_unused():
 
 @pytest.mark.parametrize("slots, choices, message", [
     ({"MISSING": "x = 1"}, {}, "defines 'MISSING' 0 times"),
-    ({"print": None, "step": "step = 1"}, {"step": "other"}, "no variant 'other'"),
+    ({"print()": None, "step": "step = 1"}, {"step": "other"}, "no variant 'other'"),
 ])
 def test_fill_says_what_it_cannot_find(slots, choices, message):
     from backprop_lab.engine.export.slots import fill

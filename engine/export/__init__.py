@@ -56,12 +56,16 @@ def export_script(session, framework: str = "pytorch", style: str = "readable",
     """The ``framework`` ("pytorch" or "numpy") script of ``style`` ("readable" or "exact")
     that trains on from ``session`` (left untouched).  ``name``: the script's file name without
     ".py"; the files written beside it are named after it.  ValueError when the session holds
-    something the script cannot express."""
+    something the script cannot express, or a network that cannot be trained (a step unit)."""
     if framework not in FRAMEWORKS:
         raise ValueError(f"framework must be one of {', '.join(FRAMEWORKS)}, not {framework!r}")
     if style not in STYLES:
         raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", str(name)) or "model"
+    try:
+        session.check_trainable()
+    except ValueError as exc:
+        raise ValueError(f"Cannot export a training script. {exc}") from None
     if style == "exact":
         from .replay import replay_script
         return ExportedScript(name, replay_script(session, framework))
