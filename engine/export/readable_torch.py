@@ -61,9 +61,10 @@ def torch_script(r: Readable) -> tuple[str, dict[str, bytes]]:
     if r.inline:
         for name, array in data.items():
             slots[name] = _tensor(name, array, r.sizes[0])
+        # Each list opens at column len(k) + 21 and is followed by "),".
         slots["weights"] = ("# The weights when exported, W as (n_out, n_in) like nn.Linear\n"
                             "weights = {\n" + "".join(
-                                f'    "{k}": torch.tensor({_numbers(v, 4, len(k) + 20)}),\n'
+                                f'    "{k}": torch.tensor({_numbers(v, 4, len(k) + 22)}),\n'
                                 for k, v in weights.items()) + "}")
     else:
         files[f"{r.name}.npz"] = literals.npz_bytes(
