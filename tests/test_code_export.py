@@ -358,6 +358,16 @@ def test_an_altered_learning_rate_fails_the_comparison(outcomes):
                 outcome.expected["train_loss"], rel=RTOL[flavour], abs=0)
 
 
+def test_a_network_with_a_step_unit_is_refused():
+    """A step unit has no gradient: no kind of script can train it."""
+    net = Network([2, 2, 1], activations=["step", "sigmoid"], seed=0)
+    session = TrainingSession(net, datasets.load("xor"))
+    for framework in ("numpy", "pytorch"):
+        for style in ("readable", "exact"):
+            with pytest.raises(ValueError, match="step unit cannot be trained"):
+                export_script(session, framework, style)
+
+
 # ---------------------------------------------------------------------------- the text
 def load_module(source: str, tmp_path, name: str):
     path = tmp_path / f"{name}.py"

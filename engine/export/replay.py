@@ -200,11 +200,16 @@ class Facts:
             slots["CLIP_NORM"] = (f"CLIP_NORM = {self.clip_norm!r}  # gradient clipping: the "
                                   "longest the whole gradient may be")
         settings = {k: v for k, v in self.schedule.items() if k != "name"}
-        names = {"step_size": "STEP_SIZE", "gamma": "GAMMA", "epochs": "COSINE_EPOCHS"}
+        names = {"step_size": ("STEP_SIZE", "epochs between two cuts of the learning rate"),
+                 "gamma": ("GAMMA", "the factor of each cut" if "step_size" in settings
+                           else "the factor of each epoch"),
+                 "epochs": ("COSINE_EPOCHS", "the length of the half cosine wave")}
         for key, value in settings.items():
-            slots[names[key]] = f"{names[key]} = {value!r}"
+            name, meaning = names[key]
+            slots[name] = f"{name} = {value!r}  # {meaning}"
         if self.schedule["name"] == "cosine":
-            slots["COSINE_FLOOR"] = f"COSINE_FLOOR = {CosineDecay.FLOOR!r}"
+            slots["COSINE_FLOOR"] = (f"COSINE_FLOOR = {CosineDecay.FLOOR!r}  # its end, as a "
+                                     "fraction of LEARNING_RATE")
         if torch and self.schedule["name"] == "constant":
             slots["scheduler"] = slots["scheduler.step()"] = None
         ref = self.reference_loss

@@ -8,33 +8,37 @@ import math
 
 LEARNING_RATE = 0.5
 
-# ============================== the learning-rate schedule and divergence
+# ============================== Backprop Lab's rules of training
 
-# The learning rate of epoch e (e counts the epochs completed before it: 0 during the first)
-# is LEARNING_RATE * schedule(e); every step of the epoch uses it.
-STEP_SIZE = 10
-GAMMA = 0.5
-COSINE_EPOCHS = 100
-COSINE_FLOOR = 0.01
+STEP_SIZE = 10  # epochs between two cuts of the learning rate
+GAMMA = 0.5  # the factor of each cut
+COSINE_EPOCHS = 100  # the length of the half cosine wave
+COSINE_FLOOR = 0.01  # its end, as a fraction of LEARNING_RATE
 
 
 def schedule__constant(epoch):
-    """1: the learning rate stays LEARNING_RATE."""
+    """The schedule's factor for ``epoch`` (counting the epochs completed before it: 0 during
+    the first), 1: the learning rate stays LEARNING_RATE."""
     return 1.0
 
 
 def schedule__step(epoch):
-    """GAMMA^floor(epoch / STEP_SIZE): the rate is multiplied by GAMMA every STEP_SIZE epochs."""
+    """The schedule's factor for ``epoch`` (counting the epochs completed before it: 0 during
+    the first), GAMMA^floor(epoch / STEP_SIZE): the rate is cut by GAMMA every STEP_SIZE
+    epochs."""
     return GAMMA ** (epoch // STEP_SIZE)
 
 
 def schedule__exponential(epoch):
-    """GAMMA^epoch: the rate is multiplied by GAMMA after every epoch."""
+    """The schedule's factor for ``epoch`` (counting the epochs completed before it: 0 during
+    the first), GAMMA^epoch: the rate is multiplied by GAMMA after every epoch."""
     return GAMMA ** epoch
 
 
 def schedule__cosine(epoch):
-    """Half a cosine wave from 1 down to COSINE_FLOOR over COSINE_EPOCHS epochs, then flat."""
+    """The schedule's factor for ``epoch`` (counting the epochs completed before it: 0 during
+    the first): half a cosine wave from 1 down to COSINE_FLOOR over COSINE_EPOCHS epochs, then
+    flat."""
     e = min(epoch, COSINE_EPOCHS)
     return COSINE_FLOOR + (1.0 - COSINE_FLOOR) * 0.5 * (1.0 + math.cos(math.pi * e / COSINE_EPOCHS))
 
@@ -43,7 +47,8 @@ schedule = schedule__constant
 
 
 def learning_rate(epoch):
-    """The learning rate of the steps of epoch ``epoch`` (at least the smallest float > 0)."""
+    """LEARNING_RATE * schedule(epoch): the learning rate of every step of that epoch (at
+    least the smallest float > 0)."""
     rate = LEARNING_RATE * schedule(epoch)
     return rate if rate > 0 else math.ulp(0.0)
 
