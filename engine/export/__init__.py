@@ -3,9 +3,12 @@
 * **readable** (the default): the script a PyTorch user (``nn.Sequential``, a ``DataLoader``,
   float32, a loss module from ``torch.nn``, ``torch.optim``) or a textbook (forward, loss,
   backward, update in NumPy) would write, starting from the session's current weights;
-* **exact**: a replay of the app's own arithmetic and mini-batch order, optimizer state
-  included, that continues training exactly as the app would (NumPy: to the last bits;
-  PyTorch: to rounding).
+* **exact**: a replay of the app's own arithmetic and mini-batch order, optimizer state,
+  clipping, schedule and divergence watch included, that continues training as the app would
+  and stops where it would (NumPy: to the last bits or a few units of rounding; PyTorch: to
+  rounding).
+
+Neither can train a network with a step unit: ValueError.
 
 Each kind is a template in ``templates/`` (real, runnable modules) filled in from the
 session's public state by :func:`~.slots.fill`.
