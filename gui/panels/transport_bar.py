@@ -1,11 +1,16 @@
-"""The transport bar: play/pause, step one epoch, reset, speed and the epoch counter."""
+"""The transport bar: play/pause, step one epoch, reset, speed and the epoch counter.
+
+Three groups — the buttons, the speed, the phase and epoch — in a :class:`FlowLayout`: on a
+narrow projector the phase and epoch move to a second row instead of being cut short.
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QSizePolicy, QSlider, QStyle,
+                               QToolButton, QWidget)
 
 from ..session.training_loop import SPEEDS
+from ..views.flow_layout import FlowLayout
 
 
 def speed_label(speed: int | None) -> str:
@@ -62,18 +67,28 @@ class TransportBar(QWidget):
         self.epoch_label.setFont(font)
         self.set_epoch(0)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        for w in (self.play_button, self.step_button, self.phase_button, self.reset_button):
-            layout.addWidget(w)
-        layout.addSpacing(16)
-        layout.addWidget(QLabel("Speed"))
-        layout.addWidget(self.speed)
-        layout.addWidget(self.speed_text)
-        layout.addStretch(1)
-        layout.addWidget(self.phase_text)
-        layout.addSpacing(16)
-        layout.addWidget(self.epoch_label)
+        self.speed_label = QLabel("Speed")
+        buttons = _group(self.play_button, self.step_button, self.phase_button, self.reset_button)
+        speed = _group(self.speed_label, self.speed, self.speed_text)
+        self.state = _group(None, self.phase_text, 16, self.epoch_label)
+        self.state.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.flow = FlowLayout(self, spacing=12, margin=4)
+        for group in (buttons, speed, self.state):
+            self.flow.addWidget(group)
+        self._describe()
+
+    def _describe(self) -> None:
+        """Names and descriptions for screen readers (the tooltips describe)."""
+        for widget, name in ((self.step_button, "Step one epoch"),
+                             (self.phase_button, "Step one phase"),
+                             (self.reset_button, "Reset the weights"),
+                             (self.speed, "Training speed"),
+                             (self.speed_text, "Training speed"),
+                             (self.phase_text, "Phase shown"),
+                             (self.epoch_label, "Epoch")):
+            widget.setAccessibleName(name)
+            widget.setAccessibleDescription(widget.toolTip() or name)
+        self.set_running(False)
 
     def _button(self, text, icon, tip) -> QToolButton:
         button = QToolButton()
@@ -105,6 +120,8 @@ class TransportBar(QWidget):
         self.play_button.setText("Pause" if running else "Play")
         self.play_button.setIcon(self._pause_icon if running else self._play_icon)
         self.play_button.setToolTip(("Pause" if running else "Train continuously") + " (Space)")
+        self.play_button.setAccessibleName("Pause training" if running else "Play: train")
+        self.play_button.setAccessibleDescription(self.play_button.toolTip())
 
     def set_scale(self, scale: float) -> None:
         font = self.epoch_label.font()
@@ -120,6 +137,22 @@ class TransportBar(QWidget):
 
     def set_phase(self, text: str) -> None:
         self.phase_text.setText(f"<b>{text}</b>" if text else "")
+        self.phase_text.setAccessibleDescription(text or "No training step is being stepped")
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch_label.setText(f"Epoch {epoch:,}")
+
+
+def _group(*parts) -> QWidget:
+    """Widgets side by side (None: a stretch, a number: that much space)."""
+    group = QWidget()
+    row = QHBoxLayout(group)
+    row.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        if part is None:
+            row.addStretch(1)
+        elif isinstance(part, int):
+            row.addSpacing(part)
+        else:
+            row.addWidget(part)
+    return group

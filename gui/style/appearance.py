@@ -15,6 +15,13 @@ from .colors import Theme
 _BASE_FONT: dict[str, float] = {}
 
 
+def base_point_size() -> float:
+    """The application's own font size in points, before any scaling."""
+    if "size" not in _BASE_FONT:
+        _BASE_FONT["size"] = QApplication.instance().font().pointSizeF()
+    return _BASE_FONT["size"]
+
+
 def palette_for(theme: Theme) -> QPalette:
     p = QPalette()
     bg, panel, text = QColor(*theme.background), QColor(*theme.panel), QColor(*theme.text)
@@ -41,7 +48,8 @@ def style_plot(item: pg.PlotItem, widget, theme: Theme, scale: float) -> None:
     """Background, axes, tick fonts and labels of one pyqtgraph plot."""
     widget.setBackground(theme.background)
     font = QFont(QApplication.font())
-    font.setPointSizeF(_BASE_FONT.get("size", 9.0) * 0.95 * scale)
+    # Tick labels a little smaller than the text, except on a stage: there the type's size.
+    font.setPointSizeF(base_point_size() * (0.95 if scale <= 1.0 else 1.0) * scale)
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
         axis.setPen(pg.mkPen(theme.text, width=max(1.0, scale)))
@@ -81,14 +89,12 @@ def no_si_prefix(axis: pg.AxisItem) -> None:
 def apply_appearance(window, theme: Theme, scale: float = 1.0) -> None:
     """The theme and scale to the app's font and palette and to every view of ``window``."""
     app = QApplication.instance()
-    if "size" not in _BASE_FONT:
-        _BASE_FONT["size"] = app.font().pointSizeF()
     font = QFont(app.font())
-    font.setPointSizeF(_BASE_FONT["size"] * scale)
+    font.setPointSizeF(base_point_size() * scale)
     app.setFont(font)
     app.setPalette(palette_for(theme))
 
-    line = 1.0 if scale <= 1.0 else 2.0
+    line = 1.0 if scale <= 1.0 else max(2.0, scale)
     window.network_view.theme = theme
     window.network_view.font_scale = scale
     window.network_view.line_scale = line

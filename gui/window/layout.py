@@ -1,6 +1,7 @@
 """Where everything sits: panels on the left, the graph over the inspectors in the middle, the
 lesson card, the output plot and the loss plot (with the timeline) on the right, the transport
-bar on top.  ``build(window)`` creates the widgets as attributes of the window."""
+bar on top.  ``build(window)`` creates the widgets as attributes of the window; presentation
+mode lends the views to the stage (:mod:`.stage`) and ``home(window)`` puts them back."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -78,11 +79,13 @@ def build(w) -> None:
     graph.addWidget(w.graph_bar)
     graph.addWidget(w.banner)
     graph.addWidget(w.network_view, 1)
+    w.graph_box = graph_box
 
     w.tabs = QTabWidget()
-    w.tabs.addTab(w.step_inspector, "Step inspector")
-    w.tabs.addTab(w.unit_inspector, "Unit inspector")
-    w.tabs.addTab(w.activation_view, "Activation")
+    w.tab_pages = ((w.step_inspector, "Step inspector"), (w.unit_inspector, "Unit inspector"),
+                   (w.activation_view, "Activation"))
+    for page, title in w.tab_pages:
+        w.tabs.addTab(page, title)
 
     w.center_splitter = QSplitter(Qt.Orientation.Vertical)
     w.center_splitter.addWidget(graph_box)
@@ -104,6 +107,7 @@ def build(w) -> None:
     loss.setSpacing(0)
     loss.addWidget(w.loss_plot, 1)
     loss.addWidget(w.timeline_bar)
+    w.loss_box = loss_box
     w.right_splitter.addWidget(loss_box)
     w.right_splitter.setStretchFactor(1, 3)
     w.right_splitter.setStretchFactor(2, 2)
@@ -118,23 +122,49 @@ def build(w) -> None:
     w.splitter.setStretchFactor(2, 2)
     w.splitter.setSizes([270, 700, 520])
 
-    body = QWidget()
-    main = QVBoxLayout(body)
+    w.body = QWidget()
+    main = QVBoxLayout(w.body)
     main.setContentsMargins(0, 0, 0, 0)
     main.setSpacing(0)
     main.addWidget(w.transport)
     main.addWidget(w.splitter, 1)
-    w.setCentralWidget(body)
+    # The body, or in presentation mode the stage: one of them is shown (a stacked widget
+    # would take the larger minimum size of the two).
+    central = QWidget()
+    w.pages = QVBoxLayout(central)
+    w.pages.setContentsMargins(0, 0, 0, 0)
+    w.pages.setSpacing(0)
+    w.pages.addWidget(w.body, 1)
+    w.setCentralWidget(central)
+
+
+def home(w) -> None:
+    """Every view back in its place of the normal window (after presentation mode)."""
+    w.body.layout().insertWidget(0, w.transport)
+    w.transport.show()
+    w.center_splitter.insertWidget(0, w.graph_box)
+    for k, (page, title) in enumerate(w.tab_pages):
+        if w.tabs.indexOf(page) < 0:
+            w.tabs.insertTab(k, page, title)
+        page.show()
+    w.right_splitter.insertWidget(0, w.lesson_card)
+    w.right_splitter.insertWidget(1, w.output_stack)
+    w.right_splitter.insertWidget(2, w.loss_box)
+    for view in (w.graph_box, w.output_stack, w.loss_box):
+        view.setMinimumSize(0, 0)
+        view.show()
+    w.lesson_card.set_columns(False)
+    w.lesson_card.setVisible(w.lesson_card.lesson is not None and not w.lesson_card.closed)
 
 
 def share_output_column(w, planar: bool) -> None:
     """The matrix, samples and weight images of data that is not 2-D need more of the right
     column's height than the square output plot."""
-    if getattr(w, "_planar_layout", None) == planar:
-        return
-    w._planar_layout = planar
     splitter = w.right_splitter
     stack = splitter.indexOf(w.output_stack)
+    if getattr(w, "_planar_layout", None) == planar or stack < 0:     # (on stage)
+        return
+    w._planar_layout = planar
     sizes = splitter.sizes()
     plots = sizes[stack] + sizes[stack + 1]
     share = 0.54 if planar else 0.66
@@ -144,7 +174,10 @@ def share_output_column(w, planar: bool) -> None:
 
 def make_room_for_lesson_card(w) -> None:
     """A lesson opened while its card was squeezed away: give the card a quarter again."""
-    splitter = w.center_splitter if w.presentation.presenting else w.right_splitter
+    if w.presentation.presenting:
+        w.stage.fit()
+        return
+    splitter = w.right_splitter
     if w.lesson_card.height() < 80:
         sizes = splitter.sizes()
         k = splitter.indexOf(w.lesson_card)

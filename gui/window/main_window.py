@@ -33,6 +33,7 @@ from .pinned_runs import PinnedRuns
 from .presentation import Presentation
 from .renderer import Renderer
 from .session_files import SessionFiles
+from .stage import Stage
 from .view_state import ViewState
 
 MENUS = (file_menu, training_menu, view_menu, lessons_menu, help_menu)
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.view_state = ViewState(self.controller, self.loop, self.stepper, self)
         layout.build(self)
         self.renderer = Renderer(self)
+        self.stage = Stage(self)
         self.presentation = Presentation(self)
         self.files = SessionFiles(self)
         self.exports = Exports(self)
@@ -181,7 +183,7 @@ class MainWindow(QMainWindow):
         """One phase of one training step (Shift+→)."""
         self.loop.pause()
         self.view_state.go_live()
-        self.tabs.setCurrentWidget(self.step_inspector)
+        self.stage.show_view("inspector")
         self.stepper.step_phase()
 
     def reset(self) -> None:
