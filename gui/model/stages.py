@@ -1,6 +1,6 @@
 """Stages: what presentation mode shows large, one to three views at a time (Qt-free).
 
-A :class:`StageLayout` names its views and how they share the screen.  The teacher picks one with
+A :class:`StageLayout` names its views, side by side, and their shares of the width.  The teacher picks one with
 the number keys (the order of :data:`STAGES`) or the view switcher; a lesson file may name
 the stage it opens on (``"stage": "graph+inspector"``).  The views:
 
@@ -16,34 +16,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 VIEWS = ("graph", "inspector", "unit", "activation", "output", "loss")
-#: ``row``: side by side; ``main+side``: the first view left, the others stacked right.
-ARRANGEMENTS = ("single", "row", "main+side")
 
 
 @dataclass(frozen=True)
 class StageLayout:
     key: str                       # the name a lesson file uses
     title: str                     # shown on the view switcher
-    views: tuple[str, ...]
-    arrangement: str
-    shares: tuple[float, ...]      # each view's share of the width (main+side: main, side)
+    views: tuple[str, ...]         # left to right
+    shares: tuple[float, ...]      # each view's share of the width
 
 
 STAGES = (
-    StageLayout("graph+output", "Graph and output", ("graph", "output"), "row", (0.5, 0.5)),
-    StageLayout("graph+inspector", "Graph and step inspector", ("graph", "inspector"), "row",
-          (0.36, 0.64)),
-    StageLayout("output+loss", "Output and loss", ("output", "loss"), "row", (0.5, 0.5)),
+    StageLayout("graph+output", "Graph and output", ("graph", "output"), (0.5, 0.5)),
+    StageLayout("graph+inspector", "Graph and step inspector", ("graph", "inspector"),
+                (0.36, 0.64)),
+    StageLayout("output+loss", "Output and loss", ("output", "loss"), (0.5, 0.5)),
     StageLayout("graph+output+loss", "Graph, output and loss", ("graph", "output", "loss"),
-          "main+side", (0.55, 0.45)),
-    StageLayout("graph+loss", "Graph and loss", ("graph", "loss"), "row", (0.5, 0.5)),
-    StageLayout("graph+unit", "Graph and unit inspector", ("graph", "unit"), "row", (0.58, 0.42)),
-    StageLayout("graph+activation", "Graph and activation", ("graph", "activation"), "row",
-          (0.5, 0.5)),
-    StageLayout("loss", "Loss alone", ("loss",), "single", (1.0,)),
+                (0.36, 0.32, 0.32)),
+    StageLayout("graph+loss", "Graph and loss", ("graph", "loss"), (0.5, 0.5)),
+    StageLayout("graph+unit", "Graph and unit inspector", ("graph", "unit"), (0.58, 0.42)),
+    StageLayout("graph+activation", "Graph and activation", ("graph", "activation"),
+                (0.5, 0.5)),
+    StageLayout("loss", "Loss alone", ("loss",), (1.0,)),
 )
 STAGE_KEYS = tuple(stage.key for stage in STAGES)
-DEFAULT_STAGE = "graph+output"
+DEFAULT_STAGE = "graph+output+loss"
 VIEW_TITLES = {"graph": "Network graph", "inspector": "Step inspector",
                "unit": "Unit inspector", "activation": "Activation", "output": "Output plot",
                "loss": "Loss plot"}

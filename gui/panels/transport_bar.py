@@ -123,10 +123,11 @@ class TransportBar(QWidget):
         self.play_button.setAccessibleName("Pause training" if running else "Play: train")
         self.play_button.setAccessibleDescription(self.play_button.toolTip())
 
-    def set_scale(self, scale: float) -> None:
+    def set_scale(self, scale: float, point_size: float | None = None) -> None:
+        """Icons and widths × ``scale``; the epoch counter 1.5 × ``point_size`` (default: the
+        application's font, which this widget's own may not have followed yet)."""
         font = self.epoch_label.font()
-        # The application font: this widget's own font may not have followed it yet.
-        font.setPointSizeF(QApplication.font().pointSizeF() * 1.5)
+        font.setPointSizeF((point_size or QApplication.font().pointSizeF()) * 1.5)
         self.epoch_label.setFont(font)
         size = int(16 * scale)
         for button in (self.play_button, self.step_button, self.phase_button, self.reset_button):

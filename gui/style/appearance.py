@@ -7,7 +7,7 @@ change everything at once.
 from __future__ import annotations
 
 from .plotting import pg
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QApplication
 
 from .colors import Theme
@@ -74,6 +74,21 @@ def style_plot(item: pg.PlotItem, widget, theme: Theme, scale: float) -> None:
         for _sample, label in legend.items:          # existing labels keep their old color
             label.setText(label.text, color=pg.mkColor(theme.text).name(),
                           size=f"{font.pointSizeF():.1f}pt")
+
+
+#: Tick steps to choose from for an axis with a fixed range (accuracy 0…1, R² −1…1).
+TICK_STEPS = (0.1, 0.2, 0.25, 0.5, 1.0, 2.0)
+
+
+def fit_ticks(axis: pg.AxisItem, span: float, length: float) -> float:
+    """The finest step from :data:`TICK_STEPS` whose labels do not overprint on an axis
+    ``length`` pixels long showing ``span`` units (pyqtgraph always draws at least 2.25
+    intervals' labels, which overlap on a short axis in large type).  Returns the step."""
+    text = QFontMetricsF(axis.style["tickFont"] or QApplication.font()).height()
+    room = max(length / (1.5 * text), 1.0)             # labels with half a line between
+    step = next((s for s in TICK_STEPS if span / s <= room), TICK_STEPS[-1])
+    axis.setTickSpacing(step, step / 2)
+    return step
 
 
 def no_si_prefix(axis: pg.AxisItem) -> None:

@@ -13,6 +13,7 @@ class CaptionBar(QWidget):
     def __init__(self, caption: QLabel, controls: list[QWidget], parent=None):
         super().__init__(parent)
         self.caption = caption
+        caption.setWordWrap(True)        # a narrow column (a stage's third) wraps, not cuts
         self.controls = QWidget()
         row = QHBoxLayout(self.controls)
         row.setContentsMargins(0, 0, 0, 0)

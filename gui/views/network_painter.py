@@ -84,7 +84,8 @@ def paint_unit_marks(view, p: QPainter) -> None:
             rect = view._rects[c][u]
             p.fillRect(rect, QColor(128, 128, 128, 170))
             p.setPen(QColor(255, 255, 255))
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, "dead")
+            fits = QFontMetricsF(font).horizontalAdvance("dead") <= rect.width() - 2
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, "dead" if fits else "×")
     for (c, u), group in view.identical_units.items():
         if c < len(view._rects) and u < len(view._rects[c]):
             rect = view._rects[c][u]

@@ -13,14 +13,14 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from ..style import colors
-from ..style.appearance import apply_appearance, base_point_size
+from ..style.appearance import apply_appearance, base_point_size, fit_ticks
 
 #: Lines of type that fit the screen's height (1080 / 45 = 24-pixel type).
 LINES_PER_SCREEN = 45
 #: Smallest presentation type, in pixels.
 MIN_STAGE_PIXELS = 13
 #: The loss plot shows the per-layer ‖dW‖ under loss and accuracy from this share of the
-#: screen's height on (below it three plots would be slivers).
+#: screen's height and width on (below it three plots would be slivers).
 GRADIENT_NORMS_SHARE = 0.45
 
 
@@ -41,6 +41,7 @@ class Presentation(QObject):
         #: Other windows that follow the theme and scale (the teacher's console).
         self.listeners: list = []              # f(theme, scale)
         window.installEventFilter(self)
+        window.loss_plot.canvas.installEventFilter(self)
 
     # ------------------------------------------------------------------ presentation mode
     def toggle(self) -> None:
@@ -49,6 +50,9 @@ class Presentation(QObject):
     def set_presenting(self, on: bool, screen=None) -> None:
         """Full screen (on ``screen``, default the window's), the stage, type for the room."""
         w = self.w
+        if not on and w.console.open:           # closing the console ends presenting
+            w.console.set_open(False)
+            return
         w.actions["presentation"].setChecked(on)
         if on == self.presenting:
             if on and screen is not None:
@@ -92,7 +96,9 @@ class Presentation(QObject):
         w.showFullScreen()
 
     def eventFilter(self, watched, event) -> bool:
-        if (watched is self.w and event.type() == QEvent.Type.Resize and self.presenting
+        if watched is self.w.loss_plot.canvas and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self.fit_score_ticks)
+        elif (watched is self.w and event.type() == QEvent.Type.Resize and self.presenting
                 and not self._fit_pending):
             self._fit_pending = True
             QTimer.singleShot(0, self.fit_now)
@@ -112,8 +118,17 @@ class Presentation(QObject):
             self.scale = scale
             self.apply()
         w.stage.fit()
-        loss_height = w.loss_box.height() if w.loss_box.isVisibleTo(w) else 0
-        w.loss_plot.show_gradient_norms(loss_height >= GRADIENT_NORMS_SHARE * height)
+        box = w.loss_box
+        on_stage = box.isVisibleTo(w)
+        w.loss_plot.show_gradient_norms(on_stage and box.height() >= GRADIENT_NORMS_SHARE * height
+                                        and box.width() >= GRADIENT_NORMS_SHARE * w.width())
+
+    def fit_score_ticks(self) -> None:
+        """Accuracy (0…1) or R² (−1…1) labels that never overprint, however short the plot."""
+        plot = self.w.loss_plot
+        low, high = plot.score.getViewBox().viewRange()[1]
+        fit_ticks(plot.score.getAxis("left"), high - low,
+                  plot.score.getViewBox().sceneBoundingRect().height())
 
     # ------------------------------------------------------------------ themes and zoom
     def set_theme(self, name: str) -> None:
@@ -143,6 +158,7 @@ class Presentation(QObject):
             w.view_state.show_epoch(past)
         for listener in self.listeners:
             listener(self.theme, self.scale)
+        self.fit_score_ticks()
 
     def plots(self):
         """(PlotItem, widget) of every pyqtgraph plot, for the appearance module."""

@@ -1,9 +1,10 @@
 """The stage: what presentation mode shows — one to three views large, the others one key away.
 
 The stage borrows the window's views (graph, step inspector, unit inspector, activation,
-output, loss) and lays out the ones its :class:`StageLayout` names, side by side or one beside
-two; the lesson card runs along the bottom (L hides it) unless the teacher's console shows
-it.  Number keys 1–8 and the view switcher in the status bar choose the layout; a lesson may
+output, loss) and lays out the ones its :class:`StageLayout` names side by side, each the
+screen's full height above the card (a loss plot a third of the width wide reads; one a
+sixth of the height tall would not).  The lesson card runs along the bottom (L hides it)
+unless the teacher's console shows it.  Number keys 1–8 and the view switcher in the status bar choose the layout; a lesson may
 name its own (``"stage"`` in its file).  Leaving presentation mode puts every view back
 (:func:`layout.home`).
 
@@ -50,6 +51,7 @@ class Stage(QObject):
         self.page.hide()
         window.pages.addWidget(self.page, 1)
         self.switcher = self._make_switcher()
+        window.statusBar().addPermanentWidget(self.switcher)
         window.lesson_card.lessonShown.connect(self._lesson_shown)
 
     def views(self) -> dict[str, QWidget]:
@@ -177,19 +179,9 @@ class Stage(QObject):
             if view not in on:
                 self._take(view)
                 view.setParent(self.parking)
-        arrangement = self.current.arrangement
-        if arrangement == "main+side":
-            area = QSplitter(Qt.Orientation.Horizontal)
-            side = QSplitter(Qt.Orientation.Vertical)
-            side.setChildrenCollapsible(False)
-            area.addWidget(self._take(on[0]))
-            for view in on[1:]:
-                side.addWidget(self._take(view))
-            area.addWidget(side)
-        else:
-            area = QSplitter(Qt.Orientation.Horizontal)
-            for view in on:
-                area.addWidget(self._take(view))
+        area = QSplitter(Qt.Orientation.Horizontal)
+        for view in on:
+            area.addWidget(self._take(view))
         area.setChildrenCollapsible(False)
         area.setObjectName("stageArea")
         for view in on:
@@ -249,12 +241,6 @@ class Stage(QObject):
         self.column.setSizes([max(total - card_height, 1), card_height])
         width = max(self.page.width(), 1)
         stage = self.current
-        if stage.arrangement == "main+side":
-            self.area.setSizes([round(width * s) for s in stage.shares])
-            side = self.area.widget(1)
-            n = side.count()
-            side.setSizes([max(total - card_height, 1) // n] * n)
-        else:
-            self.area.setSizes([round(width * s) for s in stage.shares])
+        self.area.setSizes([round(width * share) for share in stage.shares])
         w.loss_box.setMinimumHeight(int(LOSS_SHARE * screen_height)
                                     if "loss" in stage.views else 0)
