@@ -5,7 +5,7 @@ narrow projector the phase and epoch move to a second row instead of being cut s
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QSizePolicy, QSlider, QStyle,
                                QToolButton, QWidget)
 
@@ -89,6 +89,11 @@ class TransportBar(QWidget):
             widget.setAccessibleName(name)
             widget.setAccessibleDescription(widget.toolTip() or name)
         self.set_running(False)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:     # Play/Pause measured at the new size
+            self._hold_play_width()
 
     def _button(self, text, icon, tip) -> QToolButton:
         button = QToolButton()

@@ -7,6 +7,7 @@ change everything at once.
 from __future__ import annotations
 
 from .plotting import pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -71,9 +72,15 @@ def style_plot(item: pg.PlotItem, widget, theme: Theme, scale: float) -> None:
         legend.setLabelTextColor(theme.text)
         legend.setBrush(pg.mkBrush(*theme.background, 215))     # readable over the curves
         legend.setLabelTextSize(f"{font.pointSizeF():.1f}pt")
-        for _sample, label in legend.items:          # existing labels keep their old color
+        for sample, label in legend.items:           # existing labels keep their old color
             label.setText(label.text, color=pg.mkColor(theme.text).name(),
                           size=f"{font.pointSizeF():.1f}pt")
+            # The line sample level with its label, whose text sits at the top of a row that
+            # the plot beside it may stretch.
+            sample.setFixedHeight(max(20.0, label.item.boundingRect().height()))
+            for item in (sample, label):
+                legend.layout.setAlignment(item, Qt.AlignmentFlag.AlignLeft
+                                           | Qt.AlignmentFlag.AlignTop)
 
 
 #: Tick steps to choose from for an axis with a fixed range (accuracy 0…1, R² −1…1).

@@ -4,7 +4,8 @@ the step inspector's matrices wrap on a narrow projector instead of forcing the 
 or cutting their text.
 
 Within a row, widgets whose horizontal size policy expands share the row's spare width (the
-transport bar's epoch counter stays at the right end of its row that way).  The layout has a
+transport bar's epoch counter stays at the right end of its row that way); otherwise rows
+start at the left, or end at the right (``right_aligned``).  The layout has a
 height for each width, so a parent box layout or scroll area gives it the rows it needs.
 """
 from __future__ import annotations
@@ -17,8 +18,10 @@ _GROWING = (QSizePolicy.Policy.Expanding, QSizePolicy.Policy.MinimumExpanding)
 
 
 class FlowLayout(QLayout):
-    def __init__(self, parent=None, spacing: int = 6, margin: int = 0):
+    def __init__(self, parent=None, spacing: int = 6, margin: int = 0,
+                 right_aligned: bool = False):
         super().__init__(parent)
+        self.right_aligned = right_aligned
         self._items: list = []
         self._spacing = spacing
         self.setContentsMargins(margin, margin, margin, margin)
@@ -110,7 +113,7 @@ class FlowLayout(QLayout):
                        item.widget().sizePolicy().horizontalPolicy() in _GROWING]
             for k in growing:
                 widths[k] += spare // len(growing)
-            x = rect.x() + m.left()
+            x = rect.x() + m.left() + (spare if self.right_aligned and not growing else 0)
             for item, w in zip(row, widths):
                 if move:
                     h = min(self._height(item, w), height)

@@ -89,7 +89,9 @@ class MatrixView(QWidget):
         matrix = np.atleast_2d(values) if values.ndim < 2 else values
         self.matrix = matrix
         rows, cols = matrix.shape
-        self.caption.setText(f"<b>{name}</b> &nbsp;<span style='color:gray'>{rows} × {cols}</span>")
+        muted = "#%02x%02x%02x" % theme.muted        # the theme's, readable on a projector
+        self.caption.setText(f"<b>{name}</b> &nbsp;<span style='color:{muted}'>{rows} × {cols}"
+                             "</span>")
         self.table.setAccessibleName(f"{name}, {rows} by {cols}")
         self.table.setAccessibleDescription(f"The matrix {name}: {rows} rows, {cols} columns")
         shown = min(rows, MAX_ROWS)
@@ -116,7 +118,7 @@ class MatrixView(QWidget):
                                               theme.highlight[2], 90))
                 self.table.setItem(i, j, item)
         if rows > shown:
-            self.caption.setText(self.caption.text() + f" <span style='color:gray'>(first "
+            self.caption.setText(self.caption.text() + f" <span style='color:{muted}'>(first "
                                                        f"{shown} rows)</span>")
         self._fit(shown, cols)
         if highlight is not None and highlight < shown:
@@ -137,6 +139,8 @@ class MatrixView(QWidget):
         table.verticalHeader().setMinimumSectionSize(row_height)
         table.horizontalHeader().setFixedHeight(row_height)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        for i in range(rows):            # rows made at another size keep it otherwise
+            table.setRowHeight(i, row_height)
         table.resizeColumnsToContents()
         frame = 2 * table.frameWidth()
         table.verticalHeader().setFixedWidth(

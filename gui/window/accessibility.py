@@ -212,9 +212,10 @@ class StatusLine(QLabel):
         super().__init__(parent)
         self.w = window
         self.setObjectName("statusLine")
-        self.setAccessibleName("Training status")
-        self.setAccessibleDescription("Epoch, loss, accuracy and dead units, updated as "
-                                      "training goes")
+        # No fixed accessible name: the name read out is the status itself, and each new
+        # text is announced as a name change by QLabel.
+        self.setAccessibleDescription("Training status: epoch, loss, accuracy and dead units, "
+                                      "updated as training goes")
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._announced = 0.0

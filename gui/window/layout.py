@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-                               QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
+                               QSizePolicy, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout,
+                               QWidget)
 
 from backprop_lab.engine.training.inspection import EDGE_MODES
 
@@ -17,6 +18,7 @@ from ..panels.transport_bar import TransportBar
 from ..views.activation_view import ActivationPanel
 from ..views.boundary_view import BoundaryView
 from ..views.diagnostics_banner import DiagnosticsBanner
+from ..views.flow_layout import FlowLayout
 from ..views.lesson_card import LessonCard
 from ..views.loss_plot import LossPlot
 from ..views.network_view import NetworkView
@@ -66,11 +68,15 @@ def build(w) -> None:
     w.gradient_check_button.setToolTip("Compare backprop's gradients with numerical ones "
                                        "(central differences)")
     w.graph_bar = QWidget()
-    bar = QHBoxLayout(w.graph_bar)
-    bar.setContentsMargins(6, 2, 6, 2)
-    bar.addWidget(QLabel("Edges show"))
-    bar.addWidget(w.edge_mode_box)
-    bar.addStretch(1)
+    edges = QWidget()
+    row = QHBoxLayout(edges)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(QLabel("Edges show"))
+    row.addWidget(w.edge_mode_box)
+    row.addStretch(1)
+    edges.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    bar = FlowLayout(w.graph_bar, spacing=6, margin=2)     # wraps in a narrow window
+    bar.addWidget(edges)
     bar.addWidget(w.gradient_check_button)
     graph_box = QWidget()
     graph = QVBoxLayout(graph_box)
@@ -142,6 +148,7 @@ def home(w) -> None:
     """Every view back in its place of the normal window (after presentation mode)."""
     w.body.layout().insertWidget(0, w.transport)
     w.transport.show()
+    w.graph_box.layout().insertWidget(1, w.banner)
     w.center_splitter.insertWidget(0, w.graph_box)
     for k, (page, title) in enumerate(w.tab_pages):
         if w.tabs.indexOf(page) < 0:
@@ -150,8 +157,8 @@ def home(w) -> None:
     w.right_splitter.insertWidget(0, w.lesson_card)
     w.right_splitter.insertWidget(1, w.output_stack)
     w.right_splitter.insertWidget(2, w.loss_box)
+    w.loss_plot.setMinimumHeight(0)
     for view in (w.graph_box, w.output_stack, w.loss_box):
-        view.setMinimumSize(0, 0)
         view.show()
     w.lesson_card.set_columns(False)
     w.lesson_card.setVisible(w.lesson_card.lesson is not None and not w.lesson_card.closed)

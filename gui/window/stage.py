@@ -144,6 +144,8 @@ class Stage(QObject):
             self.show(stage_with("inspector", self.current).key)
         w.body.hide()
         self.page.layout().insertWidget(0, w.transport)
+        # The diagnosis across the whole stage: two lines there, five in a third's width.
+        self.page.layout().insertWidget(1, w.banner)
         w.transport.setVisible(not self.console_open)
         self._arrange()
         self.page.show()
@@ -242,5 +244,5 @@ class Stage(QObject):
         width = max(self.page.width(), 1)
         stage = self.current
         self.area.setSizes([round(width * share) for share in stage.shares])
-        w.loss_box.setMinimumHeight(int(LOSS_SHARE * screen_height)
-                                    if "loss" in stage.views else 0)
+        w.loss_plot.setMinimumHeight(int(LOSS_SHARE * screen_height)
+                                     if "loss" in stage.views else 0)
