@@ -17,7 +17,7 @@ def menu(w) -> Menu:
         Action("presentation", "&Presentation mode", stage.set_presenting, ("F5", "F11"),
                "Full screen, large type, thick lines", checkable=True),
         Menu("&Stage", [
-            *[Action(f"stage_{k}", f"&{k}  {layout.title}",
+            *[Action(f"stage_{k}", f"Show {layout.title[0].lower()}{layout.title[1:]}",
                      lambda key=layout.key: w.stage.show(key), (str(k),),
                      "What presentation mode shows large")
               for k, layout in enumerate(STAGES, 1)],

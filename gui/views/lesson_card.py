@@ -79,6 +79,9 @@ class LessonCard(QFrame):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(self.body)
+        self.scroll.setAccessibleName("Lesson text")
+        self.scroll.setAccessibleDescription("What the lesson shows, what to look at and what "
+                                             "to try; scrolls when it does not fit")
         layout.addWidget(self.scroll, 1)
         layout.addLayout(self.buttons)
         self.columns = False              # the text beside "Look" and "Try next" (wide cards)

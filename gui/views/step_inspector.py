@@ -76,6 +76,7 @@ class MatrixView(QWidget):
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.table.setFocusPolicy(Qt.FocusPolicy.TabFocus)      # keys scroll a long matrix
+        self.table.setTabKeyNavigation(False)                 # Tab moves on, arrows move in
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.caption)
@@ -201,6 +202,9 @@ class StepInspector(QWidget):
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(self.matrices_box)
         self.scroll.setMinimumHeight(40)
+        self.scroll.setAccessibleName("Matrices of the phase")
+        self.scroll.setAccessibleDescription("The phase's operands and results; scrolls when "
+                                             "they do not all fit")
         self.views: list[MatrixView] = []
         self._shown: tuple[Phase | None, int, int | None] = (None, 1, None)
 

@@ -43,6 +43,8 @@ VIEW_NAMES = {
     "banner": ("Diagnosis", "Why training is in trouble, and a way out"),
     "transport": ("Training controls", "Play, step, reset, speed and the epoch counter"),
     "panels": ("Settings panels", "Data, architecture and training settings"),
+    "tabs": ("Inspectors", "The step inspector, the unit inspector and the activation panel, "
+             "one at a time"),
 }
 #: Announce the status at most this often while training plays (seconds).
 ANNOUNCE_EVERY = 5.0
@@ -76,23 +78,50 @@ def buddy_text(widget: QWidget) -> str:
 
 
 def describe(widget: QWidget) -> None:
-    """An accessible name and description for ``widget`` where it has none (see module)."""
+    """An accessible name and description for ``widget`` where it has none (see module).
+    A button's own text is its name (Qt reads it, and follows it when it changes), unless
+    it is a symbol ("+", "×") or a number; other controls take the label beside them, their
+    tooltip, or the name of the view they belong to."""
     tip = widget.toolTip()
-    if not widget.accessibleName():
-        text = _plain(widget.text()) if isinstance(widget, QAbstractButton) else ""
-        if len(text) <= 2:           # "+", "×", "1": a symbol says little when read out
-            name = buddy_text(widget) or tip.split(" (")[0].split(". ")[0] or text
-            if text and name != text and len(name) < 60:
-                name = f"{name} ({text})" if text.isdigit() else name
-            if name and name != text:
+    text = _plain(widget.text()) if isinstance(widget, QAbstractButton) else ""
+    name = widget.accessibleName()
+    if not name:
+        if len(text) > 2 and not text.isdigit():
+            name = text
+        else:
+            name = (buddy_text(widget) or tip.split(" (")[0].split(". ")[0]
+                    or _owner_name(widget) or text)
+            if name:
                 widget.setAccessibleName(name)
     if not widget.accessibleDescription():
-        widget.setAccessibleDescription(tip or widget.accessibleName() or buddy_text(widget))
+        widget.setAccessibleDescription(tip or name)
+
+
+def _owner_name(widget: QWidget) -> str:
+    """The accessible name of the nearest ancestor that has one (a plot inside a named
+    view, a scroll area inside a panel)."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if parent.accessibleName():
+            return parent.accessibleName()
+        parent = parent.parentWidget()
+    return ""
+
+
+def needs_name(widget: QWidget) -> bool:
+    """Controls, and anything else the keyboard can land on — but not a control's own parts
+    (a spin box's text field, a table's headers), which are read through the control."""
+    takes_tab = bool(widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value)
+    if isinstance(widget.parentWidget(), CONTROLS) or widget.focusProxy() is not None:
+        return False
+    if widget.objectName().startswith("qt_"):          # Qt's own parts: a tab bar is one
+        return takes_tab
+    return isinstance(widget, CONTROLS) or takes_tab
 
 
 def describe_tree(root: QWidget) -> None:
     for widget in [root, *root.findChildren(QWidget)]:
-        if isinstance(widget, CONTROLS):
+        if needs_name(widget):
             describe(widget)
 
 
@@ -169,8 +198,9 @@ class Accessibility(QObject):
         window.statusBar().insertPermanentWidget(1, self.status_line)
         name_views(window)
         self.watch(window)
-        QApplication.instance().installEventFilter(self)
         window.destroyed.connect(self._detach)
+        if window.isVisible():
+            QApplication.instance().installEventFilter(self)
         window.presentation.listeners.append(self.set_look)
 
     def watch(self, window: QWidget) -> None:
@@ -194,7 +224,13 @@ class Accessibility(QObject):
 
     def eventFilter(self, watched, event) -> bool:
         kind = event.type()
-        if kind == QEvent.Type.Polish and isinstance(watched, CONTROLS):
+        if watched is self.w and kind in (QEvent.Type.Show, QEvent.Type.Hide):
+            # Every widget's events are watched while the window is shown, no longer.
+            app = QApplication.instance()
+            app.removeEventFilter(self)
+            if kind == QEvent.Type.Show:
+                app.installEventFilter(self)
+        if kind == QEvent.Type.Polish and isinstance(watched, QWidget) and needs_name(watched):
             describe(watched)
         elif kind == QEvent.Type.FocusIn and isinstance(watched, QWidget):
             ring = self.rings.get(watched.window())
@@ -222,8 +258,15 @@ class StatusLine(QLabel):
         self.timer = QTimer(self)
         self.timer.setInterval(250)
         self.timer.timeout.connect(self.refresh)
-        self.timer.start()
         self.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.timer.start()                   # follows training while it can be seen
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.timer.stop()
 
     def status(self) -> str:
         """e.g. 'epoch 120, loss 0.21, accuracy 97 %, 3 dead units'."""

@@ -47,8 +47,12 @@ class Keyboard(QObject):
         for button in window.findChildren(QAbstractButton):
             tab_only(button)
         window.addActions(list(window.actions.values()))
-        QApplication.instance().installEventFilter(self)
+        # The application's keys are watched while the window is shown (a closed window's
+        # filter would still cost every event of the app something).
+        window.installEventFilter(self)
         window.destroyed.connect(self._detach)
+        if window.isVisible():
+            QApplication.instance().installEventFilter(self)
 
     def _detach(self, *_args) -> None:
         app = QApplication.instance()
@@ -57,6 +61,12 @@ class Keyboard(QObject):
 
     def eventFilter(self, watched, event) -> bool:
         kind = event.type()
+        if watched is self.w and kind in (QEvent.Type.Show, QEvent.Type.Hide):
+            app = QApplication.instance()
+            app.removeEventFilter(self)
+            if kind == QEvent.Type.Show:
+                app.installEventFilter(self)
+            return False
         if kind == QEvent.Type.Polish and isinstance(watched, QAbstractButton):
             tab_only(watched)
             return False

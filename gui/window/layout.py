@@ -90,8 +90,13 @@ def build(w) -> None:
     w.tabs = QTabWidget()
     w.tab_pages = ((w.step_inspector, "Step inspector"), (w.unit_inspector, "Unit inspector"),
                    (w.activation_view, "Activation"))
-    for page, title in w.tab_pages:
+    tips = ("One training step, phase by phase: formulas, meanings and matrices",
+            "The unit clicked in the graph: its weights, bias and activity",
+            "A layer's activation and slope over its pre-activations")
+    for (page, title), tip in zip(w.tab_pages, tips):
+        page.setAccessibleDescription(tip)
         w.tabs.addTab(page, title)
+    describe_tabs(w)
 
     w.center_splitter = QSplitter(Qt.Orientation.Vertical)
     w.center_splitter.addWidget(graph_box)
@@ -154,6 +159,7 @@ def home(w) -> None:
         if w.tabs.indexOf(page) < 0:
             w.tabs.insertTab(k, page, title)
         page.show()
+    describe_tabs(w)
     w.right_splitter.insertWidget(0, w.lesson_card)
     w.right_splitter.insertWidget(1, w.output_stack)
     w.right_splitter.insertWidget(2, w.loss_box)
@@ -162,6 +168,12 @@ def home(w) -> None:
         view.show()
     w.lesson_card.set_columns(False)
     w.lesson_card.setVisible(w.lesson_card.lesson is not None and not w.lesson_card.closed)
+
+
+def describe_tabs(w) -> None:
+    """Each tab's tip, also what a screen reader says of it."""
+    for k in range(w.tabs.count()):
+        w.tabs.setTabToolTip(k, w.tabs.widget(k).accessibleDescription())
 
 
 def share_output_column(w, planar: bool) -> None:

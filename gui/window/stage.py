@@ -14,8 +14,7 @@ Sizes follow the window: :meth:`Stage.fit` gives the lesson card the height its 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QSplitter, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from ..model.stages import (DEFAULT_STAGE, STAGES, VIEW_TITLES, StageLayout, stage_named,
                             stage_with)
@@ -66,8 +65,9 @@ class Stage(QObject):
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)
-        self.group = QButtonGroup(box)
-        self.group.setExclusive(True)
+        # Checked one at a time by show(); not a button group, whose buttons Tab would
+        # treat as one stop reached by arrows (→ steps an epoch here).
+        self.buttons: dict[int, QToolButton] = {}
         for number, stage in enumerate(STAGES, 1):
             button = QToolButton()
             button.setText(str(number))
@@ -78,7 +78,7 @@ class Stage(QObject):
             button.setAccessibleDescription("Show " + " and ".join(
                 VIEW_TITLES[v].lower() for v in stage.views) + f" large (key {number})")
             button.clicked.connect(lambda _c=False, key=stage.key: self.show(key))
-            self.group.addButton(button, number)
+            self.buttons[number] = button
             row.addWidget(button)
         card = QToolButton()
         card.setText("L")
@@ -99,7 +99,8 @@ class Stage(QObject):
         """Show the stage called ``key`` (ValueError for an unknown one)."""
         self.current = stage_named(key)
         number = next(k for k, s in enumerate(STAGES, 1) if s.key == key)
-        self.group.button(number).setChecked(True)
+        for k, button in self.buttons.items():
+            button.setChecked(k == number)
         if self.active:
             self._arrange()
         self.changed.emit(key)

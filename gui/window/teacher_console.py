@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QGridLayout, QHBoxLayout, QLabel,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from backprop_lab.engine.training.inspection import EDGE_MODES
 
@@ -98,13 +98,14 @@ class TeacherConsole(QWidget):
         self.screen_box = QComboBox()
         self.screen_box.setToolTip("The screen the stage is projected on")
         self.screen_box.setAccessibleName("Project on")
-        self.stages = QButtonGroup(self)
+        self.stages: dict[int, QPushButton] = {}
         stage_grid = QGridLayout()
         for number, stage in enumerate(STAGES, 1):
             button = QPushButton(f"{number}  {stage.title}")
             button.setCheckable(True)
             button.setToolTip(f"Project the {stage.title.lower()} (key {number})")
-            self.stages.addButton(button, number)
+            button.clicked.connect(lambda _c=False, n=number: window.stage.show_number(n))
+            self.stages[number] = button
             stage_grid.addWidget(button, (number - 1) // 4, (number - 1) % 4)
         self.end_button = QPushButton("End presentation")
         self.end_button.setToolTip("Close the console and leave presentation mode (Esc)")
@@ -147,7 +148,6 @@ class TeacherConsole(QWidget):
         card.restartRequested.connect(w.lessons.restart)
         card.suggestionChosen.connect(lambda s: try_next.apply(w, s))
         w.lesson_card.lessonShown.connect(lambda _lesson: self.show_lesson())
-        self.stages.idClicked.connect(w.stage.show_number)
         w.stage.changed.connect(self._stage_changed)
         self.edges.currentIndexChanged.connect(
             lambda i: w.view_state.set_edge_mode(self.edges.itemData(i)))
@@ -182,7 +182,8 @@ class TeacherConsole(QWidget):
 
     def _stage_changed(self, key: str) -> None:
         number = next(k for k, s in enumerate(STAGES, 1) if s.key == key)
-        self.stages.button(number).setChecked(True)
+        for k, button in self.stages.items():
+            button.setChecked(k == number)
 
     def set_look(self, theme, scale: float) -> None:
         """The console keeps desk-sized type whatever the stage's scale."""
