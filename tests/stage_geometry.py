@@ -117,7 +117,7 @@ def main() -> None:
     from backprop_lab.gui.model.config import Config
     from backprop_lab.gui.window.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication([])
+    QApplication.instance() or QApplication([])
     width, height = (int(v) for v in sys.argv[1].split("x"))
     window = MainWindow(Config())
     window.show()

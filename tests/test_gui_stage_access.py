@@ -75,7 +75,8 @@ def tab_around(window, qtbot, limit=400) -> list[QWidget]:
         if widget is window.network_view:
             return seen
         seen.append(widget)
-    raise AssertionError(f"Tab never came back to the graph: {[type(w).__name__ for w in seen[-5:]]}")
+    last = [type(w).__name__ for w in seen[-5:]]
+    raise AssertionError(f"Tab never came back to the graph; last: {last}")
 
 
 class MouseCounter(QObject):
@@ -146,7 +147,8 @@ def test_every_control_and_view_has_an_accessible_name_and_description(window, p
 
 
 def test_try_buttons_made_later_are_named_and_tab_only(window, tmp_path):
-    path = write_lesson(tmp_path, try_buttons=[{"label": "rate 0.3", "set": {"learning_rate": 0.3}}])
+    path = write_lesson(tmp_path, try_buttons=[{"label": "rate 0.3",
+                                                "set": {"learning_rate": 0.3}}])
     window.lessons.open_spec(path)
     button = window.lesson_card.try_buttons[0]
     assert accessible_text(button) == "Try rate 0.3"

@@ -72,7 +72,7 @@ def test_the_window_minimum_stays_small_in_every_mode_and_phase(stage_window, qa
         window.step_phase()
         qapp.processEvents()
         minimum = window.minimumSizeHint().expandedTo(window.minimumSize())
-        assert minimum.width() <= 1024 and minimum.height() <= 700, (minimum, window.stepper.describe())
+        assert minimum.width() <= 1024 and minimum.height() <= 700, window.stepper.describe()
     assert (window.width(), window.height()) == (1024, 700)
 
 

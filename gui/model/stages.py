@@ -1,8 +1,8 @@
 """Stages: what presentation mode shows large, one to three views at a time (Qt-free).
 
-A :class:`StageLayout` names its views, side by side, and their shares of the width.  The teacher picks one with
-the number keys (the order of :data:`STAGES`) or the view switcher; a lesson file may name
-the stage it opens on (``"stage": "graph+inspector"``).  The views:
+A :class:`StageLayout` names its views, side by side, and their shares of the width.  The
+teacher picks one with the number keys (the order of :data:`STAGES`) or the view switcher;
+a lesson file may name the stage it opens on (``"stage": "graph+inspector"``).  The views:
 
 * ``graph``       the network graph
 * ``inspector``   the step inspector (one training step, phase by phase)

@@ -136,7 +136,8 @@ class TransportBar(QWidget):
         self.epoch_label.setFont(font)
         size = int(16 * scale)
         for button in (self.play_button, self.step_button, self.phase_button, self.reset_button):
-            button.setIconSize(button.iconSize().scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio))
+            button.setIconSize(button.iconSize().scaled(size, size,
+                                                        Qt.AspectRatioMode.KeepAspectRatio))
         self.speed.setFixedWidth(int(140 * scale))
         self._hold_play_width()
         self.speed_text.setMinimumWidth(int(110 * scale))

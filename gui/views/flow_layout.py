@@ -120,7 +120,9 @@ class FlowLayout(QLayout):
                     item.setGeometry(QRect(QPoint(x, y + (height - h) // 2), QSize(w, h)))
                 x += w + self._spacing
             y += height + self._spacing
-        return y - self._spacing - rect.y() + m.bottom() if self._visible() else m.top() + m.bottom()
+        if not self._visible():
+            return m.top() + m.bottom()
+        return y - self._spacing - rect.y() + m.bottom()
 
     @staticmethod
     def _height(item, width: int) -> int:

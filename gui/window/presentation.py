@@ -60,7 +60,7 @@ class Presentation(QObject):
             return
         self.presenting = on
         if on:
-            self._before = (w.isMaximized(), w.saveGeometry())
+            self._before = (w.isMaximized(), w.saveGeometry(), w.screen())
             w.menuBar().hide()
             w.graph_bar.hide()
             w.stage.enter()
@@ -69,12 +69,14 @@ class Presentation(QObject):
             w.stage.leave()
             w.menuBar().show()
             w.graph_bar.show()
-            maximized, geometry = self._before
+            maximized, geometry, screen = self._before
             w.showNormal()
+            self._move_to(screen)                    # back from the projector, if it went
             if maximized:
                 w.showMaximized()
             else:
                 w.restoreGeometry(geometry)
+                w.show()
             self.scale = 1.0
             self.apply()
             w.loss_plot.show_gradient_norms(True)
@@ -85,15 +87,21 @@ class Presentation(QObject):
         manager, as under Xvfb, nobody else sizes a full-screen window)."""
         w = self.w
         screen = screen or w.screen()
-        w.winId()                                   # a native window to place
-        handle = w.windowHandle()
-        if handle.screen() is not screen:
-            visible = w.isVisible()
-            if visible:
-                w.hide()
-            handle.setScreen(screen)
+        self._move_to(screen)
         w.setGeometry(screen.geometry())
         w.showFullScreen()
+
+    def _move_to(self, screen) -> None:
+        """Put the window on ``screen`` (hidden meanwhile: X screens are separate desktops
+        that a shown window cannot cross)."""
+        w = self.w
+        w.winId()                                   # a native window to place
+        handle = w.windowHandle()
+        if screen is None or handle.screen() is screen:
+            return
+        if w.isVisible():
+            w.hide()
+        handle.setScreen(screen)
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.w.loss_plot.canvas and event.type() == QEvent.Type.Resize:

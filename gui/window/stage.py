@@ -4,9 +4,10 @@ The stage borrows the window's views (graph, step inspector, unit inspector, act
 output, loss) and lays out the ones its :class:`StageLayout` names side by side, each the
 screen's full height above the card (a loss plot a third of the width wide reads; one a
 sixth of the height tall would not).  The lesson card runs along the bottom (L hides it)
-unless the teacher's console shows it.  Number keys 1–8 and the view switcher in the status bar choose the layout; a lesson may
-name its own (``"stage"`` in its file).  Leaving presentation mode puts every view back
-(:func:`layout.home`).
+unless the teacher's console shows it.  Number keys 1–8 and the view switcher in the status
+bar choose the layout; a lesson may name its own (``"stage"`` in its file).  Leaving
+presentation mode puts every view back (:func:`layout.home`).  The diagnosis banner spans the
+stage above the views.
 
 Sizes follow the window: :meth:`Stage.fit` gives the lesson card the height its text needs
 (up to a third of the screen) and the loss plot at least a quarter of the screen's height.
