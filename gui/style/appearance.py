@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QApplication
 
 from .colors import Theme
+from .stage_style import set_widget_scale
 
 _BASE_FONT: dict[str, float] = {}
 
@@ -113,6 +114,7 @@ def apply_appearance(window, theme: Theme, scale: float = 1.0) -> None:
     app = QApplication.instance()
     font = QFont(app.font())
     font.setPointSizeF(base_point_size() * scale)
+    set_widget_scale(scale)
     app.setFont(font)
     app.setPalette(palette_for(theme))
 
