@@ -27,6 +27,13 @@ def main() -> None:
             app.processEvents()
             time.sleep(0.01)
 
+    def wait_until(condition, seconds: float = 15.0) -> None:
+        """Events processed until ``condition()`` holds (a busy machine maps windows late)."""
+        end = time.monotonic() + seconds
+        while not condition() and time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.01)
+
     failures = []
 
     def check(ok: bool, what: str) -> None:
@@ -44,8 +51,10 @@ def main() -> None:
     settle()
     window.lessons.open_spec("4")
     window.console.set_open(True)
-    settle(0.5)
     console = window.console.view
+    wait_until(lambda: console.isVisible() and window.screen() is projector
+               and window.geometry() == projector.geometry())
+    settle()
     check(console.isVisible(), "the console is not shown")
     check(console.screen() is laptop, f"the console is on {console.screen().name()}")
     check(window.screen() is projector, f"the stage is on {window.screen().name()}")
@@ -82,7 +91,8 @@ def main() -> None:
     console.edges.setCurrentIndex(console.edges.findData("gradient"))
     check(window.view_state.edge_mode == "gradient", "the console's edge box does nothing")
     console.close()
-    settle(0.3)
+    wait_until(lambda: not window.presentation.presenting and window.isVisible()
+               and window.screen() is laptop)
     check(not window.presentation.presenting and not console.isVisible(),
           "closing the console did not end presenting")
     check(window.screen() is laptop, f"the window came back on {window.screen().name()}")
