@@ -52,6 +52,19 @@ def test_every_lesson_fits_1280_by_720_as_opened_and_at_its_first_phase(stage_wi
     assert stage_problems(stage_window, (1280, 720)) == []
 
 
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_diagnosis_banner_takes_its_room_from_the_views_not_the_card(stage_window, size):
+    stage_window.view_state.interrupt()
+    stage_window.lessons.open_spec("7")                      # learning rate too high
+    present_at(stage_window, size)
+    stage_window.controller.session.run(30)                  # diverges: a banner appears
+    stage_window.render_now()
+    QApplication.processEvents()
+    QApplication.processEvents()
+    assert stage_window.banner.isVisible() and stage_window.banner.lower_rate.isVisible()
+    assert stage_problems(stage_window, size) == []
+
+
 def test_type_is_24_pixels_at_1080_lines_and_proportional_at_720(stage_window):
     open_case(stage_window, "spirals")
     for (width, height), pixels in (((1920, 1080), 24), ((1280, 720), 16)):

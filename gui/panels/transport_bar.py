@@ -138,9 +138,17 @@ class TransportBar(QWidget):
         for button in (self.play_button, self.step_button, self.phase_button, self.reset_button):
             button.setIconSize(button.iconSize().scaled(size, size,
                                                         Qt.AspectRatioMode.KeepAspectRatio))
-        self.speed.setFixedWidth(int(140 * scale))
+        # A shorter slider on a stage: its row then also holds the epoch counter at 1024 px.
+        self.speed.setFixedWidth(int((140 if scale <= 1.0 else 90) * scale))
         self._hold_play_width()
-        self.speed_text.setMinimumWidth(int(110 * scale))
+        metrics = self.speed_text.fontMetrics()
+        self.speed_text.setMinimumWidth(max(metrics.horizontalAdvance(speed_label(s))
+                                            for s in SPEEDS))   # no jump when it changes
+
+    def show_phase_text(self, on: bool) -> None:
+        """Show the phase beside the epoch (off while the step inspector, titled with the
+        phase, is on stage)."""
+        self.phase_text.setVisible(on)
 
     def set_phase(self, text: str) -> None:
         self.phase_text.setText(f"<b>{text}</b>" if text else "")

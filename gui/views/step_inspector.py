@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFrame, QHBoxLayout, QHeaderView,
-                               QLabel, QScrollArea, QSizePolicy, QSpinBox, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFrame, QGridLayout, QHBoxLayout,
+                               QHeaderView, QLabel, QScrollArea, QSizePolicy, QSpinBox,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from backprop_lab.engine import Phase
 from backprop_lab.engine.training.phases import sup
@@ -78,7 +78,8 @@ class MatrixView(QWidget):
         self.table.setFocusPolicy(Qt.FocusPolicy.TabFocus)      # keys scroll a long matrix
         self.table.setTabKeyNavigation(False)                 # Tab moves on, arrows move in
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         layout.addWidget(self.caption)
         layout.addWidget(self.table)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -135,7 +136,7 @@ class MatrixView(QWidget):
         """Size the table to its cells at the current font: every column and up to
         VISIBLE_ROWS rows whole, scroll bars only for what is beyond."""
         table = self.table
-        row_height = table.fontMetrics().height() + 6
+        row_height = table.fontMetrics().height() + 4
         table.verticalHeader().setDefaultSectionSize(row_height)
         table.verticalHeader().setMinimumSectionSize(row_height)
         table.horizontalHeader().setFixedHeight(row_height)
@@ -211,8 +212,12 @@ class StepInspector(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(head)
-        layout.addWidget(self.formula)
-        layout.addWidget(self.meaning)
+        # The formula beside its meaning when there is room (the matrices get the height),
+        # the meaning under it otherwise.
+        self.texts = QGridLayout()
+        self.texts.setHorizontalSpacing(16)
+        self.side_by_side: bool | None = None
+        layout.addLayout(self.texts)
         layout.addWidget(self.scroll, 1)
         self.phase: Phase | None = None
         self.show_phase(None, 1, None)
@@ -228,8 +233,28 @@ class StepInspector(QWidget):
         self.formula.setFont(formula)
         self.show_phase(*self._shown)            # cells measured at the new size
 
+    #: The meaning's narrowest column beside the formula, in average characters.
+    MEANING_CHARACTERS = 36
+
+    def _place_texts(self) -> None:
+        room = self.width() - self.formula.sizeHint().width() - 24
+        side = room >= self.MEANING_CHARACTERS * self.meaning.fontMetrics().averageCharWidth()
+        if side == self.side_by_side:
+            return
+        self.side_by_side = side
+        self.texts.removeWidget(self.formula)
+        self.texts.removeWidget(self.meaning)
+        self.texts.addWidget(self.formula, 0, 0, Qt.AlignmentFlag.AlignTop)
+        if side:
+            self.texts.addWidget(self.meaning, 0, 1, Qt.AlignmentFlag.AlignTop)
+            self.texts.setColumnStretch(1, 1)
+        else:
+            self.texts.addWidget(self.meaning, 1, 0)
+            self.texts.setColumnStretch(1, 0)
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self._place_texts()
         width = max(self.scroll.viewport().width(), 200)
         for view in self.views:
             if view.max_width != int(width * MAX_TABLE_SHARE):
@@ -263,6 +288,7 @@ class StepInspector(QWidget):
             title += f": L = {float(phase.values['loss']):.6g}"
         self.title.setText(title)
         self.formula.setText(phase.formula)
+        self._place_texts()
         rows = self._batch_rows(phase)
         highlight, note = None, ""
         if sample is not None and sample >= 0:

@@ -14,7 +14,7 @@ Sizes follow the window: :meth:`Stage.fit` gives the lesson card the height its 
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from ..model.stages import (DEFAULT_STAGE, STAGES, VIEW_TITLES, StageLayout, stage_named,
@@ -44,6 +44,9 @@ class Stage(QObject):
         box.setSpacing(0)
         self.column = QSplitter(Qt.Orientation.Vertical)   # the views over the lesson card
         self.column.setChildrenCollapsible(False)
+        # Refitted whenever its height changes (the banner comes and goes above it).
+        self.column.installEventFilter(self)
+        self._fit_due = False
         box.addWidget(self.column, 1)
         self.area: QWidget | None = None
         self.parking = QWidget()                           # views not on stage wait here
@@ -94,6 +97,13 @@ class Stage(QObject):
         row.addWidget(card)
         box.hide()
         return box
+
+    def eventFilter(self, watched, event) -> bool:
+        if (watched is self.column and event.type() == QEvent.Type.Resize and self.active
+                and not self._fit_due):
+            self._fit_due = True
+            QTimer.singleShot(0, self.fit)
+        return False
 
     # ------------------------------------------------------------------ choosing
     def show(self, key: str) -> None:
@@ -163,6 +173,7 @@ class Stage(QObject):
         self._drop_area()
         self.page.hide()
         self.switcher.hide()
+        w.transport.show_phase_text(True)
         w.body.show()
 
     def set_console_open(self, on: bool) -> None:
@@ -188,6 +199,7 @@ class Stage(QObject):
             area.addWidget(self._take(view))
         area.setChildrenCollapsible(False)
         area.setObjectName("stageArea")
+        self.w.transport.show_phase_text("inspector" not in self.current.views)
         for view in on:
             view.show()
         self._drop_area()
@@ -230,6 +242,7 @@ class Stage(QObject):
     def fit(self) -> None:
         """Share the stage's room: the card what its text needs (≤ a third), the views the
         rest by their shares, and the loss plot at least a quarter of the screen's height."""
+        self._fit_due = False
         if not self.active or self.area is None:
             return
         w = self.w
