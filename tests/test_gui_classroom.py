@@ -161,8 +161,14 @@ def test_f1_lists_all_shortcuts(window, qtbot):
     assert overlay.isVisible()
     text = overlay.label.text()
     for key in ("Space", "Right", "PgDown", "Shift+Right", "R", "F5", "F11", "Esc", "F1", "?",
-                "N", "P", "Ctrl+G"):
+                "N", "P", "Ctrl+G", "1", "8", "L", "Ctrl+T", "Tab"):
         assert f"<b>{key}" in text or f" or {key}" in text, key
+    # Centered over the whole window (not stuck to its left edge), and following it.
+    assert overlay.geometry() == window.rect()
+    assert "<table align='center'>" in text
+    assert overlay.label.alignment() & Qt.AlignmentFlag.AlignHCenter
+    window.resize(1100, 700)
+    assert overlay.geometry() == window.rect()
     qtbot.keyClick(overlay, Qt.Key.Key_A)
     assert not overlay.isVisible()
 

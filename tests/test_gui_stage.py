@@ -198,3 +198,11 @@ def test_a_refused_try_button_leaves_the_session_and_says_why(window):
     assert window.controller.session is session and session.epoch == 3
     assert not window.loop.running
     assert window.statusBar().currentMessage().startswith("⚠")
+
+
+def test_a_lesson_opened_on_stage_brings_its_card(window, tmp_path):
+    present_at(window, (1280, 720))
+    assert not window.stage.card_on_stage                     # no lesson yet
+    assert window.lessons.open_spec(write_lesson(tmp_path))   # names no stage
+    assert window.stage.card_on_stage and window.lesson_card.isVisible()
+    assert window.stage.current.key == "graph+output+loss"    # the stage stays

@@ -144,8 +144,9 @@ class Stage(QObject):
 
     def _lesson_shown(self, lesson) -> None:
         if lesson.stage:
-            self.show(lesson.stage)
+            self.show(lesson.stage)             # (lays out, card included, when presenting)
         elif self.active:
+            self._place_card()
             self.fit()
 
     # ------------------------------------------------------------------ entering and leaving
