@@ -155,6 +155,8 @@ class LessonCard(QFrame):
     def _set_try_buttons(self, suggestions: list[Suggestion]) -> None:
         for button in self.try_buttons:
             self.try_row.removeWidget(button)
+            button.hide()                  # gone now, not when the event loop next idles
+            button.setParent(None)
             button.deleteLater()
         self.try_buttons = []
         for suggestion in suggestions:
@@ -174,10 +176,14 @@ class LessonCard(QFrame):
         inner = width - m.left() - m.right() - 2 * self.frameWidth()
         spacing = self.layout().spacing()
         title = inner - self.counter.sizeHint().width() - self.close_button.sizeHint().width() - 24
-        buttons = max(self.next.sizeHint().height(), self.try_row.heightForWidth(
-            inner - 3 * self.next.sizeHint().width() - 48) if self.try_buttons else 0)
+        beside = sum(b.sizeHint().width() for b in (self.previous, self.restart, self.next))
+        room = inner - beside - 12 - 4 * self.buttons.spacing()
+        buttons = max(self.next.sizeHint().height(),
+                      self.try_row.heightForWidth(room) if self.try_buttons else 0)
+        # The text as wrapped beside a scroll bar: measured narrower, it never needs one.
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
         return (max(self.counter.sizeHint().height(), self.title.heightForWidth(title))
-                + self.body.heightForWidth(inner - 4) + buttons
+                + self.body.heightForWidth(inner - bar) + buttons
                 + m.top() + m.bottom() + 2 * self.frameWidth() + 2 * spacing + 6)
 
 

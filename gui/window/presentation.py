@@ -19,9 +19,12 @@ from ..style.appearance import apply_appearance, base_point_size, fit_ticks
 LINES_PER_SCREEN = 45
 #: Smallest presentation type, in pixels.
 MIN_STAGE_PIXELS = 13
-#: The loss plot shows the per-layer ‖dW‖ under loss and accuracy from this share of the
-#: screen's height and width on (below it three plots would be slivers).
-GRADIENT_NORMS_SHARE = 0.45
+#: The loss plot shows the per-layer ‖dW‖ under loss and accuracy when its curves get this
+#: share of the screen's height and the plot this share of its width (three plots in less
+#: would be slivers).
+GRADIENT_NORMS_SHARE = 0.4
+#: ... and leave the loss curves at least this share of the screen's height.
+LOSS_CURVES_SHARE = 0.12
 
 
 def stage_pixel_size(height: int) -> int:
@@ -79,6 +82,7 @@ class Presentation(QObject):
                 w.show()
             self.scale = 1.0
             self.apply()
+            w.loss_plot.grads.legend.setColumnCount(1)
             w.loss_plot.show_gradient_norms(True)
         self.fit_now()
 
@@ -127,11 +131,25 @@ class Presentation(QObject):
         if abs(scale - self.scale) > 1e-6:
             self.scale = scale
             self.apply()
-        w.stage.fit()
-        box = w.loss_box
-        on_stage = box.isVisibleTo(w)
-        w.loss_plot.show_gradient_norms(on_stage and box.height() >= GRADIENT_NORMS_SHARE * height
-                                        and box.width() >= GRADIENT_NORMS_SHARE * w.width())
+        w.stage.fit()                           # (and the loss plot's ‖dW‖ row)
+
+    def fit_gradient_norms(self) -> None:
+        """The per-layer ‖dW‖ under loss and accuracy only where three plots have room."""
+        w = self.w
+        plot = w.loss_plot
+        if not w.loss_box.isVisibleTo(w):
+            return
+        plot.layout().activate()
+        curves = plot.height() - plot.caption_bar.height()
+        room = (curves >= GRADIENT_NORMS_SHARE * w.height()
+                and plot.width() >= GRADIENT_NORMS_SHARE * w.width())
+        legend = plot.grads.legend                # many layers: their names in two columns
+        legend.setColumnCount(2 if len(legend.items) > 4 else 1)
+        plot.show_gradient_norms(room)
+        if room:                       # a long ‖dW‖ legend can still squeeze the loss row
+            plot.canvas.ci.layout.activate()
+            loss = plot.loss.getViewBox().sceneBoundingRect().height()
+            plot.show_gradient_norms(loss >= LOSS_CURVES_SHARE * w.height())
 
     def fit_score_ticks(self) -> None:
         """Accuracy (0…1) or R² (−1…1) labels that never overprint, however short the plot."""

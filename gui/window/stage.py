@@ -262,3 +262,4 @@ class Stage(QObject):
         self.area.setSizes([round(width * share) for share in stage.shares])
         w.loss_plot.setMinimumHeight(int(LOSS_SHARE * screen_height)
                                      if "loss" in stage.views else 0)
+        w.presentation.fit_gradient_norms()
