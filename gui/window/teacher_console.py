@@ -77,7 +77,8 @@ class Console(QObject):
 
 class TeacherConsole(QWidget):
     def __init__(self, window, console: Console):
-        super().__init__(None, Qt.WindowType.Window)
+        # A window of its own, owned by the main window (so it goes with it, before Qt does).
+        super().__init__(window, Qt.WindowType.Window)
         self.w, self.console = window, console
         self.setObjectName("teacherConsole")
         self.setWindowTitle("Backprop Lab — teacher's console")
