@@ -156,7 +156,6 @@ class LessonCard(QFrame):
         for button in self.try_buttons:
             self.try_row.removeWidget(button)
             button.hide()                  # gone now, not when the event loop next idles
-            button.setParent(None)
             button.deleteLater()
         self.try_buttons = []
         for suggestion in suggestions:

@@ -108,9 +108,7 @@ class Presentation(QObject):
         handle.setScreen(screen)
 
     def eventFilter(self, watched, event) -> bool:
-        if watched is self.w and event.type() == QEvent.Type.Close and self.presenting:
-            self.set_presenting(False)          # the geometry kept is the window's own
-        elif watched is self.w.loss_plot.canvas and event.type() == QEvent.Type.Resize:
+        if watched is self.w.loss_plot.canvas and event.type() == QEvent.Type.Resize:
             QTimer.singleShot(0, self.fit_score_ticks)
         elif (watched is self.w and event.type() == QEvent.Type.Resize and self.presenting
                 and not self._fit_pending):

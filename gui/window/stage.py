@@ -49,7 +49,9 @@ class Stage(QObject):
         self._fit_due = False
         box.addWidget(self.column, 1)
         self.area: QWidget | None = None
-        self.parking = QWidget()                           # views not on stage wait here
+        # Views not on stage wait here: hidden, but owned by the window (a widget without a
+        # parent could outlive the application at exit).
+        self.parking = QWidget(window)
         self.parking.hide()
         self.page.hide()
         window.pages.addWidget(self.page, 1)
@@ -220,7 +222,7 @@ class Stage(QObject):
     def _drop_area(self) -> None:
         if self.area is not None:
             self.area.hide()
-            self.area.setParent(None)
+            self.area.setParent(self.parking)
             self.area.deleteLater()
             self.area = None
 
