@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from backprop_lab.gui.model.config import Config
 from backprop_lab.gui.model.lessons import load_lesson
 from backprop_lab.gui.model.stages import STAGE_KEYS, STAGES, stage_named, stage_with
-from tests.stage_geometry import present_at
+from tests.stage_geometry import open_lesson, present_at
 
 pytestmark = pytest.mark.gui
 
@@ -75,7 +75,7 @@ def test_number_keys_and_the_switcher_choose_what_is_on_stage(window, qtbot):
 
 
 def test_l_hides_and_shows_the_lesson_card_on_stage(window, qtbot):
-    window.lessons.open_spec("4")
+    open_lesson(window, "hidden-layer-learns-xor")
     present_at(window, (1280, 720))
     assert window.stage.card_on_stage
     qtbot.keyClick(window, Qt.Key.Key_L)
@@ -85,7 +85,7 @@ def test_l_hides_and_shows_the_lesson_card_on_stage(window, qtbot):
 
 
 def test_leaving_presentation_gives_every_view_back(window, qtbot):
-    window.lessons.open_spec("4")
+    open_lesson(window, "hidden-layer-learns-xor")
     tabs = [window.tabs.widget(k) for k in range(window.tabs.count())]
     right = [window.right_splitter.widget(k) for k in range(window.right_splitter.count())]
     present_at(window, (1280, 720))

@@ -14,7 +14,7 @@ from backprop_lab.gui.model.lessons import list_lessons, load_lesson
 from backprop_lab.gui.style import colors
 from backprop_lab.gui.window import accessibility
 from backprop_lab.gui.window.accessibility import VIEW_NAMES, accessible_text, needs_name
-from tests.stage_geometry import present_at
+from tests.stage_geometry import open_lesson, present_at
 from tests.test_gui_stage import write_lesson
 
 pytestmark = pytest.mark.gui
@@ -96,7 +96,7 @@ class MouseCounter(QObject):
 # ---------------------------------------------------------------------- Tab and the ring
 @pytest.mark.parametrize("presenting", [False, True], ids=["window", "stage"])
 def test_every_control_is_reached_by_tab(window, qtbot, presenting):
-    window.lessons.open_spec("4")
+    open_lesson(window, "hidden-layer-learns-xor")
     if presenting:
         present_at(window, (1280, 720))
     window.network_view.setFocus()
@@ -121,7 +121,7 @@ def test_space_on_a_tabbed_to_switcher_button_chooses_its_stage(window, qtbot):
 # ---------------------------------------------------------------------- names
 @pytest.mark.parametrize("presenting", [False, True], ids=["window", "stage"])
 def test_every_control_and_view_has_an_accessible_name_and_description(window, presenting):
-    window.lessons.open_spec("5")
+    open_lesson(window, "one-step-phase-by-phase")
     window.step_phase()
     if presenting:
         present_at(window, (1280, 720))
@@ -174,7 +174,7 @@ def test_the_status_line_says_where_training_stands_and_is_announced(window, mon
 
 
 def test_the_status_line_counts_dead_units(window):
-    window.lessons.open_spec("11")                               # dead ReLUs
+    open_lesson(window, "dead-relus")
     window.network_view.set_diagnosis({(1, 0), (1, 3), (2, 5)}, {})
     window.access.status_line.refresh()
     assert window.access.status_line.text().endswith(", 3 dead units")
@@ -248,7 +248,7 @@ def test_stage_text_contrast_is_at_least_7_to_1_in_the_projector_theme(window, s
     """Every enabled text on stage (labels, buttons, rich-text colors, plot axes and legends,
     the graph's painted text) against its background.  Disabled controls are exempt, as in
     WCAG: they read as disabled by being fainter."""
-    window.lessons.open_spec("5")
+    open_lesson(window, "one-step-phase-by-phase")
     window.presentation.set_theme("projector")
     present_at(window, size)
     theme = colors.PROJECTOR

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QW
 
 from backprop_lab.gui.model.config import Config
 from backprop_lab.gui.model.lessons import list_lessons
-from tests.stage_geometry import CASES, open_case, present_at, stage_problems, text_problems
+from tests.stage_geometry import (CASES, open_case, open_lesson, present_at, stage_problems,
+                                   text_problems)
 
 pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +56,7 @@ def test_every_lesson_fits_1280_by_720_as_opened_and_at_its_first_phase(stage_wi
 @pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_diagnosis_banner_takes_its_room_from_the_views_not_the_card(stage_window, size):
     stage_window.view_state.interrupt()
-    stage_window.lessons.open_spec("7")                      # learning rate too high
+    open_lesson(stage_window, "learning-rate-too-high")
     present_at(stage_window, size)
     stage_window.controller.session.run(30)                  # diverges: a banner appears
     stage_window.render_now()
@@ -79,7 +80,7 @@ def test_type_is_24_pixels_at_1080_lines_and_proportional_at_720(stage_window):
 def test_the_window_minimum_stays_small_in_every_mode_and_phase(stage_window, qapp):
     window = stage_window
     window.presentation.set_presenting(False)
-    window.lessons.open_spec("5")
+    open_lesson(window, "one-step-phase-by-phase")
     window.resize(1024, 700)
     for _ in range(window.stepper.phases_per_step + 1):
         window.step_phase()
