@@ -139,7 +139,6 @@ class MainWindow(QMainWindow):
 
     def _on_rebuilt(self) -> None:
         session = self.controller.session
-        data = session.data
         self.show_metrics(self.actions["metrics"].isChecked())
         self.boundary.set_traced(None)
         self.loss_plot.set_marker(None)
