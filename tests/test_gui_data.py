@@ -327,6 +327,18 @@ def test_scores_view_for_2d_data_shows_the_confusion_matrix_and_per_class_scores
     assert window.output_stack.currentWidget() is window.boundary
 
 
+def test_new_data_with_fewer_inputs_never_meets_the_old_network_in_the_scores_view(window):
+    window.controller.apply(dataset="digits", hidden=[8])
+    window.render_now()                                  # digits: the scores view, 64 inputs
+    window.controller.apply(dataset="xor", hidden=[4])   # 2 inputs, network not drawn yet
+    window.presentation.set_presenting(True)             # a restyle redraws the scores view
+    window.presentation.set_presenting(False)
+    window.actions["metrics"].trigger()
+    window.render_now()
+    data = window.controller.session.data
+    assert window.predictions.matrix.matrix.sum() == len(data.y_test)     # xor's test split
+
+
 def test_precision_and_recall_follow_their_definitions():
     from backprop_lab.engine.training.metrics import precision_recall
     matrix = np.array([[5, 1, 0], [2, 3, 0], [0, 0, 0]])

@@ -279,6 +279,7 @@ class PredictionsView(QWidget):
 
     def set_data(self, data) -> None:
         self.data = data
+        self._network = None          # the old network may not take the new data's inputs
         has_test = len(data.y_test) > 0
         self.split.setEnabled(has_test)
         self.split.setCurrentIndex(0 if has_test else 1)
