@@ -104,6 +104,7 @@ class LessonCard(QFrame):
 
     def set_scale(self, base_point_size: float) -> None:
         """Fonts follow the app's (scaled) size; the title a quarter larger."""
+        self._base_point_size = base_point_size
         for label in (self.counter, self.body):
             font = label.font()
             font.setPointSizeF(base_point_size)
@@ -168,6 +169,20 @@ class LessonCard(QFrame):
             self.try_row.addWidget(button)
             self.try_buttons.append(button)
         self.try_box.setVisible(bool(suggestions))
+
+    def fit_text(self, width: int, height: int, smallest: float = 0.8) -> int:
+        """The body's type made smaller, in steps down to ``smallest`` × the scale's size,
+        until the whole card fits ``height`` at ``width``; returns the height it needs then.
+        A long lesson on a short projector keeps every word on screen, a little smaller."""
+        base = getattr(self, "_base_point_size", self.body.font().pointSizeF())
+        font = self.body.font()
+        for factor in (1.0, 0.95, 0.9, 0.85, smallest):
+            font.setPointSizeF(base * factor)
+            self.body.setFont(font)
+            needed = self.needed_height(width)
+            if needed <= height:
+                break
+        return needed
 
     def needed_height(self, width: int) -> int:
         """Height that shows the whole card at ``width`` without scrolling its text."""

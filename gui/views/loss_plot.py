@@ -18,6 +18,8 @@ from .caption_bar import CaptionBar
 
 TRAIN_COLOR = (33, 102, 172)
 TEST_COLOR = (230, 97, 1)
+#: The height (pixels at line scale 1) below which a plot row is too short to read.
+ROW_MIN_HEIGHT = 72
 #: Per-layer gradient-norm curves: a colorblind-safe sequence from the first layer on.
 GRADIENT_COLORS = [(0, 114, 178), (0, 158, 115), (204, 121, 167), (213, 94, 0), (86, 180, 233),
                    (230, 159, 0), (90, 90, 90), (240, 228, 66), (0, 0, 0)]
@@ -36,6 +38,7 @@ class LossPlot(QWidget):
         self._line = 1.0
         self._table: np.ndarray | None = None
         self._columns: tuple[str, ...] = ()
+        self._grads_wanted = True
 
         self.values = QLabel("—")
         self.values.setTextFormat(Qt.TextFormat.RichText)
@@ -72,12 +75,12 @@ class LossPlot(QWidget):
         self.score.setXLink(self.loss)
         self.grads.setXLink(self.loss)
         self.loss.setLabel("left", "loss")
-        self.grads.setLabel("bottom", "epoch")
         self.score.setLabel("left", "accuracy")
         self.grads.setLabel("left", "‖dW‖")
         self.grads.setLogMode(y=True)
-        # Log ticks: only the decades carry text, so the minor ticks' labels never overprint.
-        self.grads.getAxis("left").setStyle(maxTextLevel=0)
+        # Only the major ticks carry text, so that a short plot's labels never overprint.
+        for plot in (self.loss, self.score, self.grads):
+            plot.getAxis("left").setStyle(maxTextLevel=0)
         # Legends stand beside the plots, never over the newest part of the curves.
         self.grads.legend = self._side_legend(row=2)
         self.grad_curves: list = []
@@ -184,16 +187,43 @@ class LossPlot(QWidget):
         return dict(zip(self._columns, rows[-1])) if len(rows) else None
 
     def show_gradient_norms(self, on: bool) -> None:
+        """Show (or hide) the per-layer ‖dW‖ row under the loss; it appears only where the
+        plots have room for it (see :meth:`_fit_rows`)."""
         if self.grads_box.isChecked() != on:
             self.grads_box.setChecked(on)
-        self.grads.setVisible(on)
-        # A hidden item still holds its row in a QGraphicsGridLayout: squeeze the legend too.
-        self.grads.legend.setVisible(on)
-        for item in (self.grads, self.grads.legend):
-            item.setMaximumHeight(10_000 if on else 0)
-        self.canvas.ci.layout.setRowStretchFactor(2, 2 if on else 0)
-        self.canvas.ci.layout.setRowMaximumHeight(2, 10_000 if on else 0)
-        self.score.setLabel("bottom", "" if on else "epoch")
+        self._grads_wanted = bool(on)
+        self._fit_rows()
+
+    def rows_with_room(self) -> int:
+        """How many of the three plots (loss, accuracy, ‖dW‖) the canvas can show at
+        :data:`ROW_MIN_HEIGHT` pixels each (times the line scale), at least the loss."""
+        canvas = self.height() - self.caption_bar.height()
+        return int(max(1, min(3, canvas // (ROW_MIN_HEIGHT * self._line))))
+
+    def _fit_rows(self) -> None:
+        """Accuracy and ‖dW‖ rows only where they stay readable: on a short canvas (a
+        1024×768 projector) the loss keeps the room and the caption still states the score."""
+        rows = self.rows_with_room()
+        self._set_row(1, self.score, None, rows >= 2)
+        self._set_row(2, self.grads, self.grads.legend, rows >= 3 and self._grads_wanted)
+        last = self.grads if self.grads.isVisible() else (
+            self.score if self.score.isVisible() else self.loss)
+        for plot in (self.loss, self.score, self.grads):
+            plot.setLabel("bottom", "epoch" if plot is last else "")
+
+    def _set_row(self, row: int, plot, legend, on: bool) -> None:
+        # A hidden item still holds its row in a QGraphicsGridLayout: squeeze it to nothing.
+        layout = self.canvas.ci.layout
+        for item in (plot, legend):
+            if item is not None:
+                item.setVisible(on)
+                item.setMaximumHeight(10_000 if on else 0)
+        layout.setRowStretchFactor(row, 2 if on else 0)
+        layout.setRowMaximumHeight(row, 10_000 if on else 0)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_rows()
 
     def set_theme(self, theme, line: float = 1.0) -> None:
         """Colors of the hover box and cursor; curve widths (thicker in presentation mode)."""

@@ -256,8 +256,8 @@ class Stage(QObject):
         card_height = 0
         if self.card_on_stage:
             card.set_columns(self.page.width() >= 60 * card.fontMetrics().averageCharWidth())
-            card_height = min(card.needed_height(max(self.page.width(), 200)),
-                              int(CARD_SHARE * screen_height))
+            cap = int(CARD_SHARE * screen_height)
+            card_height = min(card.fit_text(max(self.page.width(), 200), cap), cap)
         self.column.setSizes([max(total - card_height, 1), card_height])
         width = max(self.page.width(), 1)
         stage = self.current
