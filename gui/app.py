@@ -28,6 +28,18 @@ def settings_store():
     return QSettings("BackpropLab", "Backprop Lab")
 
 
+def quiet_offscreen_notices() -> None:
+    """Drop the offscreen platform's notice that it cannot resize windows to their hints
+    (said once per window, harmless for a screenshot); every other message still prints."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_mode, _context, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.screenshot is not None:
@@ -46,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     from .window import window_settings
     from .window.main_window import MainWindow, report_exception
 
+    if args.screenshot is not None:
+        quiet_offscreen_notices()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Backprop Lab")
     app.setOrganizationName("BackpropLab")
