@@ -113,6 +113,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--epochs must be ≥ 0")
     if args.phases < 0:
         parser.error("--phases must be ≥ 0")
+    try:
+        args.pin = [float(rate) for rate in args.pin]
+        if not all(1e-8 <= rate <= 100 for rate in args.pin):     # also refuses nan
+            raise ValueError
+    except ValueError:
+        parser.error("--pin needs a learning rate from 1e-8 to 100")
     changes = {}
     for name in SETTINGS:
         text = getattr(args, f"setting_{name}", None)

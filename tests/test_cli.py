@@ -44,10 +44,18 @@ def test_screenshot_renders_the_trained_window(tmp_path):
     (["--loss", "hinge"], "invalid choice"),
     (["--dataset", "moons", "--classes", "5"], "'moons' has 2 classes"),
 ])
-def test_bad_options_are_refused_on_stderr(args, message):
-    result = run_main(*args, timeout=60)
+def test_bad_options_are_refused_on_stderr(args, message, capsys):
+    from backprop_lab.gui.app import parse_args
+    with pytest.raises(SystemExit) as exit_:
+        parse_args(args)
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_bad_option_ends_the_program_with_a_message_and_no_traceback():
+    result = run_main("--layers", "999", timeout=60)
     assert result.returncode == 2
-    assert message in result.stderr
+    assert "--layers: A layer has 1 to 128 units, not 999" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -108,8 +116,11 @@ def test_a_bad_csv_on_the_command_line_names_line_and_column(tmp_path):
     assert not (tmp_path / "never.png").exists()
 
 
-@pytest.mark.parametrize("rate", ["fast", "-1", "1000"])
-def test_pin_needs_a_learning_rate(tmp_path, rate):
-    result = run_main("--pin", rate, "--screenshot", str(tmp_path / "never.png"))
-    assert result.returncode == 2
-    assert "--pin needs a learning rate" in result.stderr
+@pytest.mark.parametrize("rate", ["fast", "-1", "1000", "nan"])
+def test_pin_needs_a_learning_rate(rate, capsys):
+    from backprop_lab.gui.app import parse_args
+    with pytest.raises(SystemExit) as exit_:
+        parse_args(["--pin", rate, "--screenshot", "never.png"])
+    assert exit_.value.code == 2
+    assert "--pin needs a learning rate" in capsys.readouterr().err
+    assert parse_args(["--pin", "0.1", "--pin", "1"]).pin == [0.1, 1.0]
