@@ -8,6 +8,12 @@ os.environ.setdefault("BACKPROP_LAB_SETTINGS", "ephemeral")
 
 import pytest  # noqa: E402
 
+if os.environ.get("PYTEST_XDIST_WORKER") and "OPENBLAS_NUM_THREADS" not in os.environ:
+    # Two workers on two cores: a second BLAS thread each would only compete for them
+    # (an explicit OPENBLAS_NUM_THREADS still decides).
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1)
+
 
 @pytest.fixture
 def make_window(qtbot):
