@@ -61,6 +61,9 @@ def export_script(session, framework: str = "pytorch", style: str = "readable",
         raise ValueError(f"framework must be one of {', '.join(FRAMEWORKS)}, not {framework!r}")
     if style not in STYLES:
         raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
+    if getattr(session, "dropout", 0.0):
+        raise ValueError(f"the exported scripts do not support dropout yet: set dropout to 0 "
+                         f"(it is {session.dropout:g}) to export this session")
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", str(name)) or "model"
     if style == "exact":
         from .replay import replay_script
