@@ -28,13 +28,10 @@ MAX_RATE = 0.95
 
 def check_rate(value) -> float:
     """A dropout rate p with 0 ≤ p ≤ :data:`MAX_RATE`; ValueError otherwise."""
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                     np.floating)):
         raise ValueError(f"the dropout rate must be a number from 0 to {MAX_RATE}, not {value!r}")
-    try:
-        rate = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"the dropout rate must be a number from 0 to {MAX_RATE}, "
-                         f"not {value!r}") from None
+    rate = float(value)
     if not math.isfinite(rate) or not 0.0 <= rate <= MAX_RATE:
         raise ValueError(f"the dropout rate must be a number from 0 to {MAX_RATE}, not {value!r}")
     return rate
