@@ -22,9 +22,10 @@ class Dataset:
 
     ``points_*``: (m, d) raw inputs (d = 2 for the plane datasets); ``y_*``: (m,) class labels
     (int) or regression targets (float), in the data's own units.  ``points_val``/``y_val``
-    (default: none, shape (0, d) and (0,)) hold rows kept apart from training and testing: what
-    early stopping watches, so that the test set stays unseen.  ``features`` names the network's inputs derived from
-    the points (see :mod:`engine.data.features`); datasets that are not 2-D use their raw inputs.
+    (default: none, shape (0, d) and (0,)) hold rows kept apart from training and testing:
+    what early stopping watches, so that the test set stays unseen.  ``features`` names the
+    network's inputs derived from the points (see :mod:`engine.data.features`); datasets that
+    are not 2-D use their raw inputs.
     ``input_labels`` optionally names the d raw input columns (e.g. the header of a CSV file,
     or ``p0_0``… for digit pixels): they are the input names of data that is not 2-D.
     ``params["image_shape"]``, when present, is (rows, columns) of inputs that are images.

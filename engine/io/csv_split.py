@@ -90,18 +90,6 @@ def target_scale(task: str, y: np.ndarray) -> dict | None:
     return {"mean": scale["mean"][0], "std": scale["std"][0]}
 
 
-def standardization(points: np.ndarray) -> dict:
-    """``{"mean": [...], "std": [...]}`` of every column of ``points`` (m, d), as plain floats
-    (JSON-able): the population standard deviation, 1.0 for a constant column."""
-    points = np.asarray(points, dtype=np.float64)
-    mean = points.mean(axis=0)
-    std = points.std(axis=0)
-    constant = points.max(axis=0) == points.min(axis=0)
-    mean[constant] = points[0, constant]         # exactly: the column becomes exactly 0
-    std[constant | ~(std > 0)] = 1.0
-    return {"mean": [float(v) for v in mean], "std": [float(v) for v in std]}
-
-
 def domain_of(points: np.ndarray, limit: float = 1e15):
     """The bounding box of 2-D points with 10 % padding on each side (±1 when flat), within
     ±``limit`` (a plot cannot show a wider range)."""

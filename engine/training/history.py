@@ -103,9 +103,11 @@ class History:
 
     def as_dict(self) -> dict[str, np.ndarray]:
         """Every column over all rows: ``{"epoch": …, "train_loss": …, …}`` (copies, each
-        of shape (len(self),))."""
+        of shape (len(self),); the epochs as int64, the rest float64)."""
         table = self.table()
-        return {name: table[:, i].copy() for i, name in enumerate(self.columns)}
+        columns = {name: table[:, i].copy() for i, name in enumerate(self.columns)}
+        columns["epoch"] = columns["epoch"].astype(np.int64)
+        return columns
 
     def to_pandas(self):
         """The table as a ``pandas.DataFrame`` indexed by epoch (pandas is optional: an
@@ -116,7 +118,7 @@ class History:
             raise ImportError("to_pandas() needs pandas, which Backprop Lab does not require: "
                               "pip install pandas (or use as_dict())") from None
         columns = self.as_dict()
-        epochs = columns.pop("epoch").astype(np.int64)
+        epochs = columns.pop("epoch")
         return pandas.DataFrame(columns, index=pandas.Index(epochs, name="epoch"))
 
     def with_columns(self, columns: Sequence[str]) -> "History":
