@@ -69,7 +69,7 @@ def test_diabetes_like_data_reaches_r2_of_0_4_with_the_defaults_for_imported_dat
     reached = []
     for seed in range(10):
         session = imported_session(read_csv(DIABETES, standardize=True, seed=seed))
-        session.run(200)
+        session.run(100)
         reached.append(session.evaluate("test")["r2"])
     assert sum(r >= 0.4 for r in reached) >= 9, reached
     unscaled = imported_session(read_csv(DIABETES, standardize=False, seed=0))
@@ -104,7 +104,7 @@ def test_a_bad_target_scale_is_refused(scale):
 
 
 def test_the_settings_for_imported_data_apply_to_regressions_from_files_only():
-    assert imported_data_settings(read_csv(DIABETES)) == {"l2": 0.01}
+    assert imported_data_settings(read_csv(DIABETES)) == {"l2": 0.01, "learning_rate": 0.01}
     assert imported_data_settings(datasets.load("paraboloid")) == {}
     assert imported_data_settings(datasets.load("moons")) == {}
 

@@ -6,8 +6,9 @@ A regression shaped like the diabetes data practitioners try first: 400 rows, 10
 their own units (age in years, sex as 1/2, body-mass index, blood pressure, six blood serum
 measurements s1…s6 of different scales) and a target in the hundreds (about 25–346, mean
 ≈ 150), a nonlinear function of four inputs plus noise.  The noise leaves about a third of
-the target's variance unexplained, so the best possible R² is about 0.65; tests/test_practice.py
-checks that the app's defaults for imported data reach R² ≥ 0.4 on the test rows.
+the target's variance unexplained, so the best possible R² is about 0.64;
+tests/test_regression_targets.py checks that the app's defaults for imported data reach
+R² ≥ 0.4 on the test rows.
 """
 from pathlib import Path
 
