@@ -80,6 +80,17 @@ def test_a_stop_at_epoch_stops_once_and_training_goes_on_after_it():
     assert session.stop_report.reason == "epoch" and "epoch 7" in session.stopped
     assert session.run(5) == 5 and session.epoch == 12 and session.stopped is None
     assert session.step() and session.stopped is None
+    first = xor(stop_at={"epoch": 1})
+    assert first.step() and first.stop_report.reason == "epoch"     # step(): False = diverged
+
+
+def test_the_learning_rate_finder_is_not_stopped_by_the_sessions_rules():
+    from backprop_lab.engine.analysis.lr_finder import lr_range_test
+    ruled = lr_range_test(overfitting(1, early_stopping={"patience": 1}, stop_at={"epoch": 2}),
+                          steps=40)
+    free = lr_range_test(overfitting(1), steps=40)
+    np.testing.assert_array_equal(ruled.losses, free.losses)
+    assert ruled.stopped == free.stopped and len(free.losses) > 10
 
 
 @pytest.mark.parametrize("rule, column", [({"loss": 0.1}, "train_loss"),

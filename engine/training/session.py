@@ -225,13 +225,14 @@ class TrainingSession(TrainingSettings, Branching, Evaluation, NotebookView):
             self._end_epoch()
 
     def step(self) -> bool:
-        """One optimizer step on the next mini-batch.  False if training stopped there: it
-        diverged (:attr:`diverged`) or a stop rule fired (:attr:`stopped`)."""
+        """One optimizer step on the next mini-batch.  False if training diverged; when the
+        step ends an epoch at which early stopping or a stop rule fires, :attr:`stopped`
+        says so."""
         self.check_trainable()
         with _overflow_is_handled():
-            ok = self._step()
+            self._step()
         self.notify("trained")
-        return ok
+        return self.divergence is None
 
     def _step(self) -> bool:
         self.divergence = self.stop_report = None
