@@ -12,7 +12,12 @@ A lesson file holds::
               "test_points": [], "test_labels": [], "name": "..."},
                                                         (optional: the lesson's own data;
                                                          then "config" says "dataset": "custom")
-     "epochs": 0}                                       (optional: epochs trained on load)
+     "epochs": 0,                                       (optional: epochs trained on load)
+     "exercises": [...],                                (optional: targets and predictions the
+                                                         window checks; see
+                                                         engine.analysis.exercises)
+     "view": "landscape"}                               (optional: the tab the lesson opens,
+                                                         one of LESSON_VIEWS)
 
 ``W`` is (n_in, n_out) as the engine keeps it: row i holds the weights *from* input i, column j
 those *into* unit j.
@@ -30,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from backprop_lab.engine.analysis.exercises import validate_exercises
 from backprop_lab.engine.data.dataset import BINARY, MULTICLASS, REGRESSION, Dataset
 
 from .config import CUSTOM, Config
@@ -37,6 +43,8 @@ from .config import CUSTOM, Config
 #: The lessons that ship with the app (package data: they travel with an installed wheel).
 LESSON_DIR: Traversable = files("backprop_lab.resources").joinpath("lessons")
 FORMAT, VERSION = "backprop-lab-lesson", 1
+#: The views a lesson may open with ("view" key): the loss landscape or the hidden space.
+LESSON_VIEWS = ("landscape", "hidden_space")
 
 
 @dataclass
@@ -51,6 +59,14 @@ class Lesson:
     data: Dataset | None = None
     path: Path | Traversable | None = None
     extra: dict = field(default_factory=dict)
+    exercises: list[dict] = field(default_factory=list)   # validated exercise specs
+    view: str = ""                                         # one of LESSON_VIEWS, or ""
+
+    @property
+    def name(self) -> str:
+        """The lesson's file name without ``.json`` (how exercise progress names it)."""
+        return self.path.name[:-5] if self.path is not None and self.path.name.endswith(
+            ".json") else self.title
 
     def build_session(self, train: bool = True):
         """The lesson's training session (on its own data when it carries some), with its
@@ -101,9 +117,18 @@ def load_lesson(path: str | os.PathLike | Traversable) -> Lesson:
     weights = raw.get("weights")
     if weights is not None:
         weights = _check_weights(path.name, weights, config, data)
+    try:
+        exercises = validate_exercises(raw.get("exercises", []))
+    except ValueError as exc:
+        raise ValueError(f"{path.name}: {exc}") from None
+    view = raw.get("view", "")
+    if view not in ("", *LESSON_VIEWS):
+        raise ValueError(f"{path.name}: 'view' must be one of {', '.join(LESSON_VIEWS)}, "
+                         f"not {view!r}")
     return Lesson(title=raw["title"].strip(), text=raw["text"].strip(),
                   look=str(raw.get("look", "")).strip(), try_next=str(raw.get("try", "")).strip(),
-                  config=config, weights=weights, epochs=epochs, path=path, data=data)
+                  config=config, weights=weights, epochs=epochs, path=path, data=data,
+                  exercises=exercises, view=view)
 
 
 def _read_data(name: str, raw, config: Config) -> Dataset:

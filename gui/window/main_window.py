@@ -25,6 +25,7 @@ from ..session.controller import SessionController
 from ..session.stepper import PhaseStepper
 from ..session.training_loop import TrainingLoop
 from . import layout, window_settings
+from .analyses import Analyses
 from .data_editing import DataEditing
 from .exports import Exports
 from .keyboard import MORE_KEYS, Keyboard
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
         self.data_editing = DataEditing(self)
         self.lessons = LessonPlayer(self)
         self.pins = PinnedRuns(self)
+        self.analyses = Analyses(self)
         self.actions, self.menus = build_menus(self, [m.menu(self) for m in MENUS])
         self.overlay = ShortcutsOverlay(self)
         self.keyboard = Keyboard(self)
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
         self.loss_plot.clearPinsRequested.connect(self.pins.clear)
         self.timeline_bar.epochChosen.connect(state.show_epoch)
         self.timeline_bar.resumeRequested.connect(self.resume_from)
+        self.analyses.connect()
 
     def show_metrics(self, on: bool) -> None:
         """The scores view in place of the output plot (data that is not 2-D always has it)."""
