@@ -11,9 +11,6 @@ import json
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
-from threadpoolctl import threadpool_limits
-
 from backprop_lab.engine.analysis.directions import weight_index
 from backprop_lab.engine.analysis.exercise_progress import ExerciseProgress
 from backprop_lab.engine.analysis.exercises import check_prediction, check_target
@@ -21,6 +18,8 @@ from backprop_lab.engine.analysis.hidden_space import hidden_space
 from backprop_lab.engine.analysis.many_weights import losses_many
 from backprop_lab.gui.model.config import Config
 from backprop_lab.gui.model.lessons import lesson_files, list_lessons, load_lesson
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from threadpoolctl import threadpool_limits
 
 pytestmark = pytest.mark.gui
 SEEDS = range(10)

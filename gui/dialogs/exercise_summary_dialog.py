@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from backprop_lab.engine.analysis.exercise_progress import ExerciseProgress
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout)
-
-from backprop_lab.engine.analysis.exercise_progress import ExerciseProgress
+                               QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout)
 
 MET, OPEN = QColor(0, 130, 60), QColor(110, 115, 122)
 
@@ -55,8 +53,8 @@ class ExerciseSummaryDialog(QDialog):
             records = progress.records(lesson.name)
             met = sum(bool(records.get(e["id"], {}).get("met")) for e in lesson.exercises)
             met_total, total = met_total + met, total + len(lesson.exercises)
-            top = QTreeWidgetItem([f"{number}. {lesson.title}", f"{met} of "
-                                   f"{len(lesson.exercises)}", ""])
+            count = f"{met} of {len(lesson.exercises)}"
+            top = QTreeWidgetItem([f"{number}. {lesson.title}", count, ""])
             for spec in lesson.exercises:
                 record = records.get(spec["id"])
                 done = bool(record and record["met"])

@@ -15,13 +15,12 @@ import html
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton,
-                               QSpinBox, QVBoxLayout)
-
 from backprop_lab.engine.analysis.lr_finder import (MINIMUM, STEEPEST, RangeTest, lr_range_test,
                                                     suggest_learning_rate)
 from backprop_lab.engine.analysis.session_copy import copy_session
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton,
+                               QSpinBox, QVBoxLayout)
 
 from ..style.appearance import no_si_prefix
 from ..style.plotting import pg

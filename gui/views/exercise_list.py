@@ -13,8 +13,8 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton,
+                               QVBoxLayout, QWidget)
 
 #: state → (mark, colour): open, met, or a prediction that was not right.
 MARKS = {"open": ("○", "#6e737a"), "met": ("✓", "#00823c"), "wrong": ("✗", "#c81e1e")}

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
-                               QSlider, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
+                               QVBoxLayout, QWidget)
 
 from ..style import colors
 from ..style.plotting import pg
@@ -177,8 +177,9 @@ class HiddenSpaceView(QWidget):
                                                           np.flatnonzero(test)],
                                  pen=pg.mkPen(40, 40, 40, 200, width=1))
         at_layer = self.t >= 0.999
-        labels = space.frame.labels if at_layer else ("x₁", "x₂") if self.t <= 0.001 else \
-            ("(1 − t)·x₁ + t·" + space.frame.labels[0], "(1 − t)·x₂ + t·" + space.frame.labels[1])
+        u, v = space.frame.labels
+        labels = ((u, v) if at_layer else ("x₁", "x₂") if self.t <= 0.001 else
+                  (f"(1 − t)·x₁ + t·{u}", f"(1 − t)·x₂ + t·{v}"))
         self.plot.setLabel("bottom", labels[0])
         self.plot.setLabel("left", labels[1])
         box = _bounds(lines, points)

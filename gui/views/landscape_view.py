@@ -17,8 +17,8 @@ import html
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QTransform
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
-                               QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QVBoxLayout, QWidget)
 
 from ..style import colors
 from ..style.plotting import pg
@@ -29,6 +29,7 @@ DIRECTION_CHOICES = (("pca", "PCA of the path"), ("random", "Random (filter-norm
 CONTOURS = 10
 COLORMAP = pg.colormap.get("viridis")
 PATH_COLOR, PATH_EDGE, LIVE_COLOR = (255, 255, 255), (20, 20, 20), (230, 97, 1)
+GHOST_WIDTH, GHOST_EDGE, GHOST_DASHES = 3.0, 5.5, (12.0, 6.0)     # dashes in pixels
 
 
 class LandscapeView(QWidget):
@@ -94,10 +95,10 @@ class LandscapeView(QWidget):
             self.plot.addItem(contour)
         self.legend = item.addLegend(offset=(-8, 8), labelTextSize="8pt")
         self.ghosts: list[pg.PlotDataItem] = []
+        self._ghost_edges: list[pg.PlotDataItem] = []
         self.path_edge = pg.PlotDataItem(pen=pg.mkPen(PATH_EDGE, width=4.5))
         self.path = pg.PlotDataItem(pen=pg.mkPen(PATH_COLOR, width=2), symbol="o",
-                                    symbolSize=4, symbolBrush=PATH_COLOR, symbolPen=None,
-                                    name="this run")
+                                    symbolSize=4, symbolBrush=PATH_COLOR, symbolPen=None)
         self.start = pg.ScatterPlotItem(size=9, symbol="s", brush=pg.mkBrush(PATH_COLOR),
                                         pen=pg.mkPen(PATH_EDGE, width=1.5))
         self.live = pg.ScatterPlotItem(size=17, symbol="o", brush=None,
@@ -108,7 +109,11 @@ class LandscapeView(QWidget):
         self.path.setZValue(6)
         self.start.setZValue(8)
         self.live.setZValue(9)
-        self.legend.removeItem(self.path)          # listed only when there are ghosts too
+        # The legend's sample of this run (white on the legend's light background would not
+        # show): not drawn on the plot, only in the legend, when there are ghosts to tell apart.
+        self.path_sample = pg.PlotDataItem(pen=pg.mkPen(PATH_EDGE, width=1.5), symbol="o",
+                                           symbolSize=7, symbolBrush=PATH_COLOR,
+                                           symbolPen=pg.mkPen(PATH_EDGE, width=1.5))
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         self.plot.scene().sigMouseMoved.connect(self._hovered)
 
@@ -188,23 +193,31 @@ class LandscapeView(QWidget):
         self.start.setData(x[:1], y[:1])
 
     def set_ghosts(self, ghosts: list[tuple[str, tuple[int, int, int], np.ndarray]]) -> None:
-        """Pinned runs' paths: (label, colour, path (T, 2))."""
-        for curve in self.ghosts:
+        """Pinned runs' paths: (label, colour, path (T, 2)), dashed over a dark edge so that
+        they stand out on every colour of the map."""
+        for curve in self.ghosts + self._ghost_edges:
             self.plot.removeItem(curve)
             self.legend.removeItem(curve)
-        self.legend.removeItem(self.path)
-        self.ghosts = []
+        self.legend.removeItem(self.path_sample)
+        self.ghosts, self._ghost_edges = [], []
         for label, color, path in ghosts:
             x, y = self._shown(path)
-            curve = pg.PlotDataItem(x, y, pen=pg.mkPen(color, width=2.5,
-                                                       style=Qt.PenStyle.DashLine),
-                                    symbol="o", symbolSize=4, symbolBrush=color,
-                                    symbolPen=None, name=html.escape(label))
-            curve.setZValue(7)        # over the live path: ghosts are dashed
+            # The edge is dashed as well (the same dashes in pixels: Qt counts a dash
+            # pattern in pen widths), so the live path shows through the gaps.
+            edge_pen = pg.mkPen(PATH_EDGE, width=GHOST_EDGE)
+            edge_pen.setDashPattern([d / GHOST_EDGE for d in GHOST_DASHES])
+            pen = pg.mkPen(color, width=GHOST_WIDTH)
+            pen.setDashPattern([d / GHOST_WIDTH for d in GHOST_DASHES])
+            edge = pg.PlotDataItem(x, y, pen=edge_pen)
+            curve = pg.PlotDataItem(x, y, pen=pen, name=html.escape(label))
+            edge.setZValue(7)              # over the live path: ghosts are dashed
+            curve.setZValue(7.5)
+            self.plot.addItem(edge)
             self.plot.addItem(curve)
             self.ghosts.append(curve)
+            self._ghost_edges.append(edge)
         if ghosts:
-            self.legend.addItem(self.path, "this run")
+            self.legend.addItem(self.path_sample, "this run")
 
     def set_live_point(self, point: tuple[float, float] | None) -> None:
         """The weights shown now, (a, b) on the slice, or None."""

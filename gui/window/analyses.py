@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QObject, QTimer
-
 from backprop_lab.engine.analysis.hidden_space import hidden_space
+from PySide6.QtCore import QObject, QTimer
 
 from ..dialogs.lr_finder_dialog import LrFinderDialog
 from ..style import colors
@@ -97,9 +96,9 @@ class HiddenSpaceLink(QObject):
         text = (f"Where layer {layer} sends the input plane's grid and the data, at epoch "
                 f"{epoch}; t = 0 is the input plane.")
         if space.output_line is not None:
-            text += (" <b>Dashed</b> (at t = 1): where the output is 0.5. The output unit sees only this "
-                     "layer, so its boundary is a straight line here, however bent it is in "
-                     "the input plane.")
+            text += (" <b>Dashed</b> (at t = 1): where the output is 0.5. The output unit sees "
+                     "only this layer, so its boundary is a straight line here, however bent "
+                     "it is in the input plane.")
         elif space.frame.mean.size > 2:
             text += " A wider layer is shown in two of its directions (see the chooser)."
         return text

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QObject, QTimer
-
 from backprop_lab.engine.analysis.exercise_progress import ExerciseProgress
 from backprop_lab.engine.analysis.exercises import PREDICT, TARGET, check_target, judge_prediction
+from PySide6.QtCore import QObject, QTimer
 
 from ..dialogs.exercise_summary_dialog import ExerciseSummaryDialog, save_progress_dialog
 

@@ -29,14 +29,13 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-
-from backprop_lab.engine.analysis.directions import (PCA, RANDOM, WEIGHTS, pca_directions,
+from backprop_lab.engine.analysis.directions import (PCA, WEIGHTS, pca_directions,
                                                      random_directions, weight_directions,
                                                      weight_name)
-from backprop_lab.engine.analysis.landscape import (BASE_SPAN, PATH_MARGIN, LossSlice,
-                                                    loss_slice, trajectory)
+from backprop_lab.engine.analysis.landscape import (BASE_SPAN, PATH_MARGIN, LossSlice, loss_slice,
+                                                    trajectory)
 from backprop_lab.engine.analysis.session_copy import copy_session
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 
 #: Grid points per side: finer for small problems (the cost is K·m·P).
 RESOLUTION, FINE_RESOLUTION, FINE_WORK = 41, 81, 20_000
