@@ -285,6 +285,16 @@ def test_a_target_gets_its_check_mark_when_met(make_window, qtbot):
     assert w.analyses.exercises.progress.is_met("01-xor-one-line", "xor-with-features")
 
 
+def test_targets_are_checked_only_on_the_lessons_data(make_window, qtbot):
+    w = make_window(Config())
+    w.lessons.open_spec("23")
+    w.controller.apply(dataset="moons", hidden=[4], activations=["relu"])
+    w.controller.session.run(5)
+    w.analyses.exercises.check_targets()
+    row = w.analyses.exercise_list.rows["small-net-test-loss"]
+    assert row.state == "open" and "Not checked on this data" in row.note.text()
+
+
 def step_to(w, name):
     while w.stepper.current is None or w.stepper.current.name != name:
         w.step_phase()

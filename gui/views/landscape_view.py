@@ -66,18 +66,25 @@ class LandscapeView(QWidget):
         self.recompute_button = QPushButton("Recompute")
         self.recompute_button.setToolTip("The slice through the weights shown now")
         self.recompute_button.clicked.connect(self.recomputeRequested)
+        # Two short rows rather than one long one: the tab stays as narrow as the step
+        # inspector beside it, so the window still fits a 1280-pixel screen.
+        self.directions_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.directions_box.setMinimumContentsLength(14)
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 0)
         bar.addWidget(QLabel("Directions"))
-        bar.addWidget(self.directions_box)
+        bar.addWidget(self.directions_box, 1)
         bar.addWidget(self.pick_button)
-        bar.addStretch(1)
-        bar.addWidget(self.follow_box)
-        bar.addWidget(self.recompute_button)
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.RichText)
         self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        row = QHBoxLayout()
+        row.setContentsMargins(4, 0, 4, 0)
+        row.addWidget(self.caption, 1)
+        row.addWidget(self.follow_box, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.recompute_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
@@ -121,7 +128,7 @@ class LandscapeView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(bar)
-        layout.addWidget(self.caption)
+        layout.addLayout(row)
         layout.addWidget(self.plot, 1)
         self.set_message("Train a few epochs, then the slice appears here.")
 

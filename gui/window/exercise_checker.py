@@ -8,6 +8,8 @@
   buttons); the answer is judged against the step's own update phases once the step is
   complete (:func:`engine.analysis.exercises.judge_prediction`), so the verdict is about the
   update the student has just watched.
+* Both are checked only while the session trains on the lesson's data (any features,
+  architecture or settings): a target met on other data would not be the lesson's.
 * **Progress** (:class:`ExerciseProgress`) is recorded for every success and every answered
   prediction, kept in the window's settings between launches, and can be saved as a JSON
   file to hand in ("Save my progress…", also in the summary).
@@ -61,6 +63,12 @@ class ExerciseChecker(QObject):
         return [] if self.lesson is None else [e for e in self.lesson.exercises
                                                if e["kind"] == kind]
 
+    def on_lesson_data(self) -> bool:
+        """True while the session trains on the lesson's data set (by its name)."""
+        lesson = self.lesson
+        name = lesson.data.name if lesson.data is not None else lesson.config.dataset
+        return self.w.controller.session.data.name == name
+
     # ------------------------------------------------------------------ targets
     def request(self, *_args) -> None:
         if self._specs(TARGET) and not self._timer.isActive():
@@ -70,8 +78,13 @@ class ExerciseChecker(QObject):
         """Check every target not met yet against the live session, now."""
         self._timer.stop()
         session = self.w.controller.session
+        elsewhere = self.lesson is not None and not self.on_lesson_data()
         for spec in self._specs(TARGET):
             if self.view.state(spec["id"]) == "met":
+                continue
+            if elsewhere:
+                self.view.set_state(spec["id"], "open", "Not checked on this data: Restart "
+                                    "the lesson to work on this exercise.")
                 continue
             result = check_target(session, spec)
             if result.met:
@@ -84,6 +97,8 @@ class ExerciseChecker(QObject):
             self.check_targets()
             return
         epoch, loop = self.w.controller.session.epoch, self.w.loop
+        if self.lesson is None or not self.on_lesson_data():
+            return
         limits = [spec["constraints"]["max_epochs"] for spec in self._specs(TARGET)
                   if "max_epochs" in spec["constraints"] and self.view.state(spec["id"]) != "met"
                   and spec["constraints"]["max_epochs"] > epoch]
@@ -101,7 +116,8 @@ class ExerciseChecker(QObject):
             self._asking.clear()
             return
         updated = any(p.name == "update" for p in stepper.done)
-        for spec in self._specs(PREDICT):
+        asks = self.lesson is not None and self.on_lesson_data()
+        for spec in self._specs(PREDICT) if asks else []:
             ident = spec["id"]
             if not updated and phase.name == spec["at_phase"] and ident not in self._asking \
                     and self.view.state(ident) != "met":
