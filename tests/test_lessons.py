@@ -416,7 +416,7 @@ def test_26_digits_pass_90_percent_on_the_test_set_within_30_epochs():
 
 def test_27_the_exported_pytorch_script_trains_on_to_the_same_loss():
     torch = pytest.importorskip("torch")
-    from backprop_lab.engine.export.exact_scripts import pytorch_script
+    from backprop_lab.engine.export import pytorch_script
     threads = torch.get_num_threads()
     torch.set_num_threads(1)                    # as BLAS above: tiny tensors, no contention
     try:

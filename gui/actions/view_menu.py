@@ -1,6 +1,7 @@
 """View: what the plots show, presentation mode, zoom and themes."""
 from __future__ import annotations
 
+from ..model.stages import STAGES
 from ..style import colors
 from . import Action, Menu
 
@@ -23,6 +24,18 @@ def menu(w) -> Menu:
         None,
         Action("presentation", "&Presentation mode", stage.set_presenting, ("F5", "F11"),
                "Full screen, large type, thick lines", checkable=True),
+        Menu("&Stage", [
+            *[Action(f"stage_{k}", f"Show {layout.title[0].lower()}{layout.title[1:]}",
+                     lambda key=layout.key: w.stage.show(key), (str(k),),
+                     "What presentation mode shows large")
+              for k, layout in enumerate(STAGES, 1)],
+            None,
+            Action("lesson_card", "&Lesson card on stage", w.stage.toggle_card, ("L",),
+                   "Show or hide the lesson card along the bottom of the stage"),
+        ]),
+        Action("teacher_console", "Teacher's &console", w.console.set_open, ("Ctrl+T",),
+               "A second window with the controls and the lesson; the projector shows "
+               "the stage only", checkable=True),
         Action("zoom_in", "Zoom graph &in", lambda: stage.zoom_graph(1.2), ("+", "=", "Ctrl++")),
         Action("zoom_out", "Zoom graph &out", lambda: stage.zoom_graph(1 / 1.2), ("-", "Ctrl+-")),
         Menu("&Theme", [
