@@ -70,6 +70,13 @@ class TrainingLoop(QObject):
         self._owed = 0.0
 
     def _tick(self) -> None:
+        try:
+            self._train_a_slice()
+        except ValueError as exc:            # a session that cannot train (a step unit)
+            self.pause()
+            self.controller.error.emit(str(exc))
+
+    def _train_a_slice(self) -> None:
         now = time.perf_counter()
         period, self._last = now - self._last, now
         session = self.controller.session

@@ -38,6 +38,8 @@ class Renderer(QObject):
         self._needed = True
         self._slow_drawn = self._diagnosed = 0.0
         self._timeline_shown = None
+        #: Thumbnails each stretched to their own peak, instead of the activation's scale.
+        self.per_unit_contrast = False
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_INTERVAL_MS)
         self.timer.timeout.connect(self.render_if_needed)
@@ -46,6 +48,12 @@ class Renderer(QObject):
     def request(self) -> None:
         """Ask for a frame at the next display tick."""
         self._needed = True
+
+    def set_per_unit_contrast(self, on: bool) -> None:
+        self.per_unit_contrast = bool(on)
+        self.w.network_view.thumbnail_note = (
+            "thumbnails: each unit on its own scale" if on else "")
+        self.request()
 
     def render_if_needed(self) -> None:
         if self._needed:
@@ -117,7 +125,8 @@ class Renderer(QObject):
     def _render_plane(self, net) -> None:
         w = self.w
         outputs = plane_outputs(net, self.grid)
-        thumbs = heatmaps.unit_images(outputs, net.activations, self.lut, THUMBNAIL_STEP)
+        thumbs = heatmaps.unit_images(outputs, net.activations, self.lut, THUMBNAIL_STEP,
+                                      per_unit=self.per_unit_contrast)
         w.network_view.set_thumbnails([self._input_thumbnails] + thumbs)
         w.boundary.set_output(outputs[-1])
         selected = w.network_view.selected
