@@ -5,8 +5,9 @@ network.  An export turns it into a script for one session by
 
 * **slots**: ``{name: source}`` replaces the one statement that defines ``name`` (``name = …``,
   ``def name``, ``class name``) or, when ``name`` ends in "()", calls it (``scheduler.step()``
-  is the slot ``"scheduler.step()"``), at any depth, its whole lines, by ``source``, indented
-  to match (``"__doc__"``: the module's docstring);
+  is the slot ``"scheduler.step()"``) or, when ``name`` starts with "if ", is the ``if``
+  statement of that test (``"if stop"``), at any depth, its whole lines, by ``source``,
+  indented to match (``"__doc__"``: the module's docstring);
   ``None`` removes it together with the comment lines just above it;
 * **choices**: ``{base: variant}`` keeps the function ``base__variant`` under the name ``base``
   and drops the other ``base__*`` variants and the template's own ``base = base__…`` choice;
@@ -47,7 +48,7 @@ def fill(template: str, slots: dict[str, str | None] | None = None,
     if ast.get_docstring(tree, clean=False) is not None:
         found["__doc__"] = [tree.body[0]]               # the slot "__doc__": the docstring
     for node in _statements(tree):
-        for name in _defined_names(node) + _called_name(node):
+        for name in _defined_names(node) + _called_name(node) + _if_name(node):
             found.setdefault(name, []).append(node)
     for name, source in slots.items():
         nodes = found.get(name, [])
@@ -163,6 +164,11 @@ def _called_name(node: ast.stmt) -> list[str]:
         if isinstance(func, (ast.Name, ast.Attribute)):
             return [ast.unparse(func) + "()"]
     return []
+
+
+def _if_name(node: ast.stmt) -> list[str]:
+    """``["if a.b"]`` for the statement ``if a.b: …``, else ``[]``."""
+    return ["if " + ast.unparse(node.test)] if isinstance(node, ast.If) else []
 
 
 def _edit(lines: list[str], node: ast.stmt, source: str | None) -> tuple[int, int, list[str]]:
