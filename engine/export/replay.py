@@ -291,8 +291,8 @@ class Facts:
             "STOP_EPOCH": f"STOP_EPOCH = {rules.get('epoch')!r}",
             "TARGET_LOSS": f"TARGET_LOSS = {rules.get('loss')!r}",
             "TARGET_SCORE": f"TARGET_SCORE = {rules.get('metric')!r}",
-            "TARGETS_MET": f"TARGETS_MET = {self.targets_met!r}  # whether each target was "
-                           "met when exported",
+            "TARGETS_MET": (f'TARGETS_MET = {{"loss": {self.targets_met["loss"]}, "score": '
+                            f'{self.targets_met["score"]}}}  # whether each was met when exported'),
         }
         if self.best is None:
             slots["BEST_WEIGHTS"] = "BEST_WEIGHTS = None"

@@ -118,8 +118,8 @@ class StopWatch:
     def judge(self, epoch, scores, copy_weights):
         """Why training stops after ``epoch`` (a sentence), or None to train on.
         scores: {split: (loss, score)} of the epoch; copy_weights(): a copy of the weights."""
-        stop = self.early_stopping(epoch, scores[WATCHED][0], copy_weights)
-        return stop or self.stop_rules(epoch, *scores["train"])
+        early = self.early_stopping(epoch, scores[WATCHED][0], copy_weights)
+        return early or self.stop_rules(epoch, *scores["train"])
 
     def early_stopping(self, epoch, loss, copy_weights):
         if PATIENCE is None:
