@@ -293,3 +293,117 @@ def test_the_exported_numbers_of_the_watch_round_trip(tmp_path):
     flat = np.concatenate([np.concatenate([p["W"].ravel(), p["b"]]) for p in best])
     np.testing.assert_array_equal(flat, session.stop_watch.best.theta)
     assert module.BEST_EPOCH == session.stop_watch.best.epoch
+
+
+# ============================================================================ readable scripts
+def readable_session(stop_at=None, **settings) -> TrainingSession:
+    """Moons with a validation share, 2-8-6-1, Adam on mini-batches, trained two epochs
+    (then given the stop rules ``stop_at``)."""
+    net = Network([2, 8, 6, 1], activations=["tanh", "relu", "sigmoid"], seed=1)
+    session = TrainingSession(net, datasets.load("moons", **MOONS_VAL), optimizer="adam",
+                              learning_rate=0.05, batch_size=10, seed=2, **settings)
+    session.run(2)
+    session.stop_at = stop_at
+    return session
+
+
+READABLE = {
+    "dropout-validation-early-stopping": dict(dropout=0.2, early_stopping={"patience": 4}),
+    "stop-at-epoch-target-met-already": dict(stop_at={"epoch": 7, "metric": 0.5}),
+}
+
+
+@pytest.fixture(scope="module")
+def readable(tmp_path_factory):
+    """{(case, framework): (script text, CompletedProcess-like (code, out, err))}."""
+    tmp = tmp_path_factory.mktemp("readable_practice")
+    jobs = {f: [] for f in FRAMEWORKS}
+    texts = {}
+    for name, settings in READABLE.items():
+        session = readable_session(**settings)
+        for framework in FRAMEWORKS:
+            script = export_script(session, framework, "readable", name=f"{name}_{framework}")
+            path = script.write(tmp / f"{script.name}.py")[0]
+            texts[(name, framework)] = script.text
+            jobs[framework].append(((name, framework), [str(path), "--epochs", "60"]))
+    out = {}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {f: pool.submit(run_batch, [argv for _, argv in jobs[f]]) for f in FRAMEWORKS}
+        for framework, future in futures.items():
+            for (key, _), result in zip(jobs[framework], future.result()):
+                out[key] = (texts[key], result)
+    return out
+
+
+@pytest.mark.parametrize("framework", ["numpy", "pytorch"])
+def test_readable_scripts_drop_units_watch_the_validation_loss_and_restore_the_best(
+        readable, framework):
+    if framework not in FRAMEWORKS:
+        pytest.skip("torch is not installed")
+    text, (code, out, err) = readable[("dropout-validation-early-stopping", framework)]
+    assert code == 0 and err == "", err
+    idioms = {"pytorch": ["nn.Dropout(0.2),", "model.train()", "model.eval()",
+                          "X_val = torch.tensor(", "loss_of(X_val, y_val)"],
+              "numpy": ["DROPOUT = 0.2", "def backward(A, Y):", "masks[i - 1]",
+                        "X_val = np.array(", "loss_of(X_val, Y_val)"]}[framework]
+    for idiom in idioms + ["PATIENCE, MIN_DELTA, RESTORE_BEST = 4, 0.0, True"]:
+        assert idiom in text, idiom
+    assert text.count("Dropout(0.2)") == (2 if framework == "pytorch" else 0)  # hidden only
+    # It stopped early and the weights of its lowest validation loss came back: the
+    # validation loss measured at the end is that lowest one (dropout off to measure).
+    stopped = re.search(r"^early stopping at epoch (\d+): the lowest loss, (\S+), was at "
+                        r"epoch (\d+)$", out, re.MULTILINE)
+    assert stopped, out
+    assert int(stopped.group(3)) < int(stopped.group(1)) < 60
+    final = re.search(r"^validation: loss (\S+),", out, re.MULTILINE)
+    assert final and final.group(1) == stopped.group(2)
+
+
+@pytest.mark.parametrize("framework", ["numpy", "pytorch"])
+def test_readable_scripts_follow_the_stop_rules_from_the_export(readable, framework):
+    """The epoch rule counts from the export (epoch 7 is 5 epochs on from epoch 2); the
+    accuracy target, met when exported, is left out as the app would not stop for it again."""
+    if framework not in FRAMEWORKS:
+        pytest.skip("torch is not installed")
+    text, (code, out, err) = readable[("stop-at-epoch-target-met-already", framework)]
+    assert code == 0 and err == "", err
+    assert "STOP_EPOCH = 5  # stop after this many epochs (Backprop Lab's epoch 7)" in text
+    assert "TARGET_SCORE" not in text
+    assert "stopped at epoch 5, as the stop rule says" in out
+    assert "epoch 6:" not in out
+    for absent in ("Dropout", "DROPOUT", "EarlyStopping", "model.train()"):
+        assert absent not in text, absent
+
+
+def test_readable_scripts_without_these_settings_do_not_mention_them():
+    session = TrainingSession(Network([2, 4, 1], hidden="tanh", seed=0), datasets.load("xor"))
+    for framework in ("numpy", "pytorch"):
+        text = export_script(session, framework, "readable").text
+        for absent in ("ropout", "EarlyStopping", "stop_rule", "PATIENCE", "STOP_EPOCH",
+                       "X_val", "model.train()", "model.eval()", "masks"):
+            assert absent not in text, (framework, absent)
+
+
+def test_the_numpy_templates_dropout_backward_pass_is_the_engines(monkeypatch):
+    """The readable NumPy template's forward pass with dropout draws the engine's masks from
+    the same generator, and its backward pass gives the engine's gradients."""
+    from backprop_lab.engine.export.templates import numpy_mlp as template
+    from backprop_lab.engine.nn import dropout as dropout_math
+    from backprop_lab.engine.nn.losses import get_loss
+    net = Network([2, 5, 4, 1], activations=["tanh", "sigmoid", "sigmoid"], seed=3)
+    data = datasets.load("moons", n_samples=30, seed=2)
+    X, Y = data.X_train, data.y_train.reshape(-1, 1).astype(float)
+    monkeypatch.setattr(template, "layers", [[lay.W.copy(), lay.b.copy()] for lay in net.layers])
+    monkeypatch.setattr(template, "activations", [(np.tanh, template.tanh_grad),
+                                                  (template.sigmoid, template.sigmoid_grad),
+                                                  (template.sigmoid, None)])
+    monkeypatch.setattr(template, "DROPOUT", 0.3)
+    monkeypatch.setattr(template, "L2", 0.01)
+    A, _ = template.forward(X, np.random.default_rng(5))
+    grads = template.backward(A, Y)
+    plain = net.gradients(X, data.y_train, "bce", l2=0.01)
+    dropout_math.train_pass(net, X, Y, get_loss("bce"), 0.3, np.random.default_rng(5), l2=0.01)
+    assert not np.allclose(plain[0]["W"], net.layers[0].dW)      # the masks changed it ...
+    for (dW, db), layer in zip(zip(grads[::2], grads[1::2]), net.layers):
+        np.testing.assert_allclose(dW, layer.dW, rtol=1e-12, atol=1e-15)   # ... as here
+        np.testing.assert_allclose(db, layer.db, rtol=1e-12, atol=1e-15)
