@@ -407,3 +407,22 @@ def test_the_numpy_templates_dropout_backward_pass_is_the_engines(monkeypatch):
     for (dW, db), layer in zip(zip(grads[::2], grads[1::2]), net.layers):
         np.testing.assert_allclose(dW, layer.dW, rtol=1e-12, atol=1e-15)   # ... as here
         np.testing.assert_allclose(db, layer.db, rtol=1e-12, atol=1e-15)
+
+
+def test_scripts_with_these_settings_have_no_lint_findings(tmp_path):
+    """ruff (pycodestyle, pyflakes) finds nothing in every kind of script of a session with
+    dropout, early stopping and stop rules, nor of one with stop rules alone."""
+    pytest.importorskip("ruff", reason="ruff is a test extra: pip install -e '.[test]'")
+    sessions = [build(CASES["moons-validation-dropout-early-stopping-restores"]),
+                build(CASES["moons-stop-at-epoch"]),
+                readable_session(stop_at={"epoch": 7, "loss": 0.1, "metric": 0.99})]
+    paths = []
+    for i, session in enumerate(sessions):
+        for framework in ("numpy", "pytorch"):
+            for style in ("readable", "exact"):
+                script = export_script(session, framework, style, name=f"p{i}_{framework}_{style}")
+                paths.append(script.write(tmp_path / f"{script.name}.py")[0])
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache",
+                           "--select", "E,F,W", "--line-length", "100", *map(str, paths)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -135,7 +135,8 @@ class StopWatch:
             return None
         best_epoch = epoch if self.best[0] is None else self.best[0]
         self.restore = RESTORE_BEST and self.best[0] is not None
-        return (f"early stopping at epoch {epoch}: the {WATCHED} loss has not fallen for "
+        by = f"by more than {MIN_DELTA:g} " if MIN_DELTA else ""
+        return (f"early stopping at epoch {epoch}: the {WATCHED} loss has not fallen {by}for "
                 f"{PATIENCE} epochs; its lowest, {self.best_loss:.4g}, was at epoch {best_epoch}")
 
     def stop_rules(self, epoch, loss, score):
