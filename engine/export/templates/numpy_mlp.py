@@ -105,16 +105,13 @@ def forward__plain(X):
     return A, Z
 
 
-# Dropout's factors M / (1 - DROPOUT) (M: 1 kept, 0 dropped) and outputs before dropout, of
-# every hidden layer at the last training step, for the backward pass
-masks = []
+masks = []  # per hidden layer at the last training step: (M / (1 - DROPOUT), A before it)
 
 
 def forward__dropout(X, rng=None):
     """The forward pass: every layer's output [X, A1, ..., A_L] and the last layer's Z.
-    Given a generator rng (training): inverted dropout after every hidden layer, each unit
-    kept with probability 1 - DROPOUT and scaled by 1 / (1 - DROPOUT), so that A_l is what
-    the next layer sees; evaluation (no rng) drops nothing."""
+    Given a generator rng (training): inverted dropout, each hidden unit kept with probability
+    1 - DROPOUT (M = 1, else 0) and scaled by 1 / (1 - DROPOUT); without, nothing dropped."""
     A = [X]
     masks.clear()
     for i, ((W, b), (g, _)) in enumerate(zip(layers, activations)):

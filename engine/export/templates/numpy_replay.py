@@ -80,11 +80,8 @@ ACTIVATIONS = [(tanh, tanh_backward), (sigmoid, sigmoid_backward)]
 
 
 def forward__plain(params, X):
-    """The forward pass.  X (m, n_0) -> [(A_prev, Z, A, None) of every layer].
-
-    Layer l computes Z = A_prev @ W + b (m, n_l) and A = g(Z) (m, n_l); the last A is
-    the prediction.  Backpropagation needs all of them, so they are kept.
-    """
+    """The forward pass.  X (m, n_0) -> [(A_prev, Z, A, None) of every layer]: layer l
+    computes Z = A_prev @ W + b (m, n_l) and A = g(Z) (m, n_l), kept for backpropagation."""
     out = []
     A = X
     for layer, (g, _) in zip(params, ACTIVATIONS):
