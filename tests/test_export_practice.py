@@ -308,8 +308,8 @@ def readable_session(stop_at=None, **settings) -> TrainingSession:
 
 
 READABLE = {
-    "dropout-validation-early-stopping": dict(dropout=0.2, early_stopping={"patience": 4}),
-    "stop-at-epoch-target-met-already": dict(stop_at={"epoch": 7, "metric": 0.5}),
+    "dropout-validation-early-stopping": {"dropout": 0.2, "early_stopping": {"patience": 4}},
+    "stop-at-epoch-target-met-already": {"stop_at": {"epoch": 7, "metric": 0.5}},
 }
 
 
