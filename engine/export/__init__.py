@@ -4,9 +4,12 @@
   float32, a loss module from ``torch.nn``, ``torch.optim``) or a textbook (forward, loss,
   backward, update in NumPy) would write, starting from the session's current weights;
 * **exact**: a replay of the app's own arithmetic and mini-batch order, optimizer state,
-  clipping, schedule and divergence watch included, that continues training as the app would
-  and stops where it would (NumPy: to the last bits or a few units of rounding; PyTorch: to
-  rounding).
+  clipping, schedule, dropout masks, validation set, early stopping, stop rules and
+  divergence watch included, that continues training as the app would and stops where it
+  would (NumPy: to the last bits or a few units of rounding; PyTorch: to rounding).
+
+Both carry dropout (the readable PyTorch script as ``nn.Dropout``), the validation set, early
+stopping (with restore-best) and the stop rules.
 
 Neither can train a network with a step unit: ValueError.
 

@@ -3,8 +3,11 @@
 The readable scripts (``templates/torch_mlp.py``, ``templates/numpy_mlp.py``) restart training
 from the session's *current* weights with its data and settings; the optimizer's running state
 (momentum, Adam's moments) and the learning-rate schedule start afresh, and the mini-batches
-are drawn by the script's own shuffler.  On a full batch from a fresh optimizer at epoch 0 they
-follow the app's training to rounding.  They do not watch for divergence.
+(and dropout's masks) are drawn by the script's own generator.  On a full batch from a fresh
+optimizer at epoch 0 without dropout they follow the app's training to rounding.  They carry
+dropout, the validation set, early stopping (its watch starts afresh too) and the stop rules
+(the epoch rule counted from the export; a target already met when exported is left out, as
+the app would not stop for it again).  They do not watch for divergence.
 """
 from __future__ import annotations
 
@@ -46,6 +49,14 @@ class Readable:
     Y_train: np.ndarray     # (m, n_out) as the loss takes them (one-hot for cross-entropy)
     X_test: np.ndarray
     Y_test: np.ndarray
+    X_val: np.ndarray       # no rows without a validation set
+    Y_val: np.ndarray
+    dropout: float          # the rate of every hidden layer (0: none)
+    epoch: int              # epochs completed when exported
+    early_stopping: dict | None     # {"patience", "min_delta", "restore_best"} or None
+    watched: str            # the split early stopping watches: "validation", "test" or "train"
+    stop_epochs: int | None     # the epoch rule, in epochs from the export (None: none)
+    targets: dict           # {"loss": target, "score": target} not met when exported
 
     @classmethod
     def of(cls, session, name: str) -> "Readable":
@@ -62,6 +73,10 @@ class Readable:
                  f"({', '.join(dict.fromkeys(spec['activations']))}), exported at epoch "
                  f"{session.epoch}")
         batch = settings["batch_size"]
+        rules, met = settings["stop_at"] or {}, session.stop_watch.met
+        stop_epochs = None if rules.get("epoch") is None else rules["epoch"] - session.epoch
+        targets = {key: rules[rule] for key, rule in (("loss", "loss"), ("score", "metric"))
+                   if rules.get(rule) is not None and not met[rule]}
         return cls(name=name, title=title, sizes=list(spec["sizes"]),
                    activations=list(spec["activations"]), slopes=slopes,
                    loss=settings["loss"], task=TASKS[settings["loss"]],
@@ -73,21 +88,63 @@ class Readable:
                    l1=float(settings["l1"]), l2=float(settings["l2"]),
                    seed=int(settings["seed"]), weights=weights,
                    X_train=session.X_train, Y_train=session.Y_train,
-                   X_test=session.X_test, Y_test=session.Y_test)
+                   X_test=session.X_test, Y_test=session.Y_test,
+                   X_val=session.X_val, Y_val=session.Y_val,
+                   dropout=float(settings["dropout"]), epoch=int(session.epoch),
+                   early_stopping=settings["early_stopping"],
+                   watched=session.stop_watch.watched(session),
+                   stop_epochs=stop_epochs if stop_epochs is None or stop_epochs > 0 else None,
+                   targets=targets)
 
     @property
     def inline(self) -> bool:
         """True when the data and weights are written into the script itself."""
-        arrays = [self.X_train, self.Y_train, self.X_test, self.Y_test,
+        arrays = [self.X_train, self.Y_train, self.X_test, self.Y_test, self.X_val, self.Y_val,
                   *(a for pair in self.weights for a in pair)]
         return (sum(a.size for a in arrays) <= INLINE_NUMBERS
                 and literals.all_finite(arrays))
 
     @property
-    def labels(self) -> tuple[np.ndarray, np.ndarray]:
-        """Class labels (m,) of the training and test sets, for cross-entropy."""
-        return (self.Y_train.argmax(axis=1).astype(np.int64),
-                self.Y_test.argmax(axis=1).astype(np.int64))
+    def labels(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Class labels (m,) of the training, test and validation sets, for cross-entropy."""
+        return tuple(Y.argmax(axis=1).astype(np.int64)
+                     for Y in (self.Y_train, self.Y_test, self.Y_val))
+
+    def stopping(self, y: str) -> dict[str, str | None]:
+        """The slots of early stopping and the stop rules (``y``: the name of the targets,
+        "y" or "Y"); removed when the session has none."""
+        slots: dict[str, str | None] = {}
+        spec, loop = self.early_stopping, "early_stopping.stops(loss_of(X_val, {y}_val), epoch)"
+        if spec is None:
+            slots.update({"early_stopping": None, "if " + loop.format(y=y): None})
+        else:
+            split = {"validation": "val", "test": "test", "train": "train"}[self.watched]
+            slots["PATIENCE"] = (f"PATIENCE, MIN_DELTA, RESTORE_BEST = {spec['patience']!r}, "
+                                 f"{spec['min_delta']!r}, {spec['restore_best']!r}")
+            slots["if " + loop.format(y=y)] = (
+                f"if early_stopping.stops(loss_of(X_{split}, {y}_{split}), epoch):\n    break")
+        if self.stop_epochs is None and not self.targets:
+            slots.update({"stop_rule": None, "if stop_rule(epoch)": None})
+            return slots
+        what = "accuracy" if self.task != "regression" else "R²"
+        lines = []
+        if self.stop_epochs is None:
+            slots["if epoch == STOP_EPOCH"] = None
+        else:
+            lines.append(f"STOP_EPOCH = {self.stop_epochs!r}  # stop after this many epochs "
+                         f"(Backprop Lab's epoch {self.stop_epochs + self.epoch})")
+        if "loss" not in self.targets:
+            slots[f"if loss_of(X_train, {y}_train) <= TARGET_LOSS"] = None
+        else:
+            lines.append(f"TARGET_LOSS = {self.targets['loss']!r}  # stop when the training "
+                         "loss falls to this or below")
+        if "score" not in self.targets:
+            slots[f"if score(X_train, {y}_train) >= TARGET_SCORE"] = None
+        else:
+            lines.append(f"TARGET_SCORE = {self.targets['score']!r}  # stop when the "
+                         f"training {what} rises to this or above")
+        slots["STOP_EPOCH"] = "\n".join(lines)
+        return slots
 
     @property
     def nesterov(self) -> bool:

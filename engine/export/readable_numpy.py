@@ -2,7 +2,8 @@
 
 A textbook script: the forward pass, the loss, the backward pass (the chain rule) and the
 update written plainly over a list of ``(W, b)`` layers, in float64; the session's current
-weights as the starting point.
+weights as the starting point.  Dropout draws its masks from the script's shuffler and the
+backward pass takes the gradient back through them.
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ def numpy_script(r: Readable) -> tuple[str, dict[str, bytes]]:
     penalty = "".join([" + L1 * np.sign(W)" if r.l1 else "", " + L2 * W" if r.l2 else ""])
     batch = "len(X_train)" if r.batch_size is None else str(r.batch_size)
     data = {"X_train": r.X_train, "Y_train": r.Y_train, "X_test": r.X_test, "Y_test": r.Y_test}
+    if len(r.Y_val):
+        data.update({"X_val": r.X_val, "Y_val": r.Y_val})
     slots = {
         "__doc__": r.docstring("NumPy", HOW),
         "activations": literals.list_of("activations", pairs),
@@ -45,6 +48,14 @@ def numpy_script(r: Readable) -> tuple[str, dict[str, bytes]]:
     for name, key in HYPER[r.optimizer]:
         slots[name] = f"{name} = {r.hyper[key]!r}"
     slots.update(rules(r))
+    slots.update(r.stopping("Y"))
+    if r.dropout:
+        slots["DROPOUT"] = (f"DROPOUT = {r.dropout!r}  # while training, each hidden unit "
+                            "dropped with this probability")
+    else:
+        slots["A_batch"] = "A_batch, _ = forward(X_train[batch])"
+    if not len(r.Y_val):
+        slots["if len(X_val)"] = None
     files = {}
     if r.inline:
         for name, array in data.items():
@@ -63,7 +74,9 @@ def numpy_script(r: Readable) -> tuple[str, dict[str, bytes]]:
                            f"for i in range(1, {len(r.weights) + 1})]")
     choices = {"loss": r.loss, "output_delta": "chain" if chain else "fused",
                "update": "nesterov" if r.nesterov else r.optimizer, "evaluate": r.task,
-               "learning_rate": r.schedule["name"]}
+               "learning_rate": r.schedule["name"], "score": r.task,
+               "forward": "dropout" if r.dropout else "plain",
+               "backward": "dropout" if r.dropout else "plain"}
     return fill(template_source("numpy_mlp"), slots, choices), files
 
 

@@ -2,7 +2,8 @@
 
 ``nn.Sequential`` of ``nn.Linear`` layers and activation modules, float32, a ``DataLoader``, a
 standard loss module and ``torch.optim``; the session's current weights go in through
-``load_state_dict``.  Where Backprop Lab's conventions differ from PyTorch's, the script
+``load_state_dict``; dropout is ``nn.Dropout`` after every hidden activation, switched on by
+``model.train()`` and off by ``model.eval()``.  Where Backprop Lab's conventions differ from PyTorch's, the script
 converts them and says so: the loss is computed from the logits (so the model ends without its
 sigmoid or softmax), the MSE is half the mean.  Gradient clipping is ``clip_grad_norm_``; the
 learning-rate schedule a scheduler stepped once per epoch (``StepLR``, ``ExponentialLR``, or
@@ -39,8 +40,11 @@ def torch_script(r: Readable) -> tuple[str, dict[str, bytes]]:
     weights = {}
     for (W, b), key in zip(r.weights, keys):
         weights[f"{key}.weight"], weights[f"{key}.bias"] = W.T, b     # nn.Linear: (n_out, n_in)
-    y_train, y_test = r.labels if r.task == "classes" else (r.Y_train, r.Y_test)
+    y_train, y_test, y_val = r.labels if r.task == "classes" else (r.Y_train, r.Y_test,
+                                                                     r.Y_val)
     data = {"X_train": r.X_train, "y_train": y_train, "X_test": r.X_test, "y_test": y_test}
+    if len(y_val):
+        data.update({"X_val": r.X_val, "y_val": y_val})
     files = {}
     slots = {
         "__doc__": r.docstring("PyTorch", HOW),
@@ -51,7 +55,12 @@ def torch_script(r: Readable) -> tuple[str, dict[str, bytes]]:
         "loss": "loss = loss_fn(model(X), y)" + (" + penalty()" if r.l1 or r.l2 else ""),
         "L1": f"L1, L2 = {r.l1!r}, {r.l2!r}",
         **_scheduler(r),
+        **r.stopping("y"),
     }
+    if not r.dropout:
+        slots["model.train()"] = slots["model.eval()"] = None
+    if not len(y_val):
+        slots["if len(X_val)"] = None
     if r.clip_norm is None:
         slots["nn.utils.clip_grad_norm_()"] = None
     else:
@@ -74,7 +83,7 @@ def torch_script(r: Readable) -> tuple[str, dict[str, bytes]]:
         for name in data:
             slots[name] = f'{name} = load("{name}")'
         slots["weights"] = "weights = {name: load(name) for name in model.state_dict()}"
-    return fill(template_source("torch_mlp"), slots, {"evaluate": r.task}), files
+    return fill(template_source("torch_mlp"), slots, {"evaluate": r.task, "score": r.task}), files
 
 
 def _sequential(r: Readable) -> tuple[list[str], list[int]]:
@@ -84,10 +93,16 @@ def _sequential(r: Readable) -> tuple[list[str], list[int]]:
         keys.append(len(modules))
         modules.append(f"nn.Linear({n_in}, {n_out})")
         last = i == len(r.activations) - 1
-        if act == "identity" or (last and r.loss != "mse"):
-            continue            # the loss applies the output's sigmoid or softmax
-        modules.append(f"nn.LeakyReLU({r.slopes[i]!r})" if act == "leaky_relu" else MODULES[act])
+        if not (act == "identity" or (last and r.loss != "mse")):   # else the loss applies it
+            modules.append(f"nn.LeakyReLU({r.slopes[i]!r})" if act == "leaky_relu"
+                           else MODULES[act])
+        if r.dropout and not last:
+            modules.append(f"nn.Dropout({r.dropout!r})")
     modules = [m + "," for m in modules]
+    if r.dropout:
+        at = modules.index(f"nn.Dropout({r.dropout!r}),")
+        modules[at] += (f"  # while training, each hidden unit dropped with probability "
+                        f"{r.dropout!r}")
     if r.loss != "mse" and r.activations[-1] != "identity":
         modules[-1] += f"  # no {r.activations[-1]}: the loss applies it"
     return modules, keys

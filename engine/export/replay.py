@@ -43,6 +43,15 @@ STATE = {"sgd": {}, "momentum": {"v": "the running sum of the gradients, each ol
          "adam": {"m": "the running average of the gradients",
                   "v": "the running average of the squared gradients"}}
 TORCH_ACTIVATIONS = {"relu": "torch.relu", "sigmoid": "torch.sigmoid", "tanh": "torch.tanh"}
+#: The PyTorch model's forward pass without dropout.
+TORCH_FORWARD = '''\
+def forward(self, X):
+    """X (m, n_0) -> (Z, A) of the output layer, both (m, n_L)."""
+    A = X
+    for linear, g in zip(self.layers, ACTIVATIONS):
+        Z = linear(A)
+        A = g(Z)
+    return Z, A'''
 
 
 def replay_script(session, framework: str) -> str:
@@ -103,27 +112,46 @@ class Facts:
         self.cursor = int(batches["cursor"])
         self.order = None if batches["order"] is None else np.array(batches["order"], np.int64)
         self.rng_state = batches["rng"]
+        self._stopping(session)
         data = session.data
         self.data_name, self.task, self.metric = literals.printable(data.name), data.task, \
             session.metric
         self.input_names = [literals.printable(n) for n in data.input_names]
         self.X_train = np.asarray(session.X_train, dtype=np.float64)
         self.X_test = np.asarray(session.X_test, dtype=np.float64).reshape(-1, self.sizes[0])
+        self.X_val = np.asarray(session.X_val, dtype=np.float64).reshape(-1, self.sizes[0])
         y_train, y_test = np.asarray(data.y_train), np.asarray(data.y_test)
         if y_train.ndim != 1:
             raise ValueError("cannot export targets that are not one number per sample")
         self.y_integer = y_train.dtype.kind in "iub"
         y_type = np.int64 if self.y_integer else np.float64
         self.y_train, self.y_test = y_train.astype(y_type), y_test.astype(y_type).reshape(-1)
-        self.n_test = len(self.y_test)
-        data_arrays = (self.X_train, self.y_train, self.X_test, self.y_test)
+        self.y_val = np.asarray(data.y_val).astype(y_type).reshape(-1)
+        self.n_test, self.n_val = len(self.y_test), len(self.y_val)
+        data_arrays = (self.X_train, self.y_train, self.X_val, self.y_val, self.X_test,
+                       self.y_test)
         self.data_npz = (sum(a.size for a in data_arrays) > MAX_LITERAL_NUMBERS
                          or not literals.all_finite(data_arrays))
-        params = [a for pair in self.weights + (self.healthy or []) for a in pair] + [
+        params = [a for pair in self.weights + (self.healthy or []) + (self.best or [])
+                  for a in pair] + [
             a for layers in self.state.values() if layers for pair in layers for a in pair]
         self.weights_npz = (sum(a.size for a in params) > MAX_LITERAL_NUMBERS
                             or not literals.all_finite(params))
         self._check_targets()
+
+    def _stopping(self, session) -> None:
+        """Dropout, early stopping and the stop rules, and where the stop watch stands."""
+        settings, watch = session.settings(), session.stop_watch
+        self.dropout = float(settings["dropout"])
+        self.early_stopping, self.stop_at = settings["early_stopping"], settings["stop_at"]
+        self.watched = watch.watched(session)
+        best = watch.best
+        self.best_epoch = None if best is None else int(best.epoch)
+        self.best = (None if best is None or np.asarray(best.theta).tobytes()
+                     == np.asarray(session.network.theta).tobytes() else self._layers(best.theta))
+        self.best_loss, self.improved_loss = float(watch.best_loss), float(watch.reference)
+        self.waited = int(watch.waited)
+        self.targets_met = {"loss": bool(watch.met["loss"]), "score": bool(watch.met["metric"])}
 
     def _layers(self, flat) -> list[tuple[np.ndarray, np.ndarray]]:
         """A flat (P,) vector laid out as the network's θ -> [(W (n_in, n_out), b), ...]."""
@@ -154,11 +182,13 @@ class Facts:
                    "load_weights": "npz" if self.weights_npz else "literal",
                    "load_healthy_weights": "npz" if self.weights_npz else "literal",
                    "load_optimizer_state": "npz" if self.weights_npz else "literal",
+                   "load_best_weights": "npz" if self.weights_npz else "literal",
                    "schedule": self.schedule["name"]}
         if torch:
             return {**choices, "data_loss": self.loss, "make_optimizer": self.optimizer}
         return {**choices, "loss": self.loss, "output_dZ": "fused" if fused else "chain",
-                "update": "nesterov" if self.nesterov else self.optimizer}
+                "update": "nesterov" if self.nesterov else self.optimizer,
+                "forward": "dropout" if self.dropout else "plain"}
 
     def slots(self, torch: bool) -> dict[str, str]:
         np_dtype = f"np.{self.dtype}"
@@ -180,6 +210,8 @@ class Facts:
             **self._numbers(),
         }
         slots.update(self._training_rules(torch))
+        slots.update(self._dropout_slots(torch))
+        slots.update(self._stopping_slots())
         if torch:
             slots["TORCH_DTYPE"] = f"TORCH_DTYPE = torch.{self.dtype}"
             slots["NESTEROV"] = f"NESTEROV = {self.nesterov!r}"
@@ -229,6 +261,45 @@ class Facts:
             slots["HEALTHY_WEIGHTS"] = self._layers_literal("HEALTHY_WEIGHTS", self.healthy)
         return slots
 
+    def _dropout_slots(self, torch: bool) -> dict[str, str]:
+        """The dropout rate, or (none) the training pass without the shuffler's generator."""
+        if self.dropout:
+            return {"DROPOUT": f"DROPOUT = {self.dropout!r}  # the dropout rate of every "
+                               "hidden layer during training"}
+        if torch:
+            return {"forward": TORCH_FORWARD,
+                    "output": "output = model(X_train[idx])  # (Z, A) of the output layer"}
+        return {"caches": "caches = forward(params, X_train[idx])"}
+
+    def _stopping_slots(self) -> dict[str, str | None]:
+        """Early stopping and the stop rules with where their watch stands, or none of it."""
+        if self.early_stopping is None and self.stop_at is None:
+            return {"watch": None, "stop": None, "if stop": None, "if watch.restore": None}
+        spec = self.early_stopping or {}
+        rules = self.stop_at or {}
+        slots = {
+            "PATIENCE": (f"PATIENCE = {spec['patience']!r}  # epochs without improvement"
+                         if spec else "PATIENCE = None  # no early stopping"),
+            "MIN_DELTA": f"MIN_DELTA = {spec.get('min_delta', 0.0)!r}",
+            "RESTORE_BEST": f"RESTORE_BEST = {spec.get('restore_best', True)!r}",
+            "WATCHED": f'WATCHED = "{self.watched}"  # the loss watched: "validation", else '
+                       '"test", else "train"',
+            "BEST_LOSS": f"BEST_LOSS = {_float(self.best_loss)}",
+            "BEST_EPOCH": f"BEST_EPOCH = {self.best_epoch!r}",
+            "IMPROVED_LOSS": f"IMPROVED_LOSS = {_float(self.improved_loss)}",
+            "WAITED": f"WAITED = {self.waited!r}",
+            "STOP_EPOCH": f"STOP_EPOCH = {rules.get('epoch')!r}",
+            "TARGET_LOSS": f"TARGET_LOSS = {rules.get('loss')!r}",
+            "TARGET_SCORE": f"TARGET_SCORE = {rules.get('metric')!r}",
+            "TARGETS_MET": (f'TARGETS_MET = {{"loss": {self.targets_met["loss"]}, "score": '
+                            f'{self.targets_met["score"]}}}  # whether each was met when exported'),
+        }
+        if self.best is None:
+            slots["BEST_WEIGHTS"] = "BEST_WEIGHTS = None"
+        elif not self.weights_npz:
+            slots["BEST_WEIGHTS"] = self._layers_literal("BEST_WEIGHTS", self.best)
+        return slots
+
     def _activations(self, torch: bool) -> str:
         if torch:
             names = [TORCH_ACTIVATIONS.get(a, a) for a in self.activations]
@@ -250,6 +321,7 @@ class Facts:
         if self.weights_npz:
             arrays = {}
             healthy = [("healthy_", self.healthy)] if self.healthy else []
+            healthy += [("best_", self.best)] if self.best else []
             for prefix, layers in [("", self.weights)] + healthy + [
                     (f"{n}_", v) for n, v in self.state.items() if v]:
                 for i, (W, b) in enumerate(layers, 1):
@@ -257,8 +329,8 @@ class Facts:
             numbers["WEIGHTS_NPZ"] = literals.base64_constant(
                 "WEIGHTS_NPZ", literals.npz_bytes(arrays),
                 "The weights (W1, b1, W2, b2, ...), the optimizer's running state "
-                "(e.g. m_W1) and\n# the latest healthy weights if they differ (healthy_W1, ...), "
-                "as a base64 .npz")
+                "(e.g. m_W1),\n# the latest healthy weights and the best ones if they differ "
+                "(healthy_W1, best_W1, ...),\n# as a base64 .npz")
             saved = {name: layers is not None for name, layers in self.state.items()}
             numbers["OPTIMIZER_STATE_SAVED"] = f"OPTIMIZER_STATE_SAVED = {saved!r}"
         else:
@@ -273,9 +345,10 @@ class Facts:
         if self.data_npz:
             numbers["DATA_NPZ"] = literals.base64_constant(
                 "DATA_NPZ", literals.npz_bytes({"X_train": self.X_train, "y_train": self.y_train,
+                                                "X_val": self.X_val, "y_val": self.y_val,
                                                 "X_test": self.X_test, "y_test": self.y_test}),
-                "X_train, y_train, X_test, y_test: the network's inputs (after the feature "
-                "transform)\n# and the labels or targets, as a base64 .npz")
+                "X_train, y_train, X_val, y_val, X_test, y_test: the network's inputs (after the "
+                "feature\n# transform) and the labels or targets, as a base64 .npz")
         else:
             kind = "class labels" if self.y_integer else "targets"
             numbers.update({
@@ -286,6 +359,10 @@ class Facts:
                                            f" the network's inputs {', '.join(self.input_names)}"),
                 "Y_TRAIN": literals.assign("Y_TRAIN", self.y_train,
                                            f"Training {kind}, ({self.n_train},)"),
+                "X_VAL": literals.assign("X_VAL", self.X_val,
+                                         f"Validation inputs, ({self.n_val}, {self.sizes[0]})"),
+                "Y_VAL": literals.assign("Y_VAL", self.y_val,
+                                         f"Validation {kind}, ({self.n_val},)"),
                 "X_TEST": literals.assign("X_TEST", self.X_test,
                                           f"Test inputs, ({self.n_test}, {self.sizes[0]})"),
                 "Y_TEST": literals.assign("Y_TEST", self.y_test,
@@ -304,3 +381,8 @@ class Facts:
             out.append(f"{pad}    }},")
         out.append(f"{pad}]")
         return "\n".join(out)
+
+
+def _float(x: float) -> str:
+    """A float as source: repr, or math.inf / math.nan."""
+    return repr(x) if math.isfinite(x) else ("math.nan" if math.isnan(x) else "math.inf")

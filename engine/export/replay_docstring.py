@@ -28,8 +28,9 @@ def docstring(f, torch: bool) -> str:
         "the network with the weights it had when exported, the optimizer's running state, "
         "the data and the shuffler of the mini-batches, so training on here continues "
         "exactly as it would in Backprop Lab.", width=WIDTH - 4)
+    validation = f"{f.n_val} validation samples, " if f.n_val else ""
     data = (f"{docstring_safe(f.data_name)} ({f.task}): {f.n_train} training samples, "
-            f"{f.n_test} test samples")
+            f"{validation}{f.n_test} test samples")
     body = f"""\
 {title}
 
@@ -42,13 +43,16 @@ Optimizer:  {_optimizer(f)}
 Schedule:   {_schedule(f)}
 Clipping:   {_clipping(f)}
 Batches:    {_batches(f)}
+Dropout:    {_dropout(f)}
 Data:       {data}
 Exported:   {_exported(f)}
 Divergence: {_divergence(f)}
+Stopping:   {_stopping(f)}
 
-Usage:      python this_script.py --epochs 100
+Usage:      python this_script.py --epochs 100 [--history losses.csv]
 The last lines printed are "final train loss: ..." (the mean data loss over the training set,
-without the penalty) and "final train {f.metric}: ..."."""
+without the penalty) and "final train {f.metric}: ...", then the same for the validation and
+test sets; --history writes every epoch's losses and scores."""
     return '"""' + body + '\n"""'
 
 
@@ -105,6 +109,32 @@ def _batches(f) -> str:
         return f"the whole training set ({f.n_train} samples) every step: one step per epoch"
     return (f"{f.effective_batch} samples per step, {f.steps_per_epoch} steps per epoch, in an "
             f"order\n            reshuffled every epoch by numpy.random.default_rng({f.seed})")
+
+
+def _dropout(f) -> str:
+    if not f.dropout:
+        return "none"
+    return (f"rate {f.dropout!r} on every hidden layer during training (inverted: the kept "
+            "units\n            scaled by 1 / (1 - rate)), the masks drawn from the shuffler's "
+            "generator")
+
+
+def _stopping(f) -> str:
+    """Early stopping and the stop rules in a line or two."""
+    parts = []
+    spec, rules = f.early_stopping, f.stop_at or {}
+    if spec:
+        delta = f" by more than {spec['min_delta']!r}" if spec["min_delta"] else ""
+        restore = ", then the best weights come back" if spec["restore_best"] else ""
+        parts.append(f"early stopping when the {f.watched} loss has not fallen{delta} for "
+                     f"{spec['patience']} epochs{restore}")
+    for key, words in (("epoch", "at epoch {}"), ("loss", "at a training loss of {!r}"),
+                       ("metric", f"at a training {f.metric} of {{!r}}")):
+        if rules.get(key) is not None:
+            parts.append("stop " + words.format(rules[key]))
+    text = "; ".join(parts) or "only where training diverges"
+    return textwrap.fill(text, width=WIDTH - 12, subsequent_indent=" " * 12,
+                         initial_indent=" " * 12, break_on_hyphens=False).lstrip()
 
 
 def _exported(f) -> str:

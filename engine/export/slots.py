@@ -5,9 +5,11 @@ network.  An export turns it into a script for one session by
 
 * **slots**: ``{name: source}`` replaces the one statement that defines ``name`` (``name = …``,
   ``def name``, ``class name``) or, when ``name`` ends in "()", calls it (``scheduler.step()``
-  is the slot ``"scheduler.step()"``), at any depth, its whole lines, by ``source``, indented
-  to match (``"__doc__"``: the module's docstring);
-  ``None`` removes it together with the comment lines just above it;
+  is the slot ``"scheduler.step()"``) or, when ``name`` starts with "if ", is the ``if``
+  statement of that test (``"if stop"``), at any depth, its whole lines, by ``source``,
+  indented to match (``"__doc__"``: the module's docstring);
+  ``None`` removes it together with the comment lines just above it (a call: every such call);
+  statements inside the variants a choice drops are not counted;
 * **choices**: ``{base: variant}`` keeps the function ``base__variant`` under the name ``base``
   and drops the other ``base__*`` variants and the template's own ``base = base__…`` choice;
 * **pruning**: then every top-level function, class, constant and import that nothing uses any
@@ -46,11 +48,20 @@ def fill(template: str, slots: dict[str, str | None] | None = None,
     found: dict[str, list[ast.stmt]] = {}
     if ast.get_docstring(tree, clean=False) is not None:
         found["__doc__"] = [tree.body[0]]               # the slot "__doc__": the docstring
+    dropped = {id(inner) for node in tree.body if isinstance(node, ast.FunctionDef)
+               and "__" in node.name.strip("_")
+               and choices.get(node.name.split("__")[0], node.name.split("__")[-1])
+               != node.name.split("__")[-1] for inner in ast.walk(node)}
     for node in _statements(tree):
-        for name in _defined_names(node) + _called_name(node):
+        if id(node) in dropped:                         # in a variant not chosen
+            continue
+        for name in _defined_names(node) + _called_name(node) + _if_name(node):
             found.setdefault(name, []).append(node)
     for name, source in slots.items():
         nodes = found.get(name, [])
+        if source is None and name.endswith("()") and nodes:
+            edits += [_edit(lines, node, None) for node in nodes]
+            continue
         if len(nodes) != 1:
             raise ValueError(f"the template defines {name!r} {len(nodes)} times, not once")
         edits.append(_edit(lines, nodes[0], source))
@@ -163,6 +174,11 @@ def _called_name(node: ast.stmt) -> list[str]:
         if isinstance(func, (ast.Name, ast.Attribute)):
             return [ast.unparse(func) + "()"]
     return []
+
+
+def _if_name(node: ast.stmt) -> list[str]:
+    """``["if a.b"]`` for the statement ``if a.b: …``, else ``[]``."""
+    return ["if " + ast.unparse(node.test)] if isinstance(node, ast.If) else []
 
 
 def _edit(lines: list[str], node: ast.stmt, source: str | None) -> tuple[int, int, list[str]]:

@@ -13,6 +13,11 @@ A lesson file holds::
                                                         (optional: the lesson's own data;
                                                          then "config" says "dataset": "custom")
      "epochs": 0,                                       (optional: epochs trained on load)
+     "exercises": [...],                                (optional: targets and predictions the
+                                                         window checks; see
+                                                         engine.analysis.exercises)
+     "view": "landscape",                               (optional: the tab the lesson opens,
+                                                         one of LESSON_VIEWS)
      "stage": "graph+inspector",                        (optional: presentation's views,
                                                          one of gui.model.stages.STAGE_KEYS)
      "try_buttons": [                                   (optional: "Try next" as one click)
@@ -39,6 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
+from backprop_lab.engine.analysis.exercises import validate_exercises
 from backprop_lab.engine.data.dataset import BINARY, MULTICLASS, REGRESSION, Dataset
 from backprop_lab.engine.training.inspection import EDGE_MODES
 
@@ -48,6 +54,8 @@ from .stages import STAGE_KEYS
 #: The lessons that ship with the app (package data: they travel with an installed wheel).
 LESSON_DIR: Traversable = files("backprop_lab.resources").joinpath("lessons")
 FORMAT, VERSION = "backprop-lab-lesson", 1
+#: The views a lesson may open with ("view" key): the loss landscape or the hidden space.
+LESSON_VIEWS = ("landscape", "hidden_space")
 #: What a try button may do after its settings: new weights, train, one phase, check.
 TRY_ACTIONS = ("reset", "play", "phase", "gradient_check")
 
@@ -73,8 +81,16 @@ class Lesson:
     data: Dataset | None = None
     path: Path | Traversable | None = None
     extra: dict = field(default_factory=dict)
+    exercises: list[dict] = field(default_factory=list)   # validated exercise specs
+    view: str = ""                                         # one of LESSON_VIEWS, or ""
     stage: str | None = None                  # the presentation stage it opens on
     try_buttons: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The lesson's file name without ``.json`` (how exercise progress names it)."""
+        return self.path.name[:-5] if self.path is not None and self.path.name.endswith(
+            ".json") else self.title
 
     def build_session(self, train: bool = True):
         """The lesson's training session (on its own data when it carries some), with its
@@ -125,6 +141,14 @@ def load_lesson(path: str | os.PathLike | Traversable) -> Lesson:
     weights = raw.get("weights")
     if weights is not None:
         weights = _check_weights(path.name, weights, config, data)
+    try:
+        exercises = validate_exercises(raw.get("exercises", []))
+    except ValueError as exc:
+        raise ValueError(f"{path.name}: {exc}") from None
+    view = raw.get("view", "")
+    if view not in ("", *LESSON_VIEWS):
+        raise ValueError(f"{path.name}: 'view' must be one of {', '.join(LESSON_VIEWS)}, "
+                         f"not {view!r}")
     stage = raw.get("stage")
     if stage is not None and stage not in STAGE_KEYS:
         raise ValueError(f"{path.name}: 'stage' must be one of {', '.join(STAGE_KEYS)}")
@@ -132,7 +156,7 @@ def load_lesson(path: str | os.PathLike | Traversable) -> Lesson:
     return Lesson(title=raw["title"].strip(), text=raw["text"].strip(),
                   look=str(raw.get("look", "")).strip(), try_next=str(raw.get("try", "")).strip(),
                   config=config, weights=weights, epochs=epochs, path=path, data=data,
-                  stage=stage, try_buttons=buttons)
+                  exercises=exercises, view=view, stage=stage, try_buttons=buttons)
 
 
 def _read_try_buttons(name: str, entries, config: Config) -> list[Suggestion]:

@@ -26,6 +26,7 @@ from ..session.stepper import PhaseStepper
 from ..session.training_loop import TrainingLoop
 from . import layout, try_next, window_settings
 from .accessibility import Accessibility
+from .analyses import Analyses
 from .data_editing import DataEditing
 from .exports import Exports
 from .keyboard import MORE_KEYS, Keyboard
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.data_editing = DataEditing(self)
         self.lessons = LessonPlayer(self)
         self.pins = PinnedRuns(self)
+        self.analyses = Analyses(self)
         self.actions, self.menus = build_menus(self, [m.menu(self) for m in MENUS])
         self.overlay = ShortcutsOverlay(self)
         self.keyboard = Keyboard(self)
@@ -126,6 +128,7 @@ class MainWindow(QMainWindow):
         self.loss_plot.clearPinsRequested.connect(self.pins.clear)
         self.timeline_bar.epochChosen.connect(state.show_epoch)
         self.timeline_bar.resumeRequested.connect(self.resume_from)
+        self.analyses.connect()
 
     def show_metrics(self, on: bool) -> None:
         """The scores view in place of the output plot (data that is not 2-D always has it)."""

@@ -22,6 +22,8 @@ def load(name):
 # The data: the network's inputs X (m, n_inputs) and the targets Y (m, n_outputs)
 X_train = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
 Y_train = np.array([[0.0], [1.0], [1.0], [0.0]])
+X_val = np.array([[0.2, 0.8], [0.8, 0.1]])
+Y_val = np.array([[1.0], [1.0]])
 X_test = np.array([[0.1, 0.9], [0.9, 0.9]])
 Y_test = np.array([[1.0], [0.0]])
 
@@ -81,6 +83,7 @@ def softmax(Z):
 # Each layer's activation g and its derivative g' (the output's is part of output_delta)
 activations = [(np.tanh, tanh_grad), (sigmoid, None)]
 LEARNING_RATE, BATCH_SIZE, SEED = 0.5, 4, 0
+DROPOUT = 0.1  # while training, each hidden unit dropped with this probability
 BETA = 0.9
 RHO = 0.99
 EPS = 1e-8
@@ -93,13 +96,35 @@ GAMMA = 0.5
 COSINE_EPOCHS = 300
 
 
-def forward(X):
+def forward__plain(X):
     """The forward pass: every layer's output [X, A1, ..., A_L] and the last layer's Z."""
     A = [X]
     for (W, b), (g, _) in zip(layers, activations):
         Z = A[-1] @ W + b                   # (m, n_in) @ (n_in, n_out) + (n_out,)
         A.append(g(Z))
     return A, Z
+
+
+masks = []  # per hidden layer at the last training step: (M / (1 - DROPOUT), A before it)
+
+
+def forward__dropout(X, rng=None):
+    """The forward pass: every layer's output [X, A1, ..., A_L] and the last layer's Z.
+    Given a generator rng (training): inverted dropout, each hidden unit kept with probability
+    1 - DROPOUT (M = 1, else 0) and scaled by 1 / (1 - DROPOUT); without, nothing dropped."""
+    A = [X]
+    masks.clear()
+    for i, ((W, b), (g, _)) in enumerate(zip(layers, activations)):
+        Z = A[-1] @ W + b                   # (m, n_in) @ (n_in, n_out) + (n_out,)
+        A.append(g(Z))
+        if rng is not None and i < len(layers) - 1:
+            keep = (rng.random(A[-1].shape) >= DROPOUT) / (1.0 - DROPOUT)
+            masks.append((keep, A[-1]))
+            A[-1] = A[-1] * keep
+    return A, Z
+
+
+forward = forward__dropout
 
 
 def loss__bce(Z, A, Y):
@@ -136,7 +161,7 @@ def output_delta__chain(A, Y):
 output_delta = output_delta__fused
 
 
-def backward(A, Y):
+def backward__plain(A, Y):
     """The backward pass, the chain rule from the output back: [dW1, db1, dW2, db2, ...]."""
     dZ = output_delta(A[-1], Y) / len(Y)            # (m, n_out); / m: the loss is a mean
     grads = []
@@ -147,6 +172,24 @@ def backward(A, Y):
         if i > 0:
             dZ = (dZ @ W.T) * activations[i - 1][1](A[i])
     return grads
+
+
+def backward__dropout(A, Y):
+    """The backward pass, the chain rule from the output back: [dW1, db1, dW2, db2, ...].
+    A hidden layer's gradient goes back through the mask its output went through."""
+    dZ = output_delta(A[-1], Y) / len(Y)            # (m, n_out); / m: the loss is a mean
+    grads = []
+    for i in reversed(range(len(layers))):
+        W, b = layers[i]
+        dW = A[i].T @ dZ + L1 * np.sign(W) + L2 * W     # + the penalty's gradient
+        grads[:0] = [dW, dZ.sum(axis=0)]
+        if i > 0:
+            keep, output = masks[i - 1]             # g' at the output before dropout
+            dZ = (dZ @ W.T) * keep * activations[i - 1][1](output)
+    return grads
+
+
+backward = backward__dropout
 
 
 def clip_by_norm(grads):
@@ -254,28 +297,102 @@ def evaluate__regression(X, Y):
 evaluate = evaluate__binary
 
 
+def loss_of(X, Y):
+    """The loss over a whole split (without the penalty)."""
+    A, Z = forward(X)
+    return loss(Z, A[-1], Y)
+
+
+def score__binary(X, Y):
+    """The accuracy over a whole split (class 1 where the output is > 0.5)."""
+    return np.mean((forward(X)[0][-1] > 0.5) == Y)
+
+
+def score__classes(X, Y):
+    """The accuracy over a whole split (the class of the highest output)."""
+    return np.mean(forward(X)[0][-1].argmax(axis=1) == Y.argmax(axis=1))
+
+
+def score__regression(X, Y):
+    """R² = 1 − Σ(output − Y)² / Σ(Y − mean Y)² over a whole split."""
+    return 1.0 - np.sum((forward(X)[0][-1] - Y) ** 2) / np.sum((Y - Y.mean()) ** 2)
+
+
+score = score__binary
+# Backprop Lab's early stopping: stop when the loss it watches (see train) has not fallen by
+# more than MIN_DELTA for PATIENCE epochs in a row
+PATIENCE, MIN_DELTA, RESTORE_BEST = 5, 0.0, True
+# Backprop Lab's stop rules
+STOP_EPOCH, TARGET_LOSS, TARGET_SCORE = 250, 0.05, 1.0  # epochs, loss at most, accuracy at least
+
+
+class EarlyStopping:
+    """Watches a loss after every epoch and keeps a copy of the weights where it was lowest."""
+
+    def __init__(self):
+        self.best_loss, self.best_epoch, self.waited = math.inf, 0, 0
+        self.best_weights = [p.copy() for p in params]
+
+    def stops(self, loss, epoch):
+        """True when training should stop (then, with RESTORE_BEST, the best weights are back)."""
+        if loss < self.best_loss - MIN_DELTA:
+            self.best_loss, self.best_epoch, self.waited = loss, epoch, 0
+            self.best_weights = [p.copy() for p in params]
+            return False
+        self.waited += 1
+        if self.waited < PATIENCE:
+            return False
+        print(f"early stopping at epoch {epoch}: the lowest loss, {self.best_loss:.6g}, "
+              f"was at epoch {self.best_epoch}")
+        if RESTORE_BEST:
+            for p, best in zip(params, self.best_weights):
+                p[...] = best
+        return True
+
+
+def stop_rule(epoch):
+    """True (after saying which) when one of the stop rules says to stop after ``epoch``."""
+    if epoch == STOP_EPOCH:
+        print(f"stopped at epoch {epoch}, as the stop rule says")
+        return True
+    if loss_of(X_train, Y_train) <= TARGET_LOSS:
+        print(f"stopped at epoch {epoch}: the training loss reached {TARGET_LOSS}")
+        return True
+    if score(X_train, Y_train) >= TARGET_SCORE:
+        print(f"stopped at epoch {epoch}: the training score reached {TARGET_SCORE}")
+        return True
+    return False
+
+
 def train(epochs):
     """Train for ``epochs`` passes over the shuffled training set, reporting about ten times."""
     shuffler = np.random.default_rng(SEED)
+    early_stopping = EarlyStopping()
     t = 0
     for epoch in range(1, epochs + 1):
         lr = learning_rate(epoch - 1)
         order = shuffler.permutation(len(X_train))
         for start in range(0, len(order), BATCH_SIZE):
             batch = order[start:start + BATCH_SIZE]
-            A, Z = forward(X_train[batch])
-            grads = backward(A, Y_train[batch])
+            A_batch, _ = forward(X_train[batch], shuffler)   # dropout's masks from the shuffler
+            grads = backward(A_batch, Y_train[batch])
             clip_by_norm(grads)
             t += 1
             update(grads, t, lr)
         if epoch % max(1, epochs // 10) == 0 or epoch == epochs:
             print(f"epoch {epoch}: train {evaluate(X_train, Y_train)}")
+        if early_stopping.stops(loss_of(X_val, Y_val), epoch):
+            break
+        if stop_rule(epoch):
+            break
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Train the network on from these weights.")
     parser.add_argument("--epochs", type=int, default=100)
     train(parser.parse_args().epochs)
+    if len(X_val):
+        print(f"validation: {evaluate(X_val, Y_val)}")
     if len(X_test):
         print(f"test: {evaluate(X_test, Y_test)}")
     names = [f"{kind}{i}" for i in range(1, len(layers) + 1) for kind in ("W", "b")]

@@ -27,6 +27,7 @@ EPOCH = 0  # epochs completed when exported
 METRIC = "accuracy"
 LEAKY_SLOPE = 0.01
 EXP_LIMIT = 700.0  # sigmoid clips Z at -EXP_LIMIT so exp(-Z) never overflows
+DROPOUT = 0.2  # the dropout rate of every hidden layer during training
 
 
 def identity(Z):  # g(z) = z
@@ -78,22 +79,44 @@ def softmax(Z):  # row-wise: e^z_k / sum_j e^z_j (output layers only: see output
 ACTIVATIONS = [(tanh, tanh_backward), (sigmoid, sigmoid_backward)]
 
 
-def forward(params, X):
-    """The forward pass.  X (m, n_0) -> [(A_prev, Z, A) of every layer].
-
-    Layer l computes Z = A_prev @ W + b (m, n_l) and A = g(Z) (m, n_l); the last A is
-    the prediction.  Backpropagation needs all of them, so they are kept.
-    """
-    caches = []
+def forward__plain(params, X):
+    """The forward pass.  X (m, n_0) -> [(A_prev, Z, A, None) of every layer]: layer l
+    computes Z = A_prev @ W + b (m, n_l) and A = g(Z) (m, n_l), kept for backpropagation."""
+    out = []
     A = X
     for layer, (g, _) in zip(params, ACTIVATIONS):
         Z = A @ layer["W"] + layer["b"]          # (m, n_in) @ (n_in, n_out) + (n_out,)
         A_next = g(Z)
-        caches.append((A, Z, A_next))
+        out.append((A, Z, A_next, None))
         A = A_next
-    return caches
+    return out
 
 
+def forward__dropout(params, X, rng=None):
+    """The forward pass.  X (m, n_0) -> [(A_prev, Z, A, keep) of every layer].
+
+    Layer l computes Z = A_prev @ W + b (m, n_l) and A = g(Z) (m, n_l); the last A is
+    the prediction.  Backpropagation needs all of them, so they are kept.  Given the
+    shuffler's generator rng (training), inverted dropout: each hidden unit's output is
+    kept with probability 1 - DROPOUT and scaled by keep = M / (1 - DROPOUT) (M: 1 kept, 0
+    dropped; uniform draws u, kept where u >= DROPOUT, drawn layer by layer as Backprop Lab
+    draws them), so the next layer sees A * keep; evaluation (rng None) drops nothing.
+    """
+    out = []
+    A = X
+    for i, (layer, (g, _)) in enumerate(zip(params, ACTIVATIONS)):
+        Z = A @ layer["W"] + layer["b"]          # (m, n_in) @ (n_in, n_out) + (n_out,)
+        A_next = g(Z)
+        keep = None
+        if rng is not None and i < len(params) - 1:
+            mask = (rng.random(A_next.shape) >= DROPOUT).astype(np.float64)
+            keep = (mask * (1.0 / (1.0 - DROPOUT))).astype(A_next.dtype)
+        out.append((A, Z, A_next, keep))
+        A = A_next if keep is None else A_next * keep
+    return out
+
+
+forward = forward__dropout
 def loss__mse(Z, A, Y):
     """Half the squared error summed over the outputs, averaged over the m samples."""
     d = A - Y
@@ -156,10 +179,10 @@ def backward(params, caches, Y):
     """
     m = Y.shape[0]
     grads = [None] * len(params)
-    _, Z, A = caches[-1]
+    _, Z, A, _ = caches[-1]
     dZ = output_dZ(Z, A, Y)                              # (m, n_L), per sample
     for i in reversed(range(len(params))):
-        A_prev, Z, A = caches[i]
+        A_prev, Z, A, _ = caches[i]
         W = params[i]["W"]
         dW = (A_prev.T @ dZ) * (1.0 / m)                 # (n_in, n_out): mean over samples
         db = dZ.sum(axis=0) * (1.0 / m)                  # (n_out,)
@@ -170,7 +193,9 @@ def backward(params, caches, Y):
         grads[i] = {"W": dW, "b": db}
         if i > 0:
             dA_prev = dZ @ W.T                           # (m, n_in)
-            _, Z_prev, A_prev_out = caches[i - 1]
+            _, Z_prev, A_prev_out, keep = caches[i - 1]
+            if keep is not None:
+                dA_prev = dA_prev * keep                 # through the dropout mask
             dZ = ACTIVATIONS[i - 1][1](dA_prev, Z_prev, A_prev_out)
     return grads
 
@@ -272,7 +297,7 @@ score = score__accuracy
 def evaluate(params, X, Y, labels):
     """(mean loss, score) over a whole split, as Backprop Lab's history records them
     (the loss without the penalty)."""
-    _, Z, A = forward(params, X)[-1]
+    _, Z, A, _ = forward(params, X)[-1]
     return loss(Z, A, Y), score(A, labels)
 
 
@@ -286,22 +311,28 @@ def main():
         description="Train the network exported from Backprop Lab on from where it was.")
     parser.add_argument("--epochs", type=int, default=100,
                         help="how many epochs to train (default: 100)")
+    parser.add_argument("--history", metavar="FILE",
+                        help="also write every epoch's losses and scores to this CSV file")
     args = parser.parse_args()
     if args.epochs < 0:
         parser.error("--epochs must be 0 or more")
 
-    X_train, y_train, X_test, y_test = load_data()
-    Y_train, Y_test = targets(y_train), targets(y_test)
+    data = load_data()                       # {split: (X, labels)}
+    splits = {name: (X, targets(y), y) for name, (X, y) in data.items()}
+    X_train, Y_train, _ = splits["train"]
     params = load_weights()
     state = load_optimizer_state(params)
     batches = Batches(len(X_train))
+    watch = StopWatch(load_best_weights(params))
     epoch = EPOCH
     every = max(1, args.epochs // 10)        # report about ten times
 
     # Steps that overshoot can overflow: that is detected below (a gradient or loss that
     # is not a finite number stops training), so NumPy's overflow warnings are silenced.
     with np.errstate(over="ignore", invalid="ignore"):
-        train_loss, train_score = evaluate(params, X_train, Y_train, y_train)
+        scores = {name: evaluate(params, *split) for name, split in splits.items()}
+        history = [(epoch, scores)]
+        train_loss, train_score = scores["train"]
         print(f"epoch {epoch} (exported): train loss {train_loss:.6g}, "
               f"{METRIC} {train_score:.4g}")
         healthy = (HEALTHY_EPOCH, load_healthy_weights(params))   # to go back to
@@ -311,7 +342,7 @@ def main():
             finished = False
             while not finished:                  # the steps of one epoch
                 idx = batches.next()
-                caches = forward(params, X_train[idx])
+                caches = forward(params, X_train[idx], batches.rng)
                 grads = backward(params, caches, Y_train[idx])
                 if not all(np.isfinite(g[k]).all() for g in grads for k in g):
                     diverged = "the gradient overflowed"
@@ -322,38 +353,46 @@ def main():
             if diverged:
                 break
             epoch += 1
-            train_loss, train_score = evaluate(params, X_train, Y_train, y_train)
+            scores = {name: evaluate(params, *split) for name, split in splits.items()}
+            train_loss, train_score = scores["train"]
             diverged = divergence(train_loss, largest_weight(params))
             if diverged:
                 break
+            history.append((epoch, scores))
             if is_healthy(train_loss):
                 healthy = (epoch, [{k: a.copy() for k, a in p.items()} for p in params])
             if (i + 1) % every == 0 or i + 1 == args.epochs:
                 print(f"epoch {epoch}: train loss {train_loss:.6g}, {METRIC} {train_score:.4g}")
+            stop = watch.judge(epoch, scores, lambda: copy_of(params))
+            if stop:
+                print(stop)
+                break
         if diverged:
             epoch, params = healthy
-            train_loss, train_score = evaluate(params, X_train, Y_train, y_train)
             print(f"training diverged ({diverged}): stopped, back to the weights of "
                   f"epoch {epoch}; try a lower learning rate")
+        if watch.restore:
+            epoch, params = watch.best
+            print(f"back to the weights of epoch {epoch}, whose {WATCHED} loss was the lowest")
+        scores = {name: evaluate(params, *split) for name, split in splits.items()}
 
+    if args.history:
+        write_history(args.history, history)
     print(f"final epoch: {epoch}")
-    print(f"final train loss: {train_loss!r}")
-    print(f"final train {METRIC}: {train_score!r}")
-    if L1 or L2:
-        print(f"final train penalty: {penalty(params)!r}")
-    if len(y_test):
-        test_loss, test_score = evaluate(params, X_test, Y_test, y_test)
-        print(f"final test loss: {test_loss!r}")
-        print(f"final test {METRIC}: {test_score!r}")
+    for name, (split_loss, split_score) in scores.items():
+        print(f"final {name} loss: {split_loss!r}")
+        print(f"final {name} {METRIC}: {split_score!r}")
+        if name == "train" and (L1 or L2):
+            print(f"final train penalty: {penalty(params)!r}")
 
 
 # The schedule and divergence, then the data, the weights and the mini-batches: the export
 # pastes those modules' code here.
 from backprop_lab.engine.export.templates.replay_rules import (  # noqa: E402
-    divergence, is_healthy, learning_rate)
+    WATCHED, StopWatch, divergence, is_healthy, learning_rate)
 from backprop_lab.engine.export.templates.replay_data import (  # noqa: E402
-    HEALTHY_EPOCH, Batches, load_data, load_healthy_weights, load_optimizer_state, load_weights,
-    targets)
+    HEALTHY_EPOCH, Batches, copy_of, load_best_weights, load_data, load_healthy_weights,
+    load_optimizer_state, load_weights, targets, write_history)
 
 
 if __name__ == "__main__":

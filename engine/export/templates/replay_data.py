@@ -1,5 +1,6 @@
 """The data half of the exact-replay scripts (numpy_replay.py, torch_replay.py): the data,
-the weights and the optimizer's state when exported, and Backprop Lab's mini-batch order.
+the weights and the optimizer's state when exported, Backprop Lab's mini-batch order, and the
+history file.
 
 The export pastes its code at the end of either script, after its main(), and fills in the
 numbers (see backprop_lab.engine.export.replay).
@@ -13,6 +14,7 @@ SIZES = [2, 4, 1]  # units per layer, the inputs first
 DTYPE = np.float64
 BATCH_SIZE = None  # samples per step (None: the whole training set)
 SEED = 0  # the seed of the mini-batch shuffler
+METRIC = "accuracy"
 
 # ============================== the data, the weights and the mini-batches
 
@@ -20,19 +22,21 @@ Y_DTYPE = np.int64  # the labels' type
 
 
 def load_data__literal():
-    """(X_train, y_train, X_test, y_test): inputs X (m, n_inputs), labels y (m,)."""
-    X_train = np.array(X_TRAIN, dtype=np.float64).reshape(-1, SIZES[0])
-    X_test = np.array(X_TEST, dtype=np.float64).reshape(-1, SIZES[0])
-    y_train = np.array(Y_TRAIN, dtype=Y_DTYPE)
-    y_test = np.array(Y_TEST, dtype=Y_DTYPE)
-    return X_train.astype(DTYPE), y_train, X_test.astype(DTYPE), y_test
+    """{split: (X, y)} of "train", "validation" and "test": inputs X (m, n_inputs), labels
+    y (m,); a split without samples is left out."""
+    splits = {"train": (X_TRAIN, Y_TRAIN), "validation": (X_VAL, Y_VAL), "test": (X_TEST, Y_TEST)}
+    return {split: (np.array(X, dtype=np.float64).reshape(-1, SIZES[0]).astype(DTYPE),
+                    np.array(y, dtype=Y_DTYPE))
+            for split, (X, y) in splits.items() if split == "train" or len(y)}
 
 
 def load_data__npz():
-    """(X_train, y_train, X_test, y_test): inputs X (m, n_inputs), labels y (m,)."""
+    """{split: (X, y)} of "train", "validation" and "test": inputs X (m, n_inputs), labels
+    y (m,); a split without samples is left out."""
+    splits = {"train": "train", "validation": "val", "test": "test"}
     with np.load(io.BytesIO(base64.b64decode(DATA_NPZ)), allow_pickle=False) as npz:
-        return (npz["X_train"].astype(DTYPE), npz["y_train"],
-                npz["X_test"].astype(DTYPE), npz["y_test"])
+        return {split: (npz[f"X_{key}"].astype(DTYPE), npz[f"y_{key}"])
+                for split, key in splits.items() if split == "train" or len(npz[f"y_{key}"])}
 
 
 load_data = load_data__literal
@@ -100,6 +104,35 @@ def load_healthy_weights__npz(params):
 
 
 load_healthy_weights = load_healthy_weights__literal
+
+
+def load_best_weights__literal(params):
+    """The weights of the epoch with the lowest watched loss when exported, for early
+    stopping (BEST_WEIGHTS, or a copy of params when they are the same)."""
+    return copy_of(params) if BEST_WEIGHTS is None else as_arrays(BEST_WEIGHTS)
+
+
+def load_best_weights__npz(params):
+    """The weights of the epoch with the lowest watched loss when exported, for early
+    stopping (best_W1, … in WEIGHTS_NPZ, or a copy of params when they are the same)."""
+    with np.load(io.BytesIO(base64.b64decode(WEIGHTS_NPZ)), allow_pickle=False) as npz:
+        if "best_W1" not in npz.files:
+            return copy_of(params)
+    return load_npz_layers("best_")
+
+
+load_best_weights = load_best_weights__literal
+
+
+def write_history(path, rows):
+    """Write rows [(epoch, {split: (loss, score)}), ...] to the CSV file ``path``: one line
+    per epoch, every number in full precision."""
+    splits = list(rows[0][1])
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(",".join(["epoch"] + [f"{s}_{k}" for s in splits for k in ("loss", METRIC)]))
+        for epoch, scores in rows:
+            out.write("\n" + ",".join([str(epoch)] + [repr(x) for s in splits for x in scores[s]]))
+        out.write("\n")
 
 
 def zeros_like(params):
@@ -178,6 +211,8 @@ WEIGHTS = [
 # The latest healthy weights when exported and their epoch (None: the weights above)
 HEALTHY_WEIGHTS = None
 HEALTHY_EPOCH = 0
+# The weights of the epoch with the lowest watched loss, for early stopping (None: the above)
+BEST_WEIGHTS = None
 WEIGHTS_NPZ = ""
 OPTIMIZER_STEPS = 0  # optimizer steps taken so far
 # The optimizer's running state by name, shaped like WEIGHTS (None: all zeros)
@@ -189,6 +224,8 @@ OPTIMIZER_STATE_SAVED = {}
 
 X_TRAIN = [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
 Y_TRAIN = [0, 1, 1, 0]
+X_VAL = []
+Y_VAL = []
 X_TEST = []
 Y_TEST = []
 DATA_NPZ = ""

@@ -1,5 +1,6 @@
 """The rules of training both exact-replay scripts follow (numpy_replay.py, torch_replay.py):
-the learning-rate schedule, and when training has diverged.
+the learning-rate schedule, when training has diverged, and when it stops on purpose (early
+stopping and the stop rules).
 
 The export pastes its code into either script, after its main(), and fills in the numbers
 (see backprop_lab.engine.export.replay).
@@ -81,3 +82,70 @@ def divergence(loss, largest):
 def is_healthy(loss):
     """True when the weights of an epoch with this training loss are worth going back to."""
     return not REFERENCE_LOSS > 0 or loss <= HEALTHY * REFERENCE_LOSS
+
+
+# Early stopping, judged after every epoch as in Backprop Lab: when the WATCHED loss has not
+# fallen more than MIN_DELTA below the last loss that did for PATIENCE epochs in a row,
+# training stops; with RESTORE_BEST the weights of the epoch with the lowest loss come back.
+PATIENCE = 3  # epochs without improvement (None: no early stopping)
+MIN_DELTA = 0.0
+RESTORE_BEST = True
+WATCHED = "train"  # the loss watched: "validation", else "test", else "train"
+# Where the watch stood when exported: the lowest watched loss and its epoch (None: none
+# yet), the last loss that fell by more than MIN_DELTA, and the epochs waited since
+BEST_LOSS = math.inf
+BEST_EPOCH = None
+IMPROVED_LOSS = math.inf
+WAITED = 0
+# The stop rules: stop at epoch STOP_EPOCH, when the training loss falls to TARGET_LOSS or
+# below, or when the training score (accuracy or R^2) rises to TARGET_SCORE or above (None: no
+# such rule).  A target stops training when it is reached, not again while it stays reached.
+STOP_EPOCH = None
+TARGET_LOSS = None
+TARGET_SCORE = None
+TARGETS_MET = {"loss": False, "score": False}  # whether each target was met when exported
+
+
+class StopWatch:
+    """Early stopping and the stop rules, judged after every epoch."""
+
+    def __init__(self, best_weights):
+        self.best = (BEST_EPOCH, best_weights)   # (epoch, weights) of the lowest watched loss
+        self.best_loss, self.improved, self.waited = BEST_LOSS, IMPROVED_LOSS, WAITED
+        self.met = dict(TARGETS_MET)
+        self.restore = False                     # True once the best weights are to come back
+
+    def judge(self, epoch, scores, copy_weights):
+        """Why training stops after ``epoch`` (a sentence), or None to train on.
+        scores: {split: (loss, score)} of the epoch; copy_weights(): a copy of the weights."""
+        early = self.early_stopping(epoch, scores[WATCHED][0], copy_weights)
+        return early or self.stop_rules(epoch, *scores["train"])
+
+    def early_stopping(self, epoch, loss, copy_weights):
+        if PATIENCE is None:
+            return None
+        loss = loss if math.isfinite(loss) else math.inf
+        if loss < self.best_loss:
+            self.best_loss, self.best = loss, (epoch, copy_weights())
+        if loss < self.improved - MIN_DELTA:
+            self.improved, self.waited = loss, 0
+            return None
+        self.waited += 1
+        if self.waited < PATIENCE:
+            return None
+        best_epoch = epoch if self.best[0] is None else self.best[0]
+        self.restore = RESTORE_BEST and self.best[0] is not None
+        by = f"by more than {MIN_DELTA:g} " if MIN_DELTA else ""
+        return (f"early stopping at epoch {epoch}: the {WATCHED} loss has not fallen {by}for "
+                f"{PATIENCE} epochs; its lowest, {self.best_loss:.4g}, was at epoch {best_epoch}")
+
+    def stop_rules(self, epoch, loss, score):
+        met, self.met = self.met, {
+            "loss": TARGET_LOSS is not None and loss <= TARGET_LOSS,
+            "score": TARGET_SCORE is not None and score >= TARGET_SCORE}
+        if epoch == STOP_EPOCH:
+            return f"stopped at epoch {epoch}, as the stop rule says"
+        for key, target in (("loss", TARGET_LOSS), ("score", TARGET_SCORE)):
+            if self.met[key] and not met[key]:
+                return f"stopped at epoch {epoch}: the training {key} reached its target {target:g}"
+        return None

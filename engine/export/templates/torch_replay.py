@@ -30,6 +30,7 @@ SEED = 0  # the seed of the mini-batch shuffler
 EPOCH = 0  # epochs completed when exported
 METRIC = "accuracy"
 LEAKY_SLOPE = 0.01
+DROPOUT = 0.2  # the dropout rate of every hidden layer during training
 
 
 def identity(Z):
@@ -64,12 +65,23 @@ class MLP(nn.Module):
                 linear.weight.copy_(torch.from_numpy(layer["W"].T.copy()))  # (n_out, n_in)
                 linear.bias.copy_(torch.from_numpy(layer["b"]))
 
-    def forward(self, X):
-        """X (m, n_0) -> (Z, A) of the output layer, both (m, n_L)."""
+    def forward(self, X, rng=None):
+        """X (m, n_0) -> (Z, A) of the output layer, both (m, n_L).
+
+        Given the shuffler's generator rng (training): inverted dropout after every hidden
+        activation, each unit kept with probability 1 - DROPOUT (where a uniform draw
+        u >= DROPOUT) and scaled by 1 / (1 - DROPOUT); evaluation (rng None) drops nothing.
+        The masks are drawn with NumPy from that generator, layer by layer, as Backprop Lab
+        draws them, not by nn.Dropout: torch's own generator would drop other units, and
+        this replay is exact.
+        """
         A = X
-        for linear, g in zip(self.layers, ACTIVATIONS):
+        for i, (linear, g) in enumerate(zip(self.layers, ACTIVATIONS)):
             Z = linear(A)
             A = g(Z)
+            if rng is not None and i < len(self.layers) - 1:
+                kept = rng.random(tuple(A.shape)) >= DROPOUT
+                A = A * torch.from_numpy(kept * (1.0 / (1.0 - DROPOUT))).to(A.dtype)
         return Z, A
 
 
@@ -190,24 +202,29 @@ def main():
         description="Train the network exported from Backprop Lab on from where it was.")
     parser.add_argument("--epochs", type=int, default=100,
                         help="how many epochs to train (default: 100)")
+    parser.add_argument("--history", metavar="FILE",
+                        help="also write every epoch's losses and scores to this CSV file")
     args = parser.parse_args()
     if args.epochs < 0:
         parser.error("--epochs must be 0 or more")
 
-    X_train, y_train, X_test, y_test = load_data()
-    Y_train, Y_test = torch.from_numpy(targets(y_train)), torch.from_numpy(targets(y_test))
-    X_train, X_test = torch.from_numpy(X_train), torch.from_numpy(X_test)
-    y_train, y_test = torch.from_numpy(y_train), torch.from_numpy(y_test)
+    # {split: (X, Y, labels)}: inputs, targets as the loss takes them, labels
+    splits = {name: (torch.from_numpy(X), torch.from_numpy(targets(y)), torch.from_numpy(y))
+              for name, (X, y) in load_data().items()}
+    X_train, Y_train, y_train = splits["train"]
     weights = load_weights()                     # Backprop Lab's layout: W (n_in, n_out)
     model = MLP(weights)
     optimizer = make_optimizer(model, load_optimizer_state(weights))
     # The learning rate of each epoch: LEARNING_RATE * schedule(epochs completed before it)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda e: schedule(EPOCH + e))
     batches = Batches(len(X_train))
+    watch = StopWatch(MLP(load_best_weights(weights)).state_dict())
     epoch = EPOCH
     every = max(1, args.epochs // 10)        # report about ten times
 
-    train_loss, train_score = evaluate(model, X_train, Y_train, y_train)
+    scores = {name: evaluate(model, *split) for name, split in splits.items()}
+    history = [(epoch, scores)]
+    train_loss, train_score = scores["train"]
     print(f"epoch {epoch} (exported): train loss {train_loss:.6g}, {METRIC} {train_score:.4g}")
     healthy = (HEALTHY_EPOCH, MLP(load_healthy_weights(weights)).state_dict())  # to go back to
     diverged = None
@@ -218,8 +235,8 @@ def main():
             if not isinstance(idx, slice):
                 idx = torch.from_numpy(idx)
             optimizer.zero_grad()
-            Z, A = model(X_train[idx])
-            objective = data_loss(Z, A, Y_train[idx], y_train[idx]) + penalty(model)
+            output = model(X_train[idx], batches.rng)    # (Z, A) of the output layer
+            objective = data_loss(*output, Y_train[idx], y_train[idx]) + penalty(model)
             objective.backward()                 # autograd fills every p.grad
             if not all(torch.isfinite(p.grad).all() for p in model.parameters()):
                 diverged = "the gradient overflowed"
@@ -231,39 +248,49 @@ def main():
             break
         epoch += 1
         scheduler.step()
-        train_loss, train_score = evaluate(model, X_train, Y_train, y_train)
+        scores = {name: evaluate(model, *split) for name, split in splits.items()}
+        train_loss, train_score = scores["train"]
         diverged = divergence(train_loss, largest_weight(model))
         if diverged:
             break
+        history.append((epoch, scores))
         if is_healthy(train_loss):
             healthy = (epoch, {k: v.clone() for k, v in model.state_dict().items()})
         if (i + 1) % every == 0 or i + 1 == args.epochs:
             print(f"epoch {epoch}: train loss {train_loss:.6g}, {METRIC} {train_score:.4g}")
+        stop = watch.judge(epoch, scores,
+                           lambda: {k: v.clone() for k, v in model.state_dict().items()})
+        if stop:
+            print(stop)
+            break
     if diverged:
         epoch, weights = healthy
         model.load_state_dict(weights)
-        train_loss, train_score = evaluate(model, X_train, Y_train, y_train)
         print(f"training diverged ({diverged}): stopped, back to the weights of "
               f"epoch {epoch}; try a lower learning rate")
+    if watch.restore:
+        epoch, weights = watch.best
+        model.load_state_dict(weights)
+        print(f"back to the weights of epoch {epoch}, whose {WATCHED} loss was the lowest")
+    scores = {name: evaluate(model, *split) for name, split in splits.items()}
 
+    if args.history:
+        write_history(args.history, history)
     print(f"final epoch: {epoch}")
-    print(f"final train loss: {train_loss!r}")
-    print(f"final train {METRIC}: {train_score!r}")
-    if L1 or L2:
-        print(f"final train penalty: {penalty(model).item()!r}")
-    if len(y_test):
-        test_loss, test_score = evaluate(model, X_test, Y_test, y_test)
-        print(f"final test loss: {test_loss!r}")
-        print(f"final test {METRIC}: {test_score!r}")
+    for name, (split_loss, split_score) in scores.items():
+        print(f"final {name} loss: {split_loss!r}")
+        print(f"final {name} {METRIC}: {split_score!r}")
+        if name == "train" and (L1 or L2):
+            print(f"final train penalty: {penalty(model).item()!r}")
 
 
 # The schedule and divergence, then the data, the weights and the mini-batches: the export
 # pastes those modules' code here.
 from backprop_lab.engine.export.templates.replay_rules import (  # noqa: E402
-    divergence, is_healthy, schedule)
+    WATCHED, StopWatch, divergence, is_healthy, schedule)
 from backprop_lab.engine.export.templates.replay_data import (  # noqa: E402
-    HEALTHY_EPOCH, Batches, load_data, load_healthy_weights, load_optimizer_state, load_weights,
-    targets)
+    HEALTHY_EPOCH, Batches, load_best_weights, load_data, load_healthy_weights,
+    load_optimizer_state, load_weights, targets, write_history)
 
 
 if __name__ == "__main__":
