@@ -60,6 +60,12 @@ class _Row:
         grid.addWidget(self.mark, row, 0)
         grid.addLayout(text, row, 1)
         self.state = "open"
+        self.asking = False
+
+    def set_shown(self, on: bool, note: bool = True) -> None:
+        for widget in (self.mark, self.prompt, *self.choices.values()):
+            widget.setVisible(on)
+        self.note.setVisible(on and note)
 
     def set_state(self, state: str, message: str) -> None:
         self.state = state
@@ -71,6 +77,7 @@ class _Row:
                           f"{html.escape(message)}</span>" if message else "")
 
     def set_asking(self, asking: bool) -> None:
+        self.asking = asking
         for button in self.choices.values():
             button.setEnabled(asking)
         if asking:                             # a fresh question: no answer chosen yet
@@ -113,7 +120,16 @@ class ExerciseList(QFrame):
         layout.addLayout(top)
         layout.addWidget(self.body)
         self.rows: dict[str, _Row] = {}
+        self.compact = False
         self.hide()
+
+    def set_compact(self, on: bool) -> None:
+        """Compact (on a presentation stage): the count on one line, and only a question
+        being asked shown whole, so that the class can answer it; every row otherwise."""
+        self.compact = on
+        self.summary_button.setVisible(not on)
+        for row in self.rows.values():
+            row.set_shown(not on or row.asking, note=not on)
 
     def show_exercises(self, specs: list[dict], states: dict[str, tuple[str, str]]) -> None:
         """A lesson's exercise specs (validated); ``states``: id → (state, message) of those
@@ -132,6 +148,7 @@ class ExerciseList(QFrame):
             row.set_state(state, message)
             self.rows[spec["id"]] = row
         self._count()
+        self.set_compact(self.compact)
         self.setVisible(bool(specs))
 
     def set_state(self, exercise_id: str, state: str, message: str) -> None:
@@ -144,6 +161,7 @@ class ExerciseList(QFrame):
     def set_asking(self, exercise_id: str, asking: bool) -> None:
         """Enable (a fresh question) or disable a prediction's choices."""
         self.rows[exercise_id].set_asking(asking)
+        self.set_compact(self.compact)
 
     def answer(self, exercise_id: str) -> str | None:
         return self.rows[exercise_id].answer

@@ -170,13 +170,13 @@ class LessonCard(QFrame):
             self.try_buttons.append(button)
         self.try_box.setVisible(bool(suggestions))
 
-    def fit_text(self, width: int, height: int, smallest: float = 0.8) -> int:
+    def fit_text(self, width: int, height: int, smallest: float = 0.75) -> int:
         """The body's type made smaller, in steps down to ``smallest`` × the scale's size,
         until the whole card fits ``height`` at ``width``; returns the height it needs then.
         A long lesson on a short projector keeps every word on screen, a little smaller."""
         base = getattr(self, "_base_point_size", self.body.font().pointSizeF())
         font = self.body.font()
-        for factor in (1.0, 0.95, 0.9, 0.85, smallest):
+        for factor in (1.0, 0.95, 0.9, 0.85, 0.8, smallest):
             font.setPointSizeF(base * factor)
             self.body.setFont(font)
             needed = self.needed_height(width)
@@ -197,8 +197,21 @@ class LessonCard(QFrame):
         # The text as wrapped beside a scroll bar: measured narrower, it never needs one.
         bar = self.scroll.verticalScrollBar().sizeHint().width()
         return (max(self.counter.sizeHint().height(), self.title.heightForWidth(title))
-                + self.body.heightForWidth(inner - bar) + buttons
+                + self.body.heightForWidth(inner - bar) + buttons + self._added_height(inner)
                 + m.top() + m.bottom() + 2 * self.frameWidth() + 2 * spacing + 6)
+
+    def _added_height(self, width: int) -> int:
+        """Height of what others placed under the buttons (the lesson's exercises), with
+        its spacing: visible widgets after the card's own three rows."""
+        layout, total = self.layout(), 0
+        for k in range(3, layout.count()):
+            widget = layout.itemAt(k).widget()
+            if widget is None or widget.isHidden():
+                continue
+            total += layout.spacing() + (widget.heightForWidth(width)
+                                         if widget.hasHeightForWidth()
+                                         else widget.sizeHint().height())
+        return total
 
 
 def describe(suggestion: Suggestion) -> str:

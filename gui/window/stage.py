@@ -22,7 +22,7 @@ from ..model.stages import (DEFAULT_STAGE, STAGES, VIEW_TITLES, StageLayout, sta
 from . import layout
 
 #: The lesson card's largest share of the stage's height (its text scrolls beyond).
-CARD_SHARE = 0.34
+CARD_SHARE = 0.36
 #: The loss plot's smallest share of the screen's height whenever it is on stage.
 LOSS_SHARE = 0.25
 
@@ -162,6 +162,7 @@ class Stage(QObject):
         # The diagnosis across the whole stage: two lines there, five in a third's width.
         self.page.layout().insertWidget(1, w.banner)
         w.transport.setVisible(not self.console_open)
+        w.analyses.exercise_list.set_compact(True)
         self._arrange()
         self.page.show()
         self.switcher.setVisible(not self.console_open)
@@ -172,6 +173,7 @@ class Stage(QObject):
         for view in self.views().values():
             view.setParent(self.parking)
         w.lesson_card.setParent(self.parking)
+        w.analyses.exercise_list.set_compact(False)
         layout.home(w)
         self._drop_area()
         self.page.hide()
