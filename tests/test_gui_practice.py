@@ -92,8 +92,8 @@ def test_early_stopping_in_the_window_restores_the_best_epoch(make_window, qtbot
     assert np.nanmin(table["val_loss"]) == pytest.approx(stop.best_loss)
     assert session.evaluate("validation")["loss"] == pytest.approx(stop.best_loss)
     message = window.statusBar().currentMessage()
-    assert (f"Stopped at epoch {stop.epoch}: the validation loss has not improved for 3 epochs; "
-            f"restored the best weights from epoch {stop.best_epoch}.") in message
+    assert (f"Stopped at epoch {stop.epoch}: no lower validation loss for 3 epochs; best epoch "
+            f"{stop.best_epoch} restored.") in message
     assert window.timeline_bar.epochs[-1] == stop.best_epoch     # the timeline ends there too
 
 

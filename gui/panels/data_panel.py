@@ -84,7 +84,8 @@ class DataPanel(QWidget):
         self.draw_button.setToolTip("Start a blank canvas and click points onto the output plot")
         self.draw_button.clicked.connect(self.drawRequested)
         self.export_button = QPushButton("Export CSV…")
-        self.export_button.setToolTip("Save the current data (train, then test rows) as CSV")
+        self.export_button.setToolTip("Save the current data (training, test, then validation "
+                                      "rows) as CSV")
         self.export_button.clicked.connect(self.exportRequested)
         own = QHBoxLayout()
         own.setSpacing(4)

@@ -337,7 +337,7 @@ def stop_sentence(session: TrainingSession) -> str:
     if stop.reason != "early_stopping" or early is None:
         return stop.message
     patience = early["patience"]
-    kept = (f"restored the best weights from epoch {stop.best_epoch}" if stop.restored else
-            f"its best was epoch {stop.best_epoch}; the weights stay")
-    return (f"Stopped at epoch {stop.epoch}: the {stop.watched} loss has not improved for "
-            f"{patience} epoch{'s' * (patience != 1)}; {kept}.")
+    kept = (f"best epoch {stop.best_epoch} restored" if stop.restored else
+            f"the weights stay (best: epoch {stop.best_epoch})")
+    return (f"Stopped at epoch {stop.epoch}: no lower {stop.watched} loss for {patience} "
+            f"epoch{'s' * (patience != 1)}; {kept}.")

@@ -295,6 +295,12 @@ class LossPlot(QWidget):
                      ((s, getattr(s, "item", None)) for s, _l in legend.items))
         if shown and not listed:
             legend.addItem(curve, label)
+            # As the theme sets the others (style/appearance.py): the line level with its label.
+            sample, text = legend.items[-1]
+            sample.setFixedHeight(max(20.0, text.item.boundingRect().height()))
+            for item in (sample, text):
+                legend.layout.setAlignment(item, Qt.AlignmentFlag.AlignLeft
+                                           | Qt.AlignmentFlag.AlignTop)
         elif not shown and listed:
             legend.removeItem(curve)
 
