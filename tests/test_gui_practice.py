@@ -10,8 +10,8 @@ from backprop_lab.gui.model.config import Config
 
 pytestmark = pytest.mark.gui
 
-PRACTICE = dict(dataset="moons", n_samples=200, hidden=[8], activations=["tanh"],
-                optimizer="sgd", learning_rate=0.3, validation_fraction=0.2)
+PRACTICE = {"dataset": "moons", "n_samples": 200, "hidden": [8], "activations": ["tanh"],
+            "optimizer": "sgd", "learning_rate": 0.3, "validation_fraction": 0.2}
 
 
 def type_into(qtbot, field, text: str) -> None:
@@ -120,8 +120,8 @@ def test_the_validation_curve_and_split_are_shown_only_with_a_validation_share(m
 
 
 def test_a_saved_session_opens_with_its_practice_settings(make_window, tmp_path):
-    settings = dict(dropout=0.3, early_stopping=True, patience=7, restore_best=False,
-                    stop_epoch=90, stop_loss=0.02, stop_metric=0.97)
+    settings = {"dropout": 0.3, "early_stopping": True, "patience": 7, "restore_best": False,
+                "stop_epoch": 90, "stop_loss": 0.02, "stop_metric": 0.97}
     window = make_window(Config(**PRACTICE, **settings))
     window.controller.session.run(3)
     path = tmp_path / "practice.bplab"
