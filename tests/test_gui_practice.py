@@ -67,12 +67,12 @@ def test_the_panels_reach_the_session_and_refuse_what_is_out_of_range(make_windo
 def test_play_stops_at_a_stop_rule_and_says_why(make_window, qtbot):
     window = make_window(Config(**{**PRACTICE, "stop_epoch": 25}))
     window.toggle_play()
-    qtbot.waitUntil(lambda: not window.loop.running, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.loop.running, timeout=30_000)
     assert window.controller.session.epoch == 25
     assert "Stopped at epoch 25" in window.statusBar().currentMessage()
     assert window.transport.play_button.text() == "Play"
     window.toggle_play()                     # the rule has fired: training goes on past it
-    qtbot.waitUntil(lambda: window.controller.session.epoch > 30, timeout=10_000)
+    qtbot.waitUntil(lambda: window.controller.session.epoch > 30, timeout=30_000)
     window.loop.pause()
 
 
@@ -81,7 +81,7 @@ def test_early_stopping_in_the_window_restores_the_best_epoch(make_window, qtbot
     window = make_window(Config(**{**PRACTICE, "batch_size": 1, "learning_rate": 1.0,
                                    "early_stopping": True, "patience": 3}))
     window.toggle_play()
-    qtbot.waitUntil(lambda: not window.loop.running, timeout=15_000)
+    qtbot.waitUntil(lambda: not window.loop.running, timeout=30_000)
     session = window.controller.session
     stop = session.stop_report
     assert stop is not None and stop.reason == "early_stopping" and stop.restored

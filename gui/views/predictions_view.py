@@ -279,6 +279,7 @@ class PredictionsView(QWidget):
 
     def set_data(self, data) -> None:
         self.data = data
+        self._network = None          # drawn again with the network that fits this data
         has_test = len(data.y_test) > 0
         with QSignalBlocker(self.split):
             self.split.clear()
