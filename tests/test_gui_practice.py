@@ -1,6 +1,8 @@
 """Validation share, dropout, early stopping and stop rules in the window: the panels bind them,
 Play stops and says why, the loss plot and the scores view show the validation set, and a
 saved session, Undo and the command line keep them."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -175,3 +177,16 @@ def test_phase_stepping_with_dropout_shows_the_mask_and_the_plots_do_not_drop(ma
     assert any("dropout mask" in caption for caption in captions)
     # Evaluation (what the plots draw) never drops units: the same outputs every time.
     assert np.array_equal(session.network.forward(session.X_train), boundary)
+
+
+def test_an_imported_file_gets_the_validation_share_of_the_data_panel(make_window):
+    window = make_window(Config(**PRACTICE))
+    path = Path(__file__).parent / "data" / "csv" / "diabetes-like.csv"
+    assert window.data_editing.import_csv(path)
+    data = window.controller.session.data
+    assert (len(data.y_test), len(data.y_val), len(data.y_train)) == (120, 80, 200)
+    assert window.data_panel.validation.value() == 20
+    assert "120 test, 80 validation samples" in window.statusBar().currentMessage()
+    window.data_panel.validation.setValue(10)           # a new split of the same rows
+    data = window.controller.session.data
+    assert (len(data.y_test), len(data.y_val), len(data.y_train)) == (120, 40, 240)

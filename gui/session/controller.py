@@ -207,7 +207,17 @@ class SessionController(QObject):
 
     def use_data(self, data: Dataset) -> bool:
         """Train on imported or drawn ``data`` with a new network of the current hidden
-        layers (its input and output layers fit the data).  False (and a message) if refused."""
+        layers (its input and output layers fit the data).  False (and a message) if refused.
+
+        An imported file read without a validation set gets the validation share the data
+        panel shows (as the import dialog takes its test share)."""
+        share = self.config.validation_fraction
+        if share and "source" in data.params and not data.has_validation:
+            try:
+                data = resplit(data, float(data.params.get("test_fraction", 0.0)),
+                               int(data.params.get("seed", 0)), share)
+            except ValueError as exc:
+                self.message.emit(f"No validation set: {exc}.")
         config = self._custom_config(data)
         try:
             session = config.build_session(data)
@@ -216,8 +226,9 @@ class SessionController(QObject):
             return False
         self._install(session, config, data, reason=f"loading {data.name}")
         self.configChanged.emit()
+        val = f", {len(data.y_val)} validation" if data.has_validation else ""
         self.message.emit(f"Training on {data.name}: {len(data.y_train)} training and "
-                          f"{len(data.y_test)} test samples, {data.n_inputs} input(s); "
+                          f"{len(data.y_test)} test{val} samples, {data.n_inputs} input(s); "
                           f"new weights from seed {config.seed}.")
         return True
 

@@ -236,6 +236,8 @@ class LossPlot(QWidget):
         table = history.table()
         self._table, self._columns = table, history.columns
         col = {name: i for i, name in enumerate(history.columns)}
+        if f"train_{self.metric_name}" not in col:       # a history of the other task's kind
+            self.set_metric("r2" if "train_r2" in col else "accuracy")
         epochs = table[:, 0]
         train, test = table[:, col["train_loss"]], table[:, col["test_loss"]]
         if self.log_box.isChecked():
