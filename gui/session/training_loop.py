@@ -37,6 +37,8 @@ class TrainingLoop(QObject):
         #: Train at full speed up to this epoch, then pause (a lesson's prepared epochs).
         self.target: int | None = None
         controller.diverged.connect(lambda _msg: self.pause())
+        # Early stopping and the stop rules end Play too (the window says why).
+        controller.stopped.connect(lambda _msg: self.pause())
 
     @property
     def running(self) -> bool:
@@ -81,10 +83,12 @@ class TrainingLoop(QObject):
         period, self._last = now - self._last, now
         session = self.controller.session
         if self.target is not None:
-            left = self.target - session.epoch
+            # A divergence or a stop pauses (and clears the target) inside run: keep it here.
+            target = self.target
+            left = target - session.epoch
             if left > 0 and not session.diverged:
                 session.run(left, max_seconds=self.MAX_BUDGET)
-            if session.epoch >= self.target or session.diverged:
+            if session.epoch >= target or session.diverged or session.stopped:
                 reached = session.epoch
                 self.pause()
                 self.targetReached.emit(reached)
