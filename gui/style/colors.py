@@ -28,6 +28,8 @@ class Theme:
     highlight: tuple[int, int, int]    # selection and active-layer marks
     positive_text: str = "#17528f"     # text colored as "positive / train" (readable on bg)
     negative_text: str = "#8f3900"     # text colored as "negative / test"
+    good_text: str = "#00823c"         # a met target, a right answer
+    bad_text: str = "#c81e1e"          # a wrong answer
 
     def qcolor(self, role: str, alpha: int = 255) -> QColor:
         r, g, b = getattr(self, role)
@@ -38,12 +40,13 @@ LIGHT = Theme("light", background=(255, 255, 255), panel=(246, 247, 249), text=(
               muted=(110, 115, 122), neutral=(232, 232, 232), highlight=(120, 60, 200))
 DARK = Theme("dark", background=(27, 29, 33), panel=(38, 41, 46), text=(232, 234, 237),
              muted=(160, 165, 172), neutral=(72, 75, 80), highlight=(196, 160, 255),
-             positive_text="#8cc4ff", negative_text="#ffb070")
+             positive_text="#8cc4ff", negative_text="#ffb070", good_text="#7fd89b",
+             bad_text="#ff9b9b")
 #: For projectors in lit rooms: pure black on white, strong marks.
 PROJECTOR = Theme("projector", background=(255, 255, 255), panel=(255, 255, 255),
                   text=(0, 0, 0), muted=(35, 35, 35), neutral=(215, 215, 215),
                   highlight=(110, 0, 190), positive_text="#0b3d78",
-                  negative_text="#7a2e00")
+                  negative_text="#7a2e00", good_text="#005c26", bad_text="#9a0f0f")
 THEMES = {t.name: t for t in (LIGHT, DARK, PROJECTOR)}
 
 

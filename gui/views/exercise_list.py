@@ -13,11 +13,27 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..style.colors import LIGHT
 
 #: state → (mark, colour): open, met, or a prediction that was not right.
-MARKS = {"open": ("○", "#6e737a"), "met": ("✓", "#00823c"), "wrong": ("✗", "#c81e1e")}
+MARKS = {"open": "○", "met": "✓", "wrong": "✗"}
+
+
+def mark_colors(theme) -> dict[str, str]:
+    """The colour of each state's mark and note in ``theme`` (readable on its background)."""
+    return {"open": "#%02x%02x%02x" % theme.muted, "met": theme.good_text,
+            "wrong": theme.bad_text}
 
 
 class _Row:
@@ -61,6 +77,8 @@ class _Row:
         grid.addLayout(text, row, 1)
         self.state = "open"
         self.asking = False
+        self.message = ""
+        self.colors = mark_colors(LIGHT)
 
     def set_shown(self, on: bool, note: bool = True) -> None:
         for widget in (self.mark, self.prompt, *self.choices.values()):
@@ -69,11 +87,12 @@ class _Row:
 
     def set_state(self, state: str, message: str) -> None:
         self.state = state
-        mark, color = MARKS[state]
+        self.message = message
+        mark, color = MARKS[state], self.colors[state]
         self.mark.setText(f"<span style='color:{color}'>{mark}</span>")
         self.mark.setToolTip({"open": "not met yet", "met": "met",
                               "wrong": "not right this time: try the next step"}[state])
-        self.note.setText(f"<span style='color:{color if state != 'open' else '#6e737a'}'>"
+        self.note.setText(f"<span style='color:{color}'>"
                           f"{html.escape(message)}</span>" if message else "")
 
     def set_asking(self, asking: bool) -> None:
@@ -97,6 +116,9 @@ class ExerciseList(QFrame):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.setAccessibleName("Exercises")
+        self.setAccessibleDescription("The lesson's exercises: targets checked while training and "
+                                      "questions answered at a phase of the step")
         self.setObjectName("exerciseList")
         self.header = QLabel()
         font = self.header.font()
@@ -121,7 +143,15 @@ class ExerciseList(QFrame):
         layout.addWidget(self.body)
         self.rows: dict[str, _Row] = {}
         self.compact = False
+        self.colors = mark_colors(LIGHT)
         self.hide()
+
+    def set_theme(self, theme) -> None:
+        """Marks and notes in ``theme``'s colours (the projector's keep 7:1 on white)."""
+        self.colors = mark_colors(theme)
+        for row in self.rows.values():
+            row.colors = self.colors
+            row.set_state(row.state, row.message)
 
     def set_compact(self, on: bool) -> None:
         """Compact (on a presentation stage): the count on one line, and only a question
@@ -138,12 +168,13 @@ class ExerciseList(QFrame):
             item = self.grid.takeAt(0)
             widget = item.widget() or None
             if widget is not None:
-                widget.deleteLater()
+                _discard(widget)
             elif item.layout() is not None:
                 _delete_layout(item.layout())
         self.rows = {}
         for k, spec in enumerate(specs):
             row = _Row(spec, self.grid, k, self.answerChosen)
+            row.colors = self.colors
             state, message = states.get(spec["id"], ("open", spec.get("hint", "")))
             row.set_state(state, message)
             self.rows[spec["id"]] = row
@@ -179,7 +210,15 @@ def _delete_layout(layout) -> None:
     while layout.count():
         item = layout.takeAt(0)
         if item.widget() is not None:
-            item.widget().deleteLater()
+            _discard(item.widget())
         elif item.layout() is not None:
             _delete_layout(item.layout())
     layout.deleteLater()
+
+
+def _discard(widget) -> None:
+    """Out of sight now (a layout, the stage, a screen reader would still find it until the
+    event loop deletes it), deleted later."""
+    widget.hide()
+    widget.setParent(None)
+    widget.deleteLater()

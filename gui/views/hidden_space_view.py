@@ -32,16 +32,27 @@ class HiddenSpaceView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.setAccessibleName("Hidden space")
+        self.setAccessibleDescription("Where a hidden layer sends the input plane's grid and "
+                                      "the data; the slider morphs the input plane into the "
+                                      "layer's space")
         self.theme = colors.LIGHT
         self.space = None
         self._colors: np.ndarray | None = None
         self._widths: list[int] = []
 
         self.layer_box = QComboBox()
-        self.layer_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Narrow by default (the tab sits beside the graph on a 1024-pixel screen); the list
+        # itself opens as wide as its entries.
+        self.layer_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.layer_box.setMinimumContentsLength(7)
         self.layer_box.currentIndexChanged.connect(self._layer_changed)
         self.units_box = QComboBox()
-        self.units_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.units_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.units_box.setMinimumContentsLength(10)
+        self.units_box.setVisible(False)             # shown for layers wider than 2
         self.units_box.setToolTip("Which two directions of a wider layer the picture shows")
         self._pairs: list = []                 # the units box's choices: None or (i, j)
         self.units_box.currentIndexChanged.connect(

@@ -41,6 +41,10 @@ class LandscapeView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.setAccessibleName("Loss landscape")
+        self.setAccessibleDescription("The training loss over a 2-D slice of weight space "
+                                      "through the weights shown, with the optimizer's path; "
+                                      "click it to train on from there")
         self.theme = colors.LIGHT
         self.origin = (0.0, 0.0)         # what the axes read at a = b = 0
         self.loss: np.ndarray | None = None
@@ -70,7 +74,7 @@ class LandscapeView(QWidget):
         # inspector beside it, so the window still fits a 1280-pixel screen.
         self.directions_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.directions_box.setMinimumContentsLength(14)
+        self.directions_box.setMinimumContentsLength(10)
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 0)
         bar.addWidget(QLabel("Directions"))

@@ -43,8 +43,8 @@ VIEW_NAMES = {
     "banner": ("Diagnosis", "Why training is in trouble, and a way out"),
     "transport": ("Training controls", "Play, step, reset, speed and the epoch counter"),
     "panels": ("Settings panels", "Data, architecture and training settings"),
-    "tabs": ("Inspectors", "The step inspector, the unit inspector and the activation panel, "
-             "one at a time"),
+    "tabs": ("Inspectors", "The step inspector, the unit inspector, the activation panel, the "
+             "loss landscape and the hidden space, one at a time"),
 }
 #: Announce the status at most this often while training plays (seconds).
 ANNOUNCE_EVERY = 5.0

@@ -127,17 +127,16 @@ class Analyses(QObject):
         w = self.w
         w.actions["pin"].triggered.connect(self.landscape.remember_pin)
         w.loss_plot.pinRequested.connect(self.landscape.remember_pin)
-        for key, action in w.actions.items():
-            if key.startswith("theme_") or key == "presentation":
-                action.triggered.connect(self.restyle)
+        w.presentation.listeners.append(self.restyle)
         self.restyle()
 
     def restyle(self, *_args) -> None:
-        """The theme and scale of the presentation, for the plots made here."""
+        """The theme and scale of the presentation, for the plots and marks made here."""
         stage = self.w.presentation
         for view in (self.landscape_view, self.hidden_view):
             style_plot(view.plot.getPlotItem(), view.plot, stage.theme, stage.scale)
             view.set_theme(stage.theme)
+        self.exercise_list.set_theme(stage.theme)
 
     def _on_lesson(self, lesson) -> None:
         self.exercises.show_lesson(lesson)
