@@ -5,6 +5,8 @@ The claims behind the buttons (what happens after the change) are checked over s
 tests/test_lessons.py with the same settings; here each button is clicked once in a window,
 from the lesson as opened, and the settings the session then trains with are read back.
 """
+import re
+
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication, QDialog
@@ -114,6 +116,14 @@ def test_the_card_names_every_number_a_button_sets():
                 value = suggestion.settings.get(name)
                 if value:
                     assert number_text(value) in words, (number, suggestion.label, name)
+
+
+def test_the_card_shows_every_word():
+    """The card's text is rich text: a bare "<" (as in "z < 0") would start a tag and hide
+    the rest of the paragraph; it is written &lt;."""
+    for number, item in LESSONS.items():
+        for text in (item.text, item.look, item.try_next):
+            assert not re.search(r"<(?![/a-zA-Z])", text), number
 
 
 def test_the_stages_show_what_the_lessons_ask_to_watch():
