@@ -82,6 +82,13 @@ def test_01_no_hidden_layer_never_exceeds_75_percent_on_xor():
         assert np.nanmax(session.history["train_accuracy"]) <= 0.75
 
 
+def test_01_with_a_hidden_layer_xor_is_learned():
+    # The try button: one hidden layer of four tanh units, as the graph's + adds it.
+    learned = [trained(s, 200).evaluate()["accuracy"] == 1.0
+               for s in sessions(lesson(1), hidden=[4], activations=["tanh"])]
+    assert count(learned) >= 9
+
+
 def test_02_one_neuron_learns_and_and_or():
     item = lesson(2)
     for dataset in ("and", "or"):
@@ -187,6 +194,16 @@ def test_09_gradient_check_passes_after_training_in_every_seed():
         result = check_gradients(session.network, data.X_train[:50], data.y_train[:50],
                                  loss="bce")
         assert result.passed, repr(result)
+
+
+def test_09_the_check_passes_again_with_sigmoid_layers_or_the_mse_loss():
+    for changes in ({"activations": ["sigmoid", "sigmoid"]}, {"loss": "mse"}):
+        for session in sessions(lesson(9), **changes):
+            session.run(5)
+            data = session.data
+            result = check_gradients(session.network, data.X_train[:50], data.y_train[:50],
+                                     loss=session.loss)
+            assert result.passed, (changes, repr(result))
 
 
 def test_10_a_tiny_data_set_is_overfitted_and_a_broken_setting_is_not():
@@ -383,11 +400,17 @@ def test_22_momentum_beats_sgd_and_adam_beats_both_in_the_same_epochs():
     assert count(a < m for a, m in zip(loss["adam"], loss["momentum"])) >= 6
 
 
-def test_23_l2_gives_a_better_test_loss_on_noisy_data():
+def test_23_l2_gives_a_better_test_loss_on_noisy_data_and_l1_pushes_weights_to_0():
+    def near_zero(session) -> float:
+        weights = np.concatenate([layer.W.ravel() for layer in session.network.layers])
+        return np.mean(np.abs(weights) < 0.01)
     item = lesson(23)
-    test_loss = {l2: [trained(s, 400).evaluate("test")["loss"] for s in sessions(item, l2=l2)]
-                 for l2 in (0.0, 0.03)}
-    assert count(b < 0.7 * a for a, b in zip(test_loss[0.0], test_loss[0.03])) >= 9
+    plain, l2, l1 = ([trained(s, 400) for s in sessions(item, **penalty)]
+                     for penalty in ({}, {"l2": 0.03}, {"l1": 0.03}))
+    test_loss = [[s.evaluate("test")["loss"] for s in sessions] for sessions in (plain, l2)]
+    assert count(b < 0.7 * a for a, b in zip(*test_loss)) >= 9
+    assert count(near_zero(s) >= 0.5 for s in l1) >= 9                 # thin edges disappear
+    assert count(near_zero(s) < 0.2 for s in plain) >= 9
 
 
 def test_24_spirals_with_capacity_reach_95_percent_in_almost_every_run():
@@ -402,6 +425,12 @@ def test_24_spirals_with_capacity_reach_95_percent_in_almost_every_run():
 def test_25_regression_fits_the_paraboloid():
     fits = [trained(s, 500).evaluate()["r2"] > 0.99 and s.evaluate("test")["r2"] > 0.95
             for s in sessions(lesson(25))]
+    assert count(fits) >= 9
+
+
+def test_25_squared_features_fit_the_paraboloid_with_one_linear_unit():
+    fits = [trained(s, 500).evaluate()["r2"] > 0.999
+            for s in sessions(lesson(25), features=("x1^2", "x2^2"), hidden=[], activations=[])]
     assert count(fits) >= 9
 
 

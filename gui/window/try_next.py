@@ -8,7 +8,8 @@ from ..views.lesson_card import describe
 
 def apply(window, suggestion: Suggestion) -> bool:
     """Try ``suggestion`` on ``window``'s session; False (and the reason said) if refused."""
-    window.view_state.interrupt()
+    # A change of settings ends a step being stepped; new edges or one more phase go on with it.
+    (window.view_state.interrupt if suggestion.settings else window.loop.pause)()
     if suggestion.settings and not window.controller.apply(**suggestion.settings):
         return False
     if suggestion.edges:
