@@ -47,7 +47,8 @@ class _Row:
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.3)
         self.mark.setFont(font)
-        self.prompt = QLabel(html.escape(spec["prompt"]))
+        self.prompt = QLabel(spec["prompt"])
+        self.prompt.setTextFormat(Qt.TextFormat.PlainText)      # the lesson's words, as written
         self.prompt.setWordWrap(True)
         self.note = QLabel()
         self.note.setWordWrap(True)

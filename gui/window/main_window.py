@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         session = self.controller.session
         self.show_metrics(self.actions["metrics"].isChecked())
         self.boundary.set_traced(None)
+        self.loss_plot.set_metric(session.metric)
         self.loss_plot.set_marker(None)
         self.loss_plot.clear_hover()
         self.timeline_bar.set_epochs(session.timeline.epochs())
@@ -153,7 +154,6 @@ class MainWindow(QMainWindow):
         self.step_inspector.set_sample(-1)
         self.activation_view.set_session(session)
         self.banner.show_messages([])
-        self.loss_plot.set_metric(session.metric)
         self.unit_inspector.clear()
         self.renderer.rebuild()
 
