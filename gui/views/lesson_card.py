@@ -83,8 +83,14 @@ class LessonCard(QFrame):
         self.scroll.setAccessibleDescription("What the lesson shows, what to look at and what "
                                              "to try; scrolls when it does not fit")
         layout.addWidget(self.scroll, 1)
-        layout.addLayout(self.buttons)
+        # The try buttons sit between Restart and Next on a wide card (one row on the stage);
+        # on a narrow one (the window's right column) they wrap in a row of their own above.
+        self.foot = QVBoxLayout()
+        self.foot.setContentsMargins(0, 0, 0, 0)
+        self.foot.addLayout(self.buttons)
+        layout.addLayout(self.foot)
         self.columns = False              # the text beside "Look" and "Try next" (wide cards)
+        self._place_try_buttons(apart=True)
         self.setAccessibleName("Lesson card")
         self.lesson: Lesson | None = None
         self.closed = False               # hidden by its × until the next lesson
@@ -135,6 +141,18 @@ class LessonCard(QFrame):
         if on != self.columns:
             self.columns = on
             self._fill_body()
+        self._place_try_buttons(apart=not on)
+
+    def _place_try_buttons(self, apart: bool) -> None:
+        """The try buttons in the navigation row (``apart`` False) or above it."""
+        if apart == (self.foot.indexOf(self.try_box) >= 0):
+            return
+        if apart:
+            self.buttons.removeWidget(self.try_box)
+            self.foot.insertWidget(0, self.try_box)
+        else:
+            self.foot.removeWidget(self.try_box)
+            self.buttons.insertWidget(3, self.try_box, 1)
 
     def _fill_body(self) -> None:
         lesson = self.lesson
@@ -192,8 +210,13 @@ class LessonCard(QFrame):
         title = inner - self.counter.sizeHint().width() - self.close_button.sizeHint().width() - 24
         beside = sum(b.sizeHint().width() for b in (self.previous, self.restart, self.next))
         room = inner - beside - 12 - 4 * self.buttons.spacing()
-        buttons = max(self.next.sizeHint().height(),
-                      self.try_row.heightForWidth(room) if self.try_buttons else 0)
+        if self.foot.indexOf(self.try_box) >= 0:          # the try buttons in a row above
+            buttons = self.next.sizeHint().height() + (
+                self.try_row.heightForWidth(inner) + self.foot.spacing()
+                if self.try_buttons else 0)
+        else:
+            buttons = max(self.next.sizeHint().height(),
+                          self.try_row.heightForWidth(room) if self.try_buttons else 0)
         # The text as wrapped beside a scroll bar: measured narrower, it never needs one.
         bar = self.scroll.verticalScrollBar().sizeHint().width()
         return (max(self.counter.sizeHint().height(), self.title.heightForWidth(title))

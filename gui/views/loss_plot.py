@@ -204,8 +204,11 @@ class LossPlot(QWidget):
     def rows_with_room(self) -> int:
         """How many of the three plots (loss, accuracy, ‖dW‖) the canvas can show at
         :data:`ROW_MIN_HEIGHT` pixels each (times the line scale), at least the loss."""
-        canvas = self.height() - self.caption_bar.height()
-        return int(max(1, min(3, canvas // (ROW_MIN_HEIGHT * self._line))))
+        return int(max(1, min(3, self.canvas_height() // (ROW_MIN_HEIGHT * self._line))))
+
+    def canvas_height(self) -> int:
+        """The plots' height: the widget's less its caption bar."""
+        return self.height() - self.caption_bar.height()
 
     def _fit_rows(self) -> None:
         """Accuracy and ‖dW‖ rows only where they stay readable: on a short canvas (a
@@ -215,8 +218,11 @@ class LossPlot(QWidget):
         self._set_row(2, self.grads, self.grads.legend, rows >= 3 and self._grads_wanted)
         last = self.grads if self.grads.isVisible() else (
             self.score if self.score.isVisible() else self.loss)
+        # The axis title "epoch" only where a row of curves is left beside it: on a short
+        # canvas the curves need that line more (the timeline under the plot says "epoch").
+        titled = self.canvas_height() >= (rows + 0.5) * ROW_MIN_HEIGHT * self._line
         for plot in (self.loss, self.score, self.grads):
-            plot.setLabel("bottom", "epoch" if plot is last else "")
+            plot.setLabel("bottom", "epoch" if plot is last and titled else "")
 
     def _set_row(self, row: int, plot, legend, on: bool) -> None:
         # A hidden item still holds its row in a QGraphicsGridLayout: squeeze it to nothing.
