@@ -78,17 +78,17 @@ class LessonCard(QFrame):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self.body)
+        # The text, and whatever others add below it (the lesson's exercises), scroll together.
+        self.text_box = QWidget()
+        self.text_column = QVBoxLayout(self.text_box)
+        self.text_column.setContentsMargins(0, 0, 0, 0)
+        self.text_column.addWidget(self.body)
+        self.scroll.setWidget(self.text_box)
         self.scroll.setAccessibleName("Lesson text")
         self.scroll.setAccessibleDescription("What the lesson shows, what to look at and what "
                                              "to try; scrolls when it does not fit")
         layout.addWidget(self.scroll, 1)
-        # The try buttons sit between Restart and Next on a wide card (one row on the stage);
-        # on a narrow one (the window's right column) they wrap in a row of their own above.
-        self.foot = QVBoxLayout()
-        self.foot.setContentsMargins(0, 0, 0, 0)
-        self.foot.addLayout(self.buttons)
-        layout.addLayout(self.foot)
+        layout.addLayout(self.buttons)
         self.columns = False              # the text beside "Look" and "Try next" (wide cards)
         self._place_try_buttons(apart=True)
         self.setAccessibleName("Lesson card")
@@ -144,14 +144,15 @@ class LessonCard(QFrame):
         self._place_try_buttons(apart=not on)
 
     def _place_try_buttons(self, apart: bool) -> None:
-        """The try buttons in the navigation row (``apart`` False) or above it."""
-        if apart == (self.foot.indexOf(self.try_box) >= 0):
+        """The try buttons in the navigation row (``apart`` False: a wide card, one row on
+        the stage) or under the text, where they wrap and scroll with it (a narrow card)."""
+        if apart == (self.text_column.indexOf(self.try_box) >= 0):
             return
         if apart:
             self.buttons.removeWidget(self.try_box)
-            self.foot.insertWidget(0, self.try_box)
+            self.text_column.insertWidget(1, self.try_box)
         else:
-            self.foot.removeWidget(self.try_box)
+            self.text_column.removeWidget(self.try_box)
             self.buttons.insertWidget(3, self.try_box, 1)
 
     def _fill_body(self) -> None:
@@ -210,28 +211,31 @@ class LessonCard(QFrame):
         title = inner - self.counter.sizeHint().width() - self.close_button.sizeHint().width() - 24
         beside = sum(b.sizeHint().width() for b in (self.previous, self.restart, self.next))
         room = inner - beside - 12 - 4 * self.buttons.spacing()
-        if self.foot.indexOf(self.try_box) >= 0:          # the try buttons in a row above
-            buttons = self.next.sizeHint().height() + (
-                self.try_row.heightForWidth(inner) + self.foot.spacing()
-                if self.try_buttons else 0)
+        if self.text_column.indexOf(self.try_box) >= 0:   # under the text (counted there)
+            buttons = self.next.sizeHint().height()
         else:
             buttons = max(self.next.sizeHint().height(),
                           self.try_row.heightForWidth(room) if self.try_buttons else 0)
         # The text as wrapped beside a scroll bar: measured narrower, it never needs one.
         bar = self.scroll.verticalScrollBar().sizeHint().width()
         return (max(self.counter.sizeHint().height(), self.title.heightForWidth(title))
-                + self.body.heightForWidth(inner - bar) + buttons + self._added_height(inner)
+                + self.body.heightForWidth(inner - bar) + buttons
+                + self._added_height(inner - bar)
                 + m.top() + m.bottom() + 2 * self.frameWidth() + 2 * spacing + 6)
 
+    def add_below_text(self, widget: QWidget) -> None:
+        """Place ``widget`` under the lesson's text, in the part that scrolls."""
+        self.text_column.addWidget(widget)
+
     def _added_height(self, width: int) -> int:
-        """Height of what others placed under the buttons (the lesson's exercises), with
-        its spacing: visible widgets after the card's own three rows."""
-        layout, total = self.layout(), 0
-        for k in range(3, layout.count()):
-            widget = layout.itemAt(k).widget()
+        """Height of what was added under the text (:meth:`add_below_text`), with its
+        spacing: the visible widgets after the text."""
+        column, total = self.text_column, 0
+        for k in range(1, column.count()):
+            widget = column.itemAt(k).widget()
             if widget is None or widget.isHidden():
                 continue
-            total += layout.spacing() + (widget.heightForWidth(width)
+            total += column.spacing() + (widget.heightForWidth(width)
                                          if widget.hasHeightForWidth()
                                          else widget.sizeHint().height())
         return total

@@ -113,7 +113,7 @@ class Analyses(QObject):
         self.exercise_list = ExerciseList()
         window.tabs.addTab(self.landscape_view, "Loss landscape")
         window.tabs.addTab(self.hidden_view, "Hidden space")
-        window.lesson_card.layout().addWidget(self.exercise_list)
+        window.lesson_card.add_below_text(self.exercise_list)
         self.landscape = LandscapeLink(window, self.landscape_view)
         self.hidden = HiddenSpaceLink(window, self.hidden_view)
         self.exercises = ExerciseChecker(window, self.exercise_list)
