@@ -13,7 +13,7 @@ The view draws a :class:`~backprop_lab.engine.analysis.hidden_space.HiddenSpace`
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider,
                                QVBoxLayout, QWidget)
 
@@ -219,6 +219,11 @@ class HiddenSpaceView(QWidget):
             return
         if self.t >= 0.999:
             self.set_t(0.0)
+        # The morph follows the clock, not the ticks: a slow redraw skips frames but the
+        # animation still takes ANIMATION_SECONDS.
+        self._clock = QElapsedTimer()
+        self._clock.start()
+        self._t_start = self.t
         self._timer.start()
         self.play_button.setText("Pause")
 
@@ -227,8 +232,8 @@ class HiddenSpaceView(QWidget):
         return self._timer.isActive()
 
     def _advance(self) -> None:
-        step = TICK_MS / 1000.0 / ANIMATION_SECONDS
-        self.set_t(self.t + step)
+        elapsed = self._clock.elapsed() / 1000.0
+        self.set_t(min(1.0, self._t_start + elapsed / ANIMATION_SECONDS))
         if self.t >= 0.999:
             self._timer.stop()
             self.play_button.setText("Play")
