@@ -219,7 +219,7 @@ class HiddenSpaceView(QWidget):
             return
         if self.t >= 0.999:
             self.set_t(0.0)
-        # The morph follows the clock, not the ticks: a slow redraw skips frames but the
+        # The morph follows the clock, not the ticks: a slow redraw skips frames, and the
         # animation still takes ANIMATION_SECONDS.
         self._clock = QElapsedTimer()
         self._clock.start()
@@ -233,7 +233,9 @@ class HiddenSpaceView(QWidget):
 
     def _advance(self) -> None:
         elapsed = self._clock.elapsed() / 1000.0
-        self.set_t(min(1.0, self._t_start + elapsed / ANIMATION_SECONDS))
+        # At most a quarter of the way per frame: on a very slow machine the morph still
+        # passes through the spaces between (and takes longer).
+        self.set_t(min(1.0, self._t_start + elapsed / ANIMATION_SECONDS, self.t + 0.25))
         if self.t >= 0.999:
             self._timer.stop()
             self.play_button.setText("Play")
