@@ -365,3 +365,19 @@ def test_wide_layers_are_drawn_as_compact_columns_with_their_strongest_edges(mak
     i, j = divmod(int(subset[-1]), 32)
     a, b = view.edge_segment(1, i, j)
     assert view.edge_at((a + b) / 2) == (1, i, j)
+
+
+def test_the_loss_plot_keeps_only_the_rows_it_has_room_for(qtbot):
+    from backprop_lab.gui.views.loss_plot import ROW_MIN_HEIGHT, LossPlot
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.show()
+    plot.resize(400, plot.caption_bar.height() + int(1.5 * ROW_MIN_HEIGHT))    # one row
+    qtbot.waitUntil(lambda: plot.rows_with_room() == 1)
+    assert plot.loss.isVisible() and not plot.score.isVisible() and not plot.grads.isVisible()
+    plot.resize(400, plot.caption_bar.height() + 4 * ROW_MIN_HEIGHT)          # all three
+    qtbot.waitUntil(lambda: plot.rows_with_room() == 3)
+    assert plot.score.isVisible() and plot.grads.isVisible()
+    assert plot.grads.getAxis("bottom").labelText == "epoch"
+    plot.show_gradient_norms(False)                                           # asked away
+    assert not plot.grads.isVisible() and plot.score.getAxis("bottom").labelText == "epoch"

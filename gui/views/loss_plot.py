@@ -8,14 +8,15 @@ and the curves clip to the view and downsample, so a million-epoch run stays fas
 from __future__ import annotations
 
 import numpy as np
-from ..style.plotting import pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QLabel, QMenu, QPushButton, QSizePolicy,
                                QToolButton, QVBoxLayout, QWidget)
 
 from ..style import colors
 from ..style.appearance import no_si_prefix
+from ..style.plotting import pg
 from .caption_bar import CaptionBar
+from .loss_text import hover_lines, summary_html
 
 TRAIN_COLOR = (33, 102, 172)
 TEST_COLOR = (230, 97, 1)
@@ -305,8 +306,8 @@ class LossPlot(QWidget):
             self.loss.setXRange(0, 10, padding=0.02)
         else:
             self.loss.enableAutoRange(axis="x")
-        self.values.setText(self._summary(self._row_at(self._marked) or history.latest,
-                                          has_test, self._marked))
+        self.values.setText(summary_html(self._row_at(self._marked) or history.latest,
+                                         has_test, self.metric_name, self.theme, self._marked))
         self.values.setToolTip(self.values.text())
         self.caption_bar.relayout()
 
@@ -346,30 +347,6 @@ class LossPlot(QWidget):
         """The texts of the loss plot's legend, top to bottom."""
         return [label.text for _sample, label in self.loss.legend.items]
 
-    def _summary(self, latest: dict, has_test: bool, past: int | None = None) -> str:
-        if not latest:
-            return "—"
-        metric = self.metric_name
-
-        def fmt(v, is_metric=False):
-            if not np.isfinite(v):
-                return "—"
-            return f"{v:.1%}" if is_metric and metric == "accuracy" else f"{v:.4g}"
-
-        name = "R²" if metric == "r2" else "accuracy"
-        parts = [f"<span style='color:{self.theme.positive_text}'><b>train</b> loss {fmt(latest['train_loss'])}, "
-                 f"{name} {fmt(latest[f'train_{metric}'], True)}</span>"]
-        if has_test:
-            parts.append(f"<span style='color:{self.theme.negative_text}'><b>test</b> loss "
-                         f"{fmt(latest['test_loss'])}, {name} "
-                         f"{fmt(latest[f'test_{metric}'], True)}</span>")
-        if "val_loss" in latest:
-            parts.append(f"<b>validation</b> loss {fmt(latest['val_loss'])}, {name} "
-                         f"{fmt(latest[f'val_{metric}'], True)}")
-        if past is not None:
-            parts[0] = f"<i>epoch {int(latest['epoch'])}:</i> " + parts[0]
-        return "<br>".join(parts)
-
     def set_log(self, on: bool) -> None:
         if self.log_box.isChecked() != on:
             self.log_box.setChecked(on)
@@ -386,13 +363,7 @@ class LossPlot(QWidget):
         if self._table is None or not len(self._table):
             return None
         i = int(np.argmin(np.abs(self._table[:, 0] - epoch)))
-        row = dict(zip(self._columns, self._table[i]))
-        text = f"epoch {int(row['epoch'])}\ntrain loss {row['train_loss']:.4g}"
-        if np.isfinite(row["test_loss"]):
-            text += f"\ntest loss {row['test_loss']:.4g}"
-        if np.isfinite(row.get("val_loss", np.nan)):
-            text += f"\nvalidation loss {row['val_loss']:.4g}"
-        return text
+        return hover_lines(dict(zip(self._columns, self._table[i])))
 
     def _mouse_moved(self, pos) -> None:
         vb = self.loss.getViewBox()

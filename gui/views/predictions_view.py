@@ -10,186 +10,22 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from ..style.plotting import pg
-from PySide6.QtCore import QRectF, QSignalBlocker, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import (QComboBox, QGridLayout, QLabel, QScrollArea, QSizePolicy,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from backprop_lab.engine.data.datasets import REGRESSION
 from backprop_lab.engine.training.metrics import (confusion_matrix, mean_absolute_error,
                                                   precision_recall, predicted_classes, r_squared)
 
 from ..style import colors
-
-from . import heatmaps
-from .network_view import image_from_rgb
+from ..style.plotting import pg
+from .confusion_matrix_view import ConfusionMatrix
+from .image_strip import CELL, ImageStrip, gray_image, image_shape, weight_images
 
 N_SAMPLES = 24          # sample predictions shown
 WEIGHTS_TITLE = "<b>First-layer weights</b> of each hidden unit (blue +, orange −)"
-CELL = 44               # pixels per image side (× the presentation scale)
 RIGHT, WRONG = "✓", "✗"
-
-
-def image_shape(data) -> tuple[int, int] | None:
-    """(rows, columns) when each sample is an image (e.g. 8×8 digits), else None."""
-    shape = data.params.get("image_shape") if data is not None else None
-    if shape is None or len(shape) != 2 or int(shape[0]) * int(shape[1]) != data.n_inputs:
-        return None
-    return int(shape[0]), int(shape[1])
-
-
-def weight_images(W: np.ndarray, shape: tuple[int, int], lut: np.ndarray) -> list[np.ndarray]:
-    """First-layer weights W (n_inputs, n_units) → one RGB image (rows, cols, 3) per unit,
-    row 0 at the top, orange < 0 < blue, each unit on its own scale (its largest |w| is full
-    color) so that every unit's pattern shows, however large its weights."""
-    W = np.nan_to_num(W, nan=0.0, posinf=0.0, neginf=0.0)
-    peak = np.abs(W).max(axis=0)
-    t = W / np.where(peak > 0, peak, 1.0)
-    return [heatmaps.diverging_image(t[:, j].reshape(shape), lut) for j in range(W.shape[1])]
-
-
-def gray_image(x: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """One sample's inputs as a dark-on-light grayscale image (rows, cols, 3), row 0 at top."""
-    lo, hi = float(np.min(x)), float(np.max(x))
-    t = (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
-    gray = np.round(255 * (1 - t)).astype(np.uint8).reshape(shape)
-    return np.repeat(gray[:, :, None], 3, axis=2)
-
-
-class ConfusionMatrix(QWidget):
-    """Rows: true class, columns: predicted class; cells shaded by the share of the row."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.theme = colors.LIGHT
-        self.matrix = np.zeros((2, 2), dtype=np.int64)
-        self.names: tuple[str, ...] = ("0", "1")
-        self.setMinimumSize(200, 200)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-
-    def set_matrix(self, matrix: np.ndarray, names) -> None:
-        self.matrix, self.names = np.asarray(matrix), tuple(names)
-        self.update()
-
-    def cell_rect(self, i: int, j: int) -> QRectF:
-        k = len(self.names)
-        m = self.fontMetrics()
-        left = m.horizontalAdvance("true ") + max(m.horizontalAdvance(n) for n in self.names) + 8
-        top = 2 * m.height() + 6
-        side = max(min((self.width() - left - 4) / k, (self.height() - top - 4) / k), 4)
-        return QRectF(left + j * side, top + i * side, side, side)
-
-    def paintEvent(self, event) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        k = len(self.names)
-        rows = self.matrix.sum(axis=1, keepdims=True)
-        share = self.matrix / np.where(rows > 0, rows, 1)
-        text = self.theme.qcolor("text")
-        first = self.cell_rect(0, 0)
-        p.setPen(text)
-        p.drawText(QRectF(first.left(), 0, first.width() * k, self.fontMetrics().height()),
-                   int(Qt.AlignmentFlag.AlignCenter), "predicted class →")
-        small = QFont(self.font())
-        for i in range(k):
-            for j in range(k):
-                r = self.cell_rect(i, j)
-                base = colors.POSITIVE if i == j else colors.NEGATIVE
-                alpha = int(round(230 * share[i, j])) if self.matrix[i, j] else 0
-                p.fillRect(r, QColor(*base, alpha))
-                p.setPen(QPen(self.theme.qcolor("neutral"), 1))
-                p.drawRect(r)
-                if self.matrix[i, j]:
-                    small.setPointSizeF(max(min(r.height() * 0.32, self.font().pointSizeF()), 5))
-                    p.setFont(small)
-                    p.setPen(QColor(255, 255, 255) if share[i, j] > 0.55 else text)
-                    p.drawText(r, int(Qt.AlignmentFlag.AlignCenter), str(int(self.matrix[i, j])))
-            p.setFont(self.font())
-            p.setPen(text)
-            r = self.cell_rect(i, 0)
-            p.drawText(QRectF(0, r.top(), r.left() - 4, r.height()),
-                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                       ("true " if i == 0 else "") + self.names[i])
-            top = self.cell_rect(0, i)
-            # Column heads get one cell's width: long class names are cut short (the rows
-            # on the left carry the full names).
-            head = self.fontMetrics().elidedText(self.names[i], Qt.TextElideMode.ElideRight,
-                                                 int(top.width()) - 2)
-            p.drawText(QRectF(top.left(), self.fontMetrics().height() + 2, top.width(),
-                              self.fontMetrics().height()),
-                       int(Qt.AlignmentFlag.AlignCenter), head)
-        p.end()
-
-
-class ImageStrip(QWidget):
-    """A wrapping row of small images, each with a caption under it."""
-
-    #: Below this size a cell has no room for its caption.
-    MIN_CAPTIONED = 28
-
-    def __init__(self, parent=None, max_rows: int | None = None):
-        super().__init__(parent)
-        self.items: list[tuple[np.ndarray, str, QColor | None]] = []
-        self._images = []
-        self.base_cell = self.cell = CELL
-        #: With many items the cells shrink (to 12 px at least) to stay within these rows.
-        self.max_rows = max_rows
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-    def set_items(self, items) -> None:
-        """(RGB image row 0 at top, caption, caption color or None) per cell."""
-        self.items = list(items)
-        self._images = [image_from_rgb(rgb[::-1]) for rgb, _c, _k in self.items]
-        self._fit()
-        self.update()
-
-    def set_cell(self, cell: int) -> None:
-        self.base_cell = self.cell = cell
-        self._fit()
-
-    def _fit(self) -> None:
-        """Cells as large as the rows allow, and as tall as the rows need at this width."""
-        cell = self.base_cell
-        if self.max_rows and self.items:
-            per_row = -(-len(self.items) // self.max_rows)
-            cell = max(12, min(cell, self.width() // per_row - 6))
-        self.cell = cell
-        self.setFixedHeight(self.heightForWidth(max(self.width(), self.cell + 6)))
-
-    def _caption_height(self) -> int:
-        return self.fontMetrics().height() + 8 if self.cell >= self.MIN_CAPTIONED else 6
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def _columns(self) -> int:
-        return max(1, self.width() // (self.cell + 6))
-
-    def heightForWidth(self, width: int) -> int:
-        columns = max(1, width // (self.cell + 6))
-        rows = -(-len(self.items) // columns) if self.items else 0
-        return rows * (self.cell + self._caption_height())
-
-    def paintEvent(self, event) -> None:
-        p = QPainter(self)
-        columns = self._columns()
-        line = self.fontMetrics().height()
-        captions = self.cell >= self.MIN_CAPTIONED
-        for n, (image, (_rgb, caption, color)) in enumerate(zip(self._images, self.items)):
-            x = (n % columns) * (self.cell + 6)
-            y = (n // columns) * (self.cell + self._caption_height())
-            target = QRectF(x, y, self.cell, self.cell)
-            p.drawImage(target, image)
-            p.setPen(QPen(QColor(128, 128, 128), 1))
-            p.drawRect(target)
-            if not captions:
-                continue
-            p.setPen(color or self.palette().text().color())
-            p.drawText(QRectF(x - 3, y + self.cell + 1, self.cell + 6, line + 4),
-                       int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), caption)
-        p.end()
 
 
 class PredictionsView(QWidget):

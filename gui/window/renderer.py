@@ -16,7 +16,7 @@ from backprop_lab.engine.training.inspection import edge_values, phase_unit_valu
 
 from ..style import colors
 from ..views import heatmaps
-from ..views.predictions_view import image_shape, weight_images
+from ..views.image_strip import image_shape, weight_images
 
 GRID_RESOLUTION = 160         # output heatmap cells per side
 THUMBNAIL_STEP = 6            # thumbnails sample every 6th grid point: 27 × 27 cells
