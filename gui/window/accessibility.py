@@ -237,7 +237,8 @@ class Accessibility(QObject):
             if ring is not None and watched is not ring:
                 ring.follow(watched if event.reason() in self.KEYBOARD_REASONS else None)
         elif kind in (QEvent.Type.Resize, QEvent.Type.LayoutRequest) and watched in self.rings:
-            QTimer.singleShot(0, self.rings[watched].place)
+            ring = self.rings[watched]
+            QTimer.singleShot(0, ring, ring.place)       # dropped if the ring is gone by then
         return False
 
 

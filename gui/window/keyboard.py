@@ -80,7 +80,7 @@ class Keyboard(QObject):
         if key == Qt.Key.Key_Escape and not is_text_field(watched):
             return self._escape()
         if key in COMMIT_KEYS and is_text_field(watched):
-            QTimer.singleShot(0, self.give_keys_back)    # after the field has committed
+            QTimer.singleShot(0, self, self.give_keys_back)    # after the field has committed
         return False
 
     def _keep_for_widget(self, watched: QWidget, event) -> bool:

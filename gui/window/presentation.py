@@ -109,11 +109,11 @@ class Presentation(QObject):
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.w.loss_plot.canvas and event.type() == QEvent.Type.Resize:
-            QTimer.singleShot(0, self.fit_score_ticks)
+            QTimer.singleShot(0, self, self.fit_score_ticks)
         elif (watched is self.w and event.type() == QEvent.Type.Resize and self.presenting
                 and not self._fit_pending):
             self._fit_pending = True
-            QTimer.singleShot(0, self.fit_now)
+            QTimer.singleShot(0, self, self.fit_now)
         return False
 
     def fit_now(self) -> None:

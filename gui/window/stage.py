@@ -104,7 +104,7 @@ class Stage(QObject):
         if (watched is self.column and event.type() == QEvent.Type.Resize and self.active
                 and not self._fit_due):
             self._fit_due = True
-            QTimer.singleShot(0, self.fit)
+            QTimer.singleShot(0, self, self.fit)
         return False
 
     # ------------------------------------------------------------------ choosing

@@ -1,0 +1,50 @@
+"""Leaving the app: the window's Qt objects are deleted before Python shuts down.
+
+Left to interpreter shutdown, pyqtgraph's scenes were torn down while Python freed their
+wrappers, and one exit in about eight ended in a segmentation fault (exit code -11 after the
+screenshot was written)."""
+import shiboken6
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from backprop_lab.gui import app as app_module
+from backprop_lab.gui.window import main_window
+
+
+def record_windows(monkeypatch) -> list:
+    made = []
+
+    class RecordedWindow(main_window.MainWindow):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(main_window, "MainWindow", RecordedWindow)
+    return made
+
+
+def test_screenshot_run_deletes_its_window_before_returning(qapp, monkeypatch, tmp_path):
+    made = record_windows(monkeypatch)
+    hook_before = __import__("sys").excepthook
+    out = tmp_path / "shot.png"
+    code = app_module.main(["--fresh", "--epochs", "3", "--screenshot", str(out),
+                            "--size", "1024x768"])
+    assert code == 0 and out.stat().st_size > 10_000
+    assert len(made) == 1 and not shiboken6.isValid(made[0])
+    assert __import__("sys").excepthook is hook_before
+
+
+def test_a_refused_option_still_deletes_the_window(qapp, monkeypatch, tmp_path):
+    made = record_windows(monkeypatch)
+    code = app_module.main(["--lesson", "999", "--screenshot", str(tmp_path / "never.png")])
+    assert code == 2
+    assert len(made) == 1 and not shiboken6.isValid(made[0])
+
+
+def test_quitting_the_running_app_deletes_its_window(qapp, monkeypatch):
+    made = record_windows(monkeypatch)
+    QTimer.singleShot(300, lambda: [w.close() for w in made])
+    QTimer.singleShot(600, QApplication.instance().quit)
+    code = app_module.main(["--fresh", "--lesson", "1", "--size", "1024x768"])
+    assert code == 0
+    assert len(made) == 1 and not shiboken6.isValid(made[0])
