@@ -36,6 +36,7 @@ class LossPlot(QWidget):
         self._line = 1.0
         self._table: np.ndarray | None = None
         self._columns: tuple[str, ...] = ()
+        self._ranges: dict[tuple[int, str], tuple[float, float]] = {}
 
         self.values = QLabel("—")
         self.values.setTextFormat(Qt.TextFormat.RichText)
@@ -156,6 +157,7 @@ class LossPlot(QWidget):
             self.pins_menu.addAction("Clear all pinned runs").triggered.connect(
                 self.clearPinsRequested)
         self.hidden_pins = list(hidden)
+        self._fit_ranges()
         self.pins_button.setEnabled(bool(pins or hidden))
         count = f"{len(pins)}" + (f" + {len(hidden)} hidden" if hidden else "")
         self.pins_button.setText(f"Pinned ({count})" if pins or hidden else "Pinned")
@@ -238,15 +240,42 @@ class LossPlot(QWidget):
         else:
             self.test_score.setData([], [])
         self._set_gradient_norms(table, col)
-        last = float(epochs[-1]) if len(epochs) else 0.0
-        if last < 10:                # a young run: epochs 0…10, not a range around 0
-            self.loss.setXRange(0, 10, padding=0.02)
+        self._fit_ranges()
+        summary = self._summary(self._row_at(self._marked) or history.latest, has_test,
+                                self._marked)
+        if summary != self.values.text():
+            self.values.setText(summary)
+            self.values.setToolTip(summary)
+            self.caption_bar.relayout()
+
+    def _fit_ranges(self) -> None:
+        """Axis ranges that grow in steps, not with every epoch: the epoch axis to the next
+        of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10ᵏ (at least 0…10), the loss axis likewise (whole
+        decades on a log scale), the gradient norms in decades.  Ranges that followed every
+        epoch made each redraw lay the axes' ticks out anew, most of this plot's cost."""
+        table = self._table if self._table is not None else np.zeros((0, 1))
+        col = {name: i for i, name in enumerate(self._columns)}
+        epochs = [table[:, 0]] + [curve.pin[1] for curve in self.pin_curves]
+        losses = [table[:, col[c]] for c in ("train_loss", "test_loss") if c in col] + \
+            [curve.pin[2] for curve in self.pin_curves]
+        last = max((float(np.nanmax(e)) for e in epochs if len(e)), default=0.0)
+        self._set_range(self.loss, "x", (0.0, 10.0 if last < 10 else _nice_ceiling(last)))
+        log = self.log_box.isChecked()
+        self._set_range(self.loss, "y", _value_range(np.concatenate(losses) if losses else
+                                                     np.zeros(0), log))
+        grads = [table[:, i] for name, i in col.items() if name.startswith("grad_norm_")]
+        if grads:
+            self._set_range(self.grads, "y", _value_range(np.concatenate(grads), True))
+
+    def _set_range(self, plot, axis: str, span: tuple[float, float] | None) -> None:
+        key = (id(plot), axis)
+        if span is None or self._ranges.get(key) == span:
+            return
+        self._ranges[key] = span
+        if axis == "x":
+            plot.setXRange(*span, padding=0.02)
         else:
-            self.loss.enableAutoRange(axis="x")
-        self.values.setText(self._summary(self._row_at(self._marked) or history.latest,
-                                          has_test, self._marked))
-        self.values.setToolTip(self.values.text())
-        self.caption_bar.relayout()
+            plot.setYRange(*span, padding=0.04)
 
     def _set_gradient_norms(self, table: np.ndarray, col: dict) -> None:
         """One curve per layer: ‖dW‖ of its last step in each epoch, on a log axis."""
@@ -304,7 +333,7 @@ class LossPlot(QWidget):
         for curve in self.pin_curves:
             _number, epochs, loss = curve.pin
             curve.setData(epochs, _positive(loss) if on else loss, connect="finite")
-        self.loss.enableAutoRange()
+        self._fit_ranges()
 
     def hover_text(self, epoch: float) -> str | None:
         """Text for the mouse at ``epoch``: the nearest recorded epoch and its values."""
@@ -332,6 +361,31 @@ class LossPlot(QWidget):
         self.cursor.setPos(point.x())
         self.hover.show()
         self.cursor.show()
+
+
+def _nice_ceiling(x: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10ᵏ that is ≥ x (x > 0)."""
+    decade = 10.0 ** np.floor(np.log10(x))
+    for step in (1, 1.5, 2, 3, 4, 5, 6, 8, 10):
+        if step * decade >= x:
+            return float(step * decade)
+    return float(10 * decade)
+
+
+def _value_range(values: np.ndarray, log: bool) -> tuple[float, float] | None:
+    """A y range holding every finite value: 0 to a nice ceiling, or whole decades (in
+    log10 units, as a log axis counts) for ``log``; None when there is nothing to show."""
+    values = values[np.isfinite(values)]
+    if log:
+        values = values[values > 0]
+        if not values.size:
+            return None
+        lo, hi = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
+        return float(lo), float(max(hi, lo + 1))
+    if not values.size:
+        return None
+    top = float(values.max())
+    return min(0.0, float(values.min())), _nice_ceiling(top) if top > 0 else 1.0
 
 
 def _positive(values: np.ndarray) -> np.ndarray:

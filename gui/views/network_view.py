@@ -1,8 +1,11 @@
 """The network graph: units as heatmap thumbnails, edges colored by weight, left to right.
 
 One widget paints everything (edges, thumbnails, headers, +/− buttons) in a single
-``paintEvent``: far cheaper than hundreds of scene items.  Geometry is recomputed on resize or
-when the architecture changes, so the graph always fills the widget.
+``paintEvent``: far cheaper than hundreds of scene items.  On screen, the parts that change
+seldom are pictures kept between frames (:mod:`.network_layers`): a repaint copies the labels,
+each layer's edges (redrawn when an edge changed color step or width) and the thumbnails.
+Geometry is recomputed on resize or when the architecture changes, so the graph always fills
+the widget.
 
 Interaction: hover for exact values (a unit's tooltip shows z = Σ w·x + b with live numbers),
 click a unit to select it, click an edge to type a new weight, +/− under a hidden layer's
@@ -21,8 +24,9 @@ from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
 from ..style import colors
 from . import network_layout
 from . import network_painter as painter
-from .network_layout import COMPACT_UNITS, Button
 from . import network_text
+from .network_layers import GraphPictures, Thumbnails, raster
+from .network_layout import COMPACT_UNITS, Button
 from .weight_editor import WeightEditor
 
 
@@ -47,6 +51,10 @@ class NetworkView(QWidget):
 
     EDGE_SCALE = 1.0        # |w| at which an edge's color saturates
     MAX_EDGE_WIDTH = 7.0
+    #: How many edges one paint may redraw (None: all that changed).  While training plays,
+    #: the renderer sets a budget so that no frame redraws every layer's antialiased edges
+    #: (a layer that waits keeps its picture of one frame ago).
+    edges_per_paint: int | None = None
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -59,8 +67,10 @@ class NetworkView(QWidget):
         self.zoom = 1.0                  # + / − keys: bigger or smaller units
         self.network = None
         self.input_names: tuple[str, ...] = ()
-        self.thumbnails: list[list[QImage]] = []   # per column, per unit, at display size
-        self._thumbnail_arrays: list[list[np.ndarray]] = []
+        self._thumbnails = Thumbnails()
+        self._pictures = GraphPictures()
+        self._layout_version = 0
+        self._palette: tuple | None = None       # (theme, [QColor] of the color steps)
         self.selected: tuple[int, int] | None = None
         self.edge_values: list[np.ndarray] | None = None   # per layer (n_in, n_out); None: weights
         self.edge_subsets: list[np.ndarray | None] = []    # per layer: the edges drawn (None: all)
@@ -89,7 +99,8 @@ class NetworkView(QWidget):
         self.input_names = tuple(input_names)
         if structure_changed:
             self.selected = None
-            self.thumbnails, self._thumbnail_arrays = [], []
+            self._thumbnails.clear()
+            self._pictures.clear()
             self.edge_values = None          # values of the old layers fit no new edge
             self.annotations = {}
         self._choose_edges()
@@ -123,21 +134,28 @@ class NetworkView(QWidget):
     def relayout(self) -> None:
         """Recompute the geometry (after a change of scale or zoom) and repaint."""
         self._layout()
-        self._make_images()
         self.update()
 
-    def set_thumbnails(self, thumbnails: list[list[np.ndarray]]) -> None:
-        """Per column (inputs first), per unit: an RGB array of its output over the plane."""
-        self._thumbnail_arrays = thumbnails
-        self._make_images()
-        self.update()
+    def set_thumbnails(self, thumbnails: list, lut: np.ndarray | None = None) -> None:
+        """Per column (inputs first): with ``lut`` (n, 3), an (n_units, h, w) uint8 array of
+        indices into it, row 0 at the top; without, a list of RGB arrays (h, w, 3) with row 0
+        at the bottom of the plane, one per unit.  None keeps a column as it is.  Only a
+        change of at least one color step repaints."""
+        changed = False
+        for c, column in enumerate(thumbnails):
+            changed |= self._thumbnails.set_column(c, column, lut)
+        if changed:
+            self.update()
 
-    def _make_images(self) -> None:
-        size = int(self._rects[0][0].width()) if self._rects and self._rects[0] else None
-        # Compact columns (wide layers) are painted as bars: no images to scale for them.
-        self.thumbnails = [[] if len(column) > COMPACT_UNITS else
-                           [image_from_rgb(rgb, size) for rgb in column]
-                           for column in self._thumbnail_arrays]
+    @property
+    def thumbnails(self) -> list[list[QImage]]:
+        """Per column, per unit: its picture (empty for columns drawn as bars)."""
+        return self._thumbnails.images
+
+    def thumbnail_means(self, column: int) -> np.ndarray | None:
+        """(n_units, 3) the mean color of each unit's picture in ``column`` (None: none)."""
+        means = self._thumbnails.means
+        return means[column] if column < len(means) else None
 
     def set_phase(self, name: str | None, layer: int | None = None) -> None:
         """Highlight the layer a phase works on (None: no phase) and animate its direction."""
@@ -181,11 +199,11 @@ class NetworkView(QWidget):
     # ------------------------------------------------------------------ geometry
     def resizeEvent(self, event) -> None:
         self._layout()
-        self._make_images()
         super().resizeEvent(event)
 
     def _layout(self) -> None:
         self._rects, self._buttons, self._headers, self._lines = network_layout.layout(self)
+        self._layout_version += 1
 
     def unit_rect(self, column: int, unit: int) -> QRectF:
         return self._rects[column][unit]
@@ -250,10 +268,16 @@ class NetworkView(QWidget):
         finite = np.abs(self.edge_values[layer][np.isfinite(self.edge_values[layer])])
         return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
 
-    def edge_style(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
+    def edge_styles(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """:meth:`edge_style` of every layer (the weights' scale computed once)."""
+        layers = self.network.layers if self.network is not None else []
+        scale = self.edge_scale(0) if self.edge_values is None and layers else None
+        return [self.edge_style(k, scale) for k in range(len(layers))]
+
+    def edge_style(self, layer: int, scale: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(color step index, width in quarter pixels), each (n_in, n_out), for a layer's edges."""
         values = np.nan_to_num(self.edge_values_of(layer), nan=0.0, posinf=1e9, neginf=-1e9)
-        relative = values / self.edge_scale(layer)
+        relative = values / (self.edge_scale(layer) if scale is None else scale)
         t = np.clip(relative, -1.0, 1.0)
         color = np.round((t + 1.0) * 0.5 * (self.COLOR_STEPS - 1)).astype(int)
         # Between wide layers many edges share the room: thinner lines keep them apart.
@@ -273,22 +297,35 @@ class NetworkView(QWidget):
 
     def palette_colors(self) -> list[QColor]:
         """The edges' color steps, from the most negative to the most positive value."""
-        lut = colors.diverging_lut(self.theme, self.COLOR_STEPS)
-        return [QColor(int(r), int(g), int(b)) for r, g, b in lut]
+        if self._palette is None or self._palette[0] is not self.theme:
+            lut = colors.diverging_lut(self.theme, self.COLOR_STEPS)
+            self._palette = (self.theme, [QColor(int(r), int(g), int(b)) for r, g, b in lut])
+        return self._palette[1]
+
+    def legend_text(self) -> str:
+        """What the line under the graph says the edges show."""
+        scale = ("scaled per layer" if self.edge_values is not None
+                 else f"full at |w| ≥ {self.edge_scale(0):.2g}")
+        legend = f"edges: {self.edge_mode_label} · blue +, orange − · width ∝ |value|, {scale}"
+        if any(s is not None for s in self.edge_subsets):
+            legend += f" · wide layers: the {painter.MAX_DRAWN_EDGES} strongest edges"
+        return legend
 
     # ------------------------------------------------------------------ painting
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         try:                          # the painter ends even if drawing fails
-            p.fillRect(self.rect(), self.theme.qcolor("background"))
             if self.network is None or not self._rects:
+                p.fillRect(self.rect(), self.theme.qcolor("background"))
                 return
+            if raster(p):
+                self._paint_from_pictures(p)
+                return
+            p.fillRect(self.rect(), self.theme.qcolor("background"))
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.paint_phase_band(self, p)
             painter.paint_edges(self, p)
             painter.paint_phase_flow(self, p)
-            # Scaled thumbnails draw 5× faster without antialiasing, and their cells should
-            # look like cells anyway.
             p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             painter.paint_units(self, p)
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -296,6 +333,41 @@ class NetworkView(QWidget):
             painter.paint_labels(self, p)
         finally:
             p.end()
+
+    def _paint_from_pictures(self, p: QPainter) -> None:
+        """The screen's paint: the labels and each layer's edges from their pictures (remade
+        only when they changed), then what changes every frame."""
+        size = (self.width(), self.height(), self.devicePixelRatioF(), self.line_scale,
+                self.font().key(), id(self.theme), self._layout_version)
+        p.drawImage(0, 0, self._pictures.labels(
+            self, (size, self.phase_mark, self.input_names, self.legend_text())))
+        palette = id(self.palette_colors())
+        budget = self.edges_per_paint
+        stale = False
+        for layer, (color, width) in enumerate(self.edge_styles()):
+            subset = self.edge_subsets[layer] if layer < len(self.edge_subsets) else None
+            key = ((size, palette), color.tobytes(), width.tobytes(),
+                   None if subset is None else subset.tobytes())
+            current = self._pictures.current(layer, key)
+            may_draw = current or budget is None or budget > 0
+            picture = self._pictures.edges(self, layer, (color, width), key, may_draw)
+            if picture is not None:
+                p.drawImage(picture[1], picture[0])
+            if not current and budget is not None:
+                if may_draw:
+                    budget -= color.size if subset is None else subset.size
+                else:
+                    stale = True
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.paint_phase_flow(self, p)
+        # Scaled thumbnails draw 5× faster without antialiasing, and their cells should
+        # look like cells anyway.
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.paint_units(self, p)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.paint_unit_marks(self, p)
+        if stale:
+            self.update()                 # the layers whose edges wait are drawn next time
 
     # ------------------------------------------------------------------ hover texts
     def tooltip_at(self, pos: QPointF) -> str | None:
