@@ -5,7 +5,8 @@ the training speed at the same time, and how fast the window answers input meanw
     python benchmarks/gui_frame_rate.py --seconds 4 --repeats 1     # a quick look
 
 Runs the real MainWindow offscreen (``QT_QPA_PLATFORM=offscreen``) at 1600×1000, presses Play
-at full speed and, after a warm-up, measures for ``--seconds``:
+at full speed and, once the training process has the session and after a warm-up, measures
+for ``--seconds``:
 
 * **frames/s** — window repaints that follow a new frame of the renderer, per second;
 * **worst frame** — the longest gap between two consecutive repaints;
@@ -87,6 +88,9 @@ def measure(app, config: Config, seconds: float, warmup: float) -> dict:
     window.renderer.render = timed_render           # the renderer's timer calls self.render()
     loop = window.loop
     loop.play()
+    started = time.perf_counter()                  # until the training process has it
+    while loop.live is None and time.perf_counter() - started < 60:
+        app.processEvents()
     end_warmup = time.perf_counter() + warmup
     while time.perf_counter() < end_warmup:
         app.processEvents()

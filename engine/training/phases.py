@@ -216,7 +216,8 @@ def step_phases(session):
                 A = net.layers[i - 1].A
             A_prev = A
             A = layer.forward(A_prev)
-            saved.append((A_prev.copy(), layer.Z.copy(), A.copy()))
+            # (order="K": large batches keep column order, and step's products see it too)
+            saved.append((A_prev.copy(order="K"), layer.Z.copy(order="K"), A.copy(order="K")))
             act = layer.activation.name
             if i < L - 1:
                 meaning = (f"each unit of layer {i + 1} weighs its inputs and adds its bias "

@@ -287,8 +287,9 @@ class TrainingSession(TrainingSettings, Branching, Handover):
     # ------------------------------------------------------------------ epochs and history
     def _end_epoch(self) -> None:
         self.epoch += 1
-        self._last_grad_norms = np.sqrt(
-            [np.vdot(layer.dW, layer.dW) for layer in self.network.layers]) / self._clip[1]
+        norms = np.sqrt([np.vdot(layer.dW, layer.dW) for layer in self.network.layers])
+        factor = self._clip[1]
+        self._last_grad_norms = norms if factor == 1.0 else norms / factor
         loss = self._record()
         verdict = self.watch.after_epoch(self.epoch, self.steps, loss, self.network.theta)
         if verdict is not None:

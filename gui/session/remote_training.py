@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+import weakref
 from multiprocessing import shared_memory
 
 import numpy as np
@@ -98,9 +99,16 @@ class RemoteTraining:
     def alive(self) -> bool:
         return self._process.is_alive()
 
-    @property
-    def busy(self) -> bool:
-        return self.live is not None
+    def free_for(self, owner) -> bool:
+        """True when ``owner`` may train here: nobody else holds the process (a holder that
+        is gone — a closed window's loop — lets go of it)."""
+        holder = self.owner() if self.owner is not None else None
+        if holder is None and self.live is not None:
+            try:
+                self.settle()                 # its session is gone: drop what it trained
+            except (RuntimeError, EOFError, OSError):
+                pass
+        return holder is None or holder is owner
 
     def poll_ready(self) -> bool:
         """True once the process is up (it says so by itself)."""
@@ -115,7 +123,8 @@ class RemoteTraining:
         self._memory = shared_memory.SharedMemory(create=True, size=max(3 * n * 8, 8))
         block = np.ndarray((3, n), dtype=np.float64, buffer=self._memory.buf)
         self._views = (block[0], block[1], block[2])
-        self.owner, self.live, self.stopped, self._asked = owner, Live(session), None, False
+        self.owner, self.live, self.stopped, self._asked = weakref.ref(owner), Live(session), \
+            None, False
         self._conn.send(("start", session, until, self._memory.name))
 
     def frame(self, with_gradients: bool) -> bool:

@@ -58,11 +58,14 @@ class TrainingLoop(QObject):
     def running(self) -> bool:
         return self._timer.isActive()
 
+    def _holds(self, remote) -> bool:
+        return remote is not None and remote.owner is not None and remote.owner() is self
+
     @property
     def live(self):
         """What the training process last published (None: training happens here)."""
         remote = self._remote
-        return remote.live if remote is not None and remote.owner is self else None
+        return remote.live if self._holds(remote) else None
 
     @property
     def epoch(self) -> int:
@@ -102,7 +105,7 @@ class TrainingLoop(QObject):
         """Take the state the training process reached back into the window's session (it
         goes on training from there at the next frame while Play is on)."""
         remote = self._remote
-        if remote is None or remote.owner is not self or remote.live is None:
+        if not self._holds(remote) or remote.live is None:
             return
         try:
             session = remote.settle()
@@ -128,7 +131,7 @@ class TrainingLoop(QObject):
         remote = self._remote
         if remote is None or not remote.alive:
             remote = self._remote = RemoteTraining.shared()
-        if remote.owner not in (None, self):
+        if not remote.free_for(self):
             return None
         try:
             return remote if remote.poll_ready() else None
@@ -138,7 +141,7 @@ class TrainingLoop(QObject):
 
     def _tick_remote(self, remote: RemoteTraining) -> None:
         session = self.controller.session
-        live = remote.live if remote.owner is self else None
+        live = remote.live if self._holds(remote) else None
         if live is not None and live.session is not session:
             self.settle()                  # the session was replaced: finish the old one
             live = None

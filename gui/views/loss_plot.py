@@ -64,9 +64,9 @@ class LossPlot(QWidget):
                                                     self.grads_box, self.log_box])
 
         self.canvas = pg.GraphicsLayoutWidget()
-        self.loss = self.canvas.addPlot(row=0, col=0)
-        self.score = self.canvas.addPlot(row=1, col=0)
-        self.grads = self.canvas.addPlot(row=2, col=0)
+        self.loss = self.canvas.addPlot(row=0, col=0, enableMenu=False)
+        self.score = self.canvas.addPlot(row=1, col=0, enableMenu=False)
+        self.grads = self.canvas.addPlot(row=2, col=0, enableMenu=False)
         self.canvas.ci.layout.setRowStretchFactor(0, 3)
         self.canvas.ci.layout.setRowStretchFactor(1, 2)
         self.canvas.ci.layout.setRowStretchFactor(2, 2)

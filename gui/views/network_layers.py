@@ -132,6 +132,42 @@ class GraphPictures:
         return cached is not None and cached[0] == key
 
 
+def paint_from_pictures(view, p: QPainter) -> None:
+    """A view's paint on the screen: the labels and each layer's edges from their pictures
+    (remade only when they changed), then what changes every frame."""
+    size = (view.width(), view.height(), view.devicePixelRatioF(), view.line_scale,
+            view.font().key(), id(view.theme), view._layout_version)
+    p.drawImage(0, 0, view._pictures.labels(
+        view, (size, view.phase_mark, view.input_names, view.legend_text())))
+    palette = id(view.palette_colors())
+    budget = view.edges_per_paint
+    stale = False
+    for layer, (color, width) in enumerate(view.edge_styles()):
+        subset = view.edge_subsets[layer] if layer < len(view.edge_subsets) else None
+        key = ((size, palette), color.tobytes(), width.tobytes(),
+               None if subset is None else subset.tobytes())
+        current = view._pictures.current(layer, key)
+        may_draw = current or budget is None or budget > 0
+        picture = view._pictures.edges(view, layer, (color, width), key, may_draw)
+        if picture is not None:
+            p.drawImage(picture[1], picture[0])
+        if not current and budget is not None:
+            if may_draw:
+                budget -= color.size if subset is None else subset.size
+            else:
+                stale = True
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.paint_phase_flow(view, p)
+    # Scaled thumbnails draw 5× faster without antialiasing, and their cells should
+    # look like cells anyway.
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.paint_units(view, p)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.paint_unit_marks(view, p)
+    if stale:
+        view.update()                 # the layers whose edges wait are drawn next time
+
+
 def _new_image(view, width: float, height: float) -> QImage:
     ratio = view.devicePixelRatioF()
     image = QImage(max(1, round(width * ratio)), max(1, round(height * ratio)),

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import (QColor, QImage, QPainter)
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
 
 
@@ -25,8 +25,9 @@ from ..style import colors
 from . import network_layout
 from . import network_painter as painter
 from . import network_text
-from .network_layers import GraphPictures, Thumbnails, raster
-from .network_layout import COMPACT_UNITS, Button
+from .network_edges import EdgeStyles
+from .network_layers import GraphPictures, Thumbnails, paint_from_pictures, raster
+from .network_layout import Button
 from .weight_editor import WeightEditor
 
 
@@ -43,14 +44,12 @@ def image_from_rgb(rgb: np.ndarray, size: int | None = None) -> QImage:
     return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
 
-class NetworkView(QWidget):
+class NetworkView(EdgeStyles, QWidget):
     unitSelected = Signal(int, int)          # column (0 = inputs, l = layer l), unit; (-1, -1): none
     unitsChangeRequested = Signal(int, int)  # hidden layer index, +1/−1
     layersChangeRequested = Signal(int)      # +1/−1
     weightTyped = Signal(int, int, int, float)   # layer, i, j, value
 
-    EDGE_SCALE = 1.0        # |w| at which an edge's color saturates
-    MAX_EDGE_WIDTH = 7.0
     #: How many edges one paint may redraw (None: all that changed).  While training plays,
     #: the renderer sets a budget so that no frame redraws every layer's antialiased edges
     #: (a layer that waits keeps its picture of one frame ago).
@@ -121,11 +120,6 @@ class NetworkView(QWidget):
         layers = self.network.layers if self.network is not None else []
         self.edge_subsets = [painter.drawn_edges(self.edge_values_of(k))
                              for k in range(len(layers))]
-
-    def _fits(self, values) -> bool:
-        layers = self.network.layers if self.network is not None else []
-        return len(values) == len(layers) and all(
-            np.shape(v) == layer.W.shape for v, layer in zip(values, layers))
 
     def set_zoom(self, zoom: float) -> None:
         self.zoom = min(max(zoom, 0.4), 2.5)
@@ -246,71 +240,6 @@ class NetworkView(QWidget):
                 return button
         return None
 
-    # ------------------------------------------------------------------ colors
-    #: Edges are drawn in this many color steps and quarter-pixel widths, one batch per
-    #: (color, width): a few dozen drawLines calls instead of one per edge.
-    COLOR_STEPS = 21
-
-    def edge_values_of(self, layer: int) -> np.ndarray:
-        """What the edges of ``layer`` show: its weights, or the values set by a mode."""
-        if self.edge_values is not None and self._fits(self.edge_values):
-            return self.edge_values[layer]
-        return self.network.layers[layer].W
-
-    def edge_scale(self, layer: int) -> float:
-        """|value| at which an edge reaches full color and width.  Weights: 1, or twice the
-        median |w| once training has grown them (so big nets do not all saturate); gradients
-        and updates: each layer's largest."""
-        if self.edge_values is None or not self._fits(self.edge_values):
-            weights = np.abs(self.network.theta[np.isfinite(self.network.theta)])
-            typical = 2.0 * float(np.median(weights)) if weights.size else 0.0
-            return max(self.EDGE_SCALE, typical)
-        finite = np.abs(self.edge_values[layer][np.isfinite(self.edge_values[layer])])
-        return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
-
-    def edge_styles(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """:meth:`edge_style` of every layer (the weights' scale computed once)."""
-        layers = self.network.layers if self.network is not None else []
-        scale = self.edge_scale(0) if self.edge_values is None and layers else None
-        return [self.edge_style(k, scale) for k in range(len(layers))]
-
-    def edge_style(self, layer: int, scale: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(color step index, width in quarter pixels), each (n_in, n_out), for a layer's edges."""
-        values = np.nan_to_num(self.edge_values_of(layer), nan=0.0, posinf=1e9, neginf=-1e9)
-        relative = values / (self.edge_scale(layer) if scale is None else scale)
-        t = np.clip(relative, -1.0, 1.0)
-        color = np.round((t + 1.0) * 0.5 * (self.COLOR_STEPS - 1)).astype(int)
-        # Between wide layers many edges share the room: thinner lines keep them apart.
-        thin = min(1.0, COMPACT_UNITS / 2 / max(values.shape))
-        width = np.minimum(0.6 + 2.4 * thin * np.abs(relative),
-                           max(self.MAX_EDGE_WIDTH * thin, 1.0)) * self.line_scale
-        return color, np.round(width * 4).astype(int)
-
-    def edge_color(self, layer: int, i: int, j: int) -> QColor:
-        """The color the edge is painted in: blue for positive, orange for negative values,
-        neutral grey near 0."""
-        color, _ = self.edge_style(layer)
-        return self.palette_colors()[color[i, j]]
-
-    def edge_width(self, layer: int, i: int, j: int) -> float:
-        return self.edge_style(layer)[1][i, j] / 4.0
-
-    def palette_colors(self) -> list[QColor]:
-        """The edges' color steps, from the most negative to the most positive value."""
-        if self._palette is None or self._palette[0] is not self.theme:
-            lut = colors.diverging_lut(self.theme, self.COLOR_STEPS)
-            self._palette = (self.theme, [QColor(int(r), int(g), int(b)) for r, g, b in lut])
-        return self._palette[1]
-
-    def legend_text(self) -> str:
-        """What the line under the graph says the edges show."""
-        scale = ("scaled per layer" if self.edge_values is not None
-                 else f"full at |w| ≥ {self.edge_scale(0):.2g}")
-        legend = f"edges: {self.edge_mode_label} · blue +, orange − · width ∝ |value|, {scale}"
-        if any(s is not None for s in self.edge_subsets):
-            legend += f" · wide layers: the {painter.MAX_DRAWN_EDGES} strongest edges"
-        return legend
-
     # ------------------------------------------------------------------ painting
     def paintEvent(self, event) -> None:
         p = QPainter(self)
@@ -319,7 +248,7 @@ class NetworkView(QWidget):
                 p.fillRect(self.rect(), self.theme.qcolor("background"))
                 return
             if raster(p):
-                self._paint_from_pictures(p)
+                paint_from_pictures(self, p)
                 return
             p.fillRect(self.rect(), self.theme.qcolor("background"))
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -333,41 +262,6 @@ class NetworkView(QWidget):
             painter.paint_labels(self, p)
         finally:
             p.end()
-
-    def _paint_from_pictures(self, p: QPainter) -> None:
-        """The screen's paint: the labels and each layer's edges from their pictures (remade
-        only when they changed), then what changes every frame."""
-        size = (self.width(), self.height(), self.devicePixelRatioF(), self.line_scale,
-                self.font().key(), id(self.theme), self._layout_version)
-        p.drawImage(0, 0, self._pictures.labels(
-            self, (size, self.phase_mark, self.input_names, self.legend_text())))
-        palette = id(self.palette_colors())
-        budget = self.edges_per_paint
-        stale = False
-        for layer, (color, width) in enumerate(self.edge_styles()):
-            subset = self.edge_subsets[layer] if layer < len(self.edge_subsets) else None
-            key = ((size, palette), color.tobytes(), width.tobytes(),
-                   None if subset is None else subset.tobytes())
-            current = self._pictures.current(layer, key)
-            may_draw = current or budget is None or budget > 0
-            picture = self._pictures.edges(self, layer, (color, width), key, may_draw)
-            if picture is not None:
-                p.drawImage(picture[1], picture[0])
-            if not current and budget is not None:
-                if may_draw:
-                    budget -= color.size if subset is None else subset.size
-                else:
-                    stale = True
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.paint_phase_flow(self, p)
-        # Scaled thumbnails draw 5× faster without antialiasing, and their cells should
-        # look like cells anyway.
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.paint_units(self, p)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.paint_unit_marks(self, p)
-        if stale:
-            self.update()                 # the layers whose edges wait are drawn next time
 
     # ------------------------------------------------------------------ hover texts
     def tooltip_at(self, pos: QPointF) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from backprop_lab.engine.data.plane import plane_grid
 from backprop_lab.engine.training.inspection import edge_values, phase_unit_values
@@ -51,9 +51,14 @@ class Renderer(QObject):
         self._timeline_shown = None
         self._drawn_output: tuple | None = None       # (network, output) last drawn
         self.timer = QTimer(self)
+        # A precise timer: a coarse one may fire 5 % late, just below 60 frames a second.
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(FRAME_INTERVAL_MS)
         self.timer.timeout.connect(self.render_if_needed)
         self.timer.start()
+        tabs = getattr(window, "tabs", None)
+        if tabs is not None:                    # a view behind a tab is drawn when shown
+            tabs.currentChanged.connect(lambda _index: self.request())
 
     def request(self) -> None:
         """Ask for a frame at the next display tick."""
@@ -135,7 +140,8 @@ class Renderer(QObject):
         if self.w.output_stack.currentWidget() is self.w.predictions:
             self._render_predictions(net)
         self.diagnose(live)
-        self.w.activation_view.refresh()
+        if self.w.activation_view.isVisible():
+            self.w.activation_view.refresh()
         self.w.loss_plot.set_history(self.w.controller.session.history)
         self._due = dict.fromkeys(self._due, 0.0)
 

@@ -1,0 +1,71 @@
+"""Play at full speed trains in a process of its own; the window's session stays the truth:
+what it takes back, what is typed or saved meanwhile, is exactly what training here gives."""
+import numpy as np
+import pytest
+
+from backprop_lab.engine.io.session_file import load_session
+from backprop_lab.gui.model.config import Config
+
+pytestmark = pytest.mark.gui
+
+CONFIG = Config(dataset="moons", n_samples=120, hidden=[5, 4], activations=["tanh", "tanh"],
+                optimizer="adam", learning_rate=0.03, batch_size=16)
+
+
+def play_elsewhere(window, qtbot, epochs: int = 8) -> None:
+    """Play until the training process has the session and trained ``epochs`` more."""
+    window.loop.play()
+    qtbot.waitUntil(lambda: window.loop.live is not None, timeout=60000)
+    start = window.controller.session.epoch
+    qtbot.waitUntil(lambda: window.controller.session.epoch >= start + epochs, timeout=30000)
+
+
+def trained_here(epochs: int):
+    session = CONFIG.build_session()
+    session.run(epochs)
+    return session
+
+
+def test_the_process_trains_and_the_session_takes_back_exactly_that_run(make_window, qtbot):
+    window = make_window(CONFIG)
+    session = window.controller.session
+    play_elsewhere(window, qtbot)
+    window.loop.pause()
+    assert window.loop.live is None
+    twin = trained_here(session.epoch)
+    np.testing.assert_array_equal(session.network.theta, twin.network.theta)
+    np.testing.assert_array_equal(session.history.table(), twin.history.table())
+    np.testing.assert_array_equal(session.timeline.epochs(), twin.timeline.epochs())
+    window.render_now()
+    assert window.transport.epoch_label.text() == f"Epoch {session.epoch:,}"
+
+
+def test_a_weight_typed_while_training_elsewhere_is_trained_on(make_window, qtbot):
+    window = make_window(CONFIG)
+    session = window.controller.session
+    play_elsewhere(window, qtbot)
+    window.network_view.weightTyped.emit(0, 1, 2, 0.75)    # as the inline editor does
+    assert window.loop.live is None                         # taken back before the edit
+    edited_at = session.epoch
+    assert session.network.layers[0].W[1, 2] == 0.75
+    qtbot.waitUntil(lambda: session.epoch >= edited_at + 4, timeout=60000)
+    window.loop.pause()
+    twin = trained_here(edited_at)
+    twin.set_weight(0, 1, 2, 0.75)
+    twin.run(session.epoch - edited_at)
+    np.testing.assert_array_equal(session.network.theta, twin.network.theta)
+
+
+def test_saving_while_training_elsewhere_saves_the_state_reached(make_window, qtbot, tmp_path):
+    window = make_window(CONFIG)
+    session = window.controller.session
+    play_elsewhere(window, qtbot)
+    path = tmp_path / "running.bplab"
+    assert window.files.save_to(path)
+    saved = load_session(path)
+    assert window.loop.running                              # training goes on meanwhile
+    window.loop.pause()
+    assert saved.epoch >= 8
+    twin = trained_here(saved.epoch)
+    np.testing.assert_array_equal(saved.network.theta, twin.network.theta)
+    np.testing.assert_array_equal(saved.history.table(), twin.history.table())
