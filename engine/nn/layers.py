@@ -25,6 +25,13 @@ from .activations import Activation
 COLUMNS_FROM = 256
 
 
+def batch_order(array: np.ndarray) -> np.ndarray:
+    """An (m, k) array in the order the layers keep a batch of m samples in (by column from
+    :data:`COLUMNS_FROM` samples on): element-wise work with their arrays then runs along
+    contiguous memory."""
+    return np.asfortranarray(array) if len(array) >= COLUMNS_FROM else array
+
+
 class _Workspace:
     """Preallocated arrays of one batch size m."""
 

@@ -25,6 +25,7 @@ import numpy as np
 from . import metrics
 from ..data.datasets import REGRESSION, Dataset
 from ..nn.clipping import clip_by_norm
+from ..nn.layers import batch_order
 from ..nn.network import Network
 from .batches import Batches
 from .branching import Branching, _overflow_is_handled
@@ -92,9 +93,10 @@ class TrainingSession(TrainingSettings, Branching, Handover):
     def _prepare_data(self) -> None:
         net, data = self.network, self.data
         self._X = net.as_input(data.X_train)
-        self._Y = self._loss.targets(data.y_train, net.n_outputs, net.dtype)
+        # Targets in the order of the output layer's arrays: Â − Y runs along memory.
+        self._Y = batch_order(self._loss.targets(data.y_train, net.n_outputs, net.dtype))
         self._X_test = net.as_input(data.X_test) if len(data.y_test) else self._X[:0]
-        self._Y_test = (self._loss.targets(data.y_test, net.n_outputs, net.dtype)
+        self._Y_test = (batch_order(self._loss.targets(data.y_test, net.n_outputs, net.dtype))
                         if len(data.y_test) else self._Y[:0])
         with _overflow_is_handled():
             self._baseline = self._loss.baseline(self._Y)
