@@ -29,12 +29,12 @@ assert digits.n_inputs == 64 and digits.n_classes == 10, digits
 command = shutil.which("backprop-lab")
 assert command, "the backprop-lab command was not installed"
 png = out / "wheel-lesson-1.png"
-result = subprocess.run([command, "--lesson", "1", "--screenshot", str(png), "--size", "1600x1000"],
+result = subprocess.run([command, "--lesson", "1", "--screenshot", str(png), "--size", "1024x768"],
                         capture_output=True, text=True, timeout=300)
 assert result.returncode == 0, result.stderr
 from PySide6.QtGui import QImage  # noqa: E402
 
 image = QImage(str(png))
-assert (image.width(), image.height()) == (1600, 1000), (image.width(), image.height())
+assert (image.width(), image.height()) == (1024, 768), (image.width(), image.height())
 print(f"wheel ok: {where.parent}, {len(lessons)} lessons, digits {digits.n_inputs}-D, "
       f"screenshot {image.width()}x{image.height()}")

@@ -50,6 +50,9 @@ class Case:
     epochs: int = 8              # trained after the export, by the script and by the engine
     dtype: str = "float64"
     seed: int = 2
+    clip_norm: float | None = None
+    schedule: dict | None = None
+    nesterov: bool = False
 
 
 CASES = {
@@ -89,13 +92,31 @@ CASES = {
         data_kw={"n_samples": 12_000, "seed": 12}, pre_epochs=1, pre_steps=1, epochs=3),
     "spiral3-wide-network-weights-npz": Case(
         "spiral", [2, 160, 140, 3], ["tanh", "relu", "softmax"], "adam", 0.005, batch_size=30,
-        l2=0.001, data_kw={"n_samples": 90, "n_classes": 3, "seed": 4}, pre_epochs=2, epochs=4),
+        l2=0.001, data_kw={"n_samples": 90, "n_classes": 3, "seed": 4}, pre_epochs=2,
+        pre_steps=1, epochs=4),
     "paraboloid-diverges": Case(
         "paraboloid", [2, 8, 1], ["identity", "identity"], "sgd", 2.0,
         data_kw={"n_samples": 40, "seed": 13}, pre_epochs=1, epochs=30),
+    "paraboloid-momentum-diverges-after-healthy-epochs": Case(
+        "paraboloid", [2, 8, 1], ["identity", "identity"], "momentum", 0.7, batch_size=10,
+        data_kw={"n_samples": 40, "seed": 13}, pre_epochs=2, epochs=30),
+    "paraboloid-momentum-exported-unhealthy-diverges": Case(
+        "paraboloid", [2, 8, 1], ["identity", "identity"], "momentum", 0.7, batch_size=10,
+        data_kw={"n_samples": 40, "seed": 13}, pre_epochs=5, epochs=30),
     "moons-float32-adam": Case(
         "moons", [2, 5, 1], ["tanh", "sigmoid"], "adam", 0.05, batch_size=10,
         data_kw={"n_samples": 60, "seed": 14}, dtype="float32", epochs=5),
+    "moons-nesterov-clipped-step-schedule-mid-epoch": Case(
+        "moons", [2, 5, 1], ["tanh", "sigmoid"], "momentum", 0.1, batch_size=10, nesterov=True,
+        clip_norm=0.05, schedule={"name": "step", "step_size": 2, "gamma": 0.5},
+        data_kw={"n_samples": 60, "seed": 6}, pre_epochs=3, pre_steps=2),
+    "circles-momentum-exponential-schedule": Case(
+        "circles", [2, 6, 1], ["relu", "sigmoid"], "momentum", 0.1, batch_size=16,
+        schedule={"name": "exponential", "gamma": 0.8}, data_kw={"n_samples": 60, "seed": 1}),
+    "spiral3-clipped-adam-cosine-past-its-end": Case(
+        "spiral", [2, 8, 3], ["tanh", "softmax"], "adam", 0.02, batch_size=20, clip_norm=0.2,
+        schedule={"name": "cosine", "epochs": 6}, data_kw={"n_samples": 60, "n_classes": 3,
+                                                           "seed": 4}, epochs=10),
 }
 #: The float32 case: a float32 run agrees to float32 precision only.
 RTOL_FLOAT32 = 1e-5
@@ -108,7 +129,9 @@ def build(case: Case) -> TrainingSession:
     net = Network(case.sizes, activations=case.activations, seed=1, dtype=case.dtype)
     session = TrainingSession(net, data, loss=case.loss, optimizer=case.optimizer,
                               learning_rate=case.lr, batch_size=case.batch_size,
-                              l1=case.l1, l2=case.l2, seed=case.seed)
+                              l1=case.l1, l2=case.l2, seed=case.seed, clip_norm=case.clip_norm,
+                              schedule=case.schedule,
+                              optimizer_settings={"nesterov": True} if case.nesterov else None)
     session.run(case.pre_epochs)
     for _ in range(case.pre_steps):
         session.step()
@@ -269,6 +292,11 @@ def test_the_matrix_covers_every_activation_optimizer_and_loss():
     assert hidden == set(HIDDEN_ACTIVATIONS)
     assert hidden | outputs == set(ACTIVATIONS) - set(FORWARD_ONLY_ACTIVATIONS)  # not trainable
     assert {case.optimizer for case in CASES.values()} == set(OPTIMIZERS)
+    from backprop_lab.engine.training.schedules import SCHEDULES
+    assert {(case.schedule or {"name": "constant"})["name"] for case in CASES.values()} \
+        == set(SCHEDULES)
+    assert any(case.nesterov for case in CASES.values())
+    assert any(case.clip_norm for case in CASES.values())
     losses = {case.loss or datasets.load(case.dataset, **case.data_kw).default_loss
               for case in CASES.values()}
     assert losses == set(LOSSES)
@@ -290,9 +318,32 @@ def test_the_cases_export_what_they_are_meant_to(outcomes):
     for outcome in outcomes.values():
         for source in outcome.sources.values():
             assert max(map(len, source.splitlines())) <= 100
-    diverging = outcomes["paraboloid-diverges"]
-    assert diverging.expected["diverged"]
-    assert "training diverged" in diverging.results["numpy"].stdout
+    diverging = [name for name in CASES if "diverges" in name]
+    for name in diverging:
+        outcome = outcomes[name]
+        assert outcome.expected["diverged"]
+        assert outcome.session.divergence.kind == "loss"      # above RISE x the reference
+        for result in outcome.results.values():
+            assert "training diverged" in result.stdout
+    # Exported when its latest healthy weights were not the current ones: it writes them, ...
+    for name in diverging[1:]:
+        assert "HEALTHY_WEIGHTS = [" in outcomes[name].sources["numpy"]
+    # ... and goes back to weights it found healthy itself (past an unhealthy epoch), ...
+    later = outcomes["paraboloid-momentum-diverges-after-healthy-epochs"]
+    assert 2 < later.expected["epoch"] < later.session.divergence.epoch - 1
+    # ... or to those it was exported with, from before the epoch it was exported at.
+    unhealthy = outcomes["paraboloid-momentum-exported-unhealthy-diverges"]
+    assert unhealthy.expected["epoch"] < unhealthy.case.pre_epochs
+    # Clipping clipped, the schedules moved the learning rate, Nesterov was on.
+    for outcome in outcomes.values():
+        session = outcome.session
+        if outcome.case.clip_norm:
+            assert session.last_clip[1] < 1.0
+        if outcome.case.schedule:
+            assert session.current_learning_rate < session.learning_rate
+    nesterov = outcomes["moons-nesterov-clipped-step-schedule-mid-epoch"].sources
+    assert "NESTEROV = True\n" in nesterov.get("torch", "NESTEROV = True\n")
+    assert "theta <- theta - lr * (g + BETA * v)" in nesterov["numpy"]
 
 
 def test_an_altered_learning_rate_fails_the_comparison(outcomes):
@@ -305,6 +356,16 @@ def test_an_altered_learning_rate_fails_the_comparison(outcomes):
         with pytest.raises(AssertionError):
             assert altered["train loss"] == pytest.approx(
                 outcome.expected["train_loss"], rel=RTOL[flavour], abs=0)
+
+
+def test_a_network_with_a_step_unit_is_refused():
+    """A step unit has no gradient: no kind of script can train it."""
+    net = Network([2, 2, 1], activations=["step", "sigmoid"], seed=0)
+    session = TrainingSession(net, datasets.load("xor"))
+    for framework in ("numpy", "pytorch"):
+        for style in ("readable", "exact"):
+            with pytest.raises(ValueError, match="step unit cannot be trained"):
+                export_script(session, framework, style)
 
 
 # ---------------------------------------------------------------------------- the text
@@ -379,6 +440,21 @@ def test_numbers_round_trip_exactly(tmp_path):
     assert batches.rng.bit_generator.state == session.batches.rng.bit_generator.state
 
 
+@pytest.mark.parametrize("name", ["paraboloid-momentum-exported-unhealthy-diverges",
+                                  "spiral3-wide-network-weights-npz"])
+def test_the_healthy_weights_round_trip_exactly(tmp_path, name):
+    """The weights a diverging script goes back to are the session's latest healthy ones
+    (written out when they are not the current ones: as literals, or in the .npz)."""
+    session = build(CASES[name])
+    module = load_module(numpy_script(session), tmp_path, "exported_healthy")
+    params = module.load_weights()
+    healthy = module.load_healthy_weights(params)
+    flat = np.concatenate([np.concatenate([p["W"].ravel(), p["b"]]) for p in healthy])
+    np.testing.assert_array_equal(flat, session.watch.healthy_theta)
+    assert not np.array_equal(flat, session.network.theta)
+    assert module.HEALTHY_EPOCH == session.watch.healthy_epoch
+
+
 def test_large_data_round_trips_through_the_npz(outcomes, tmp_path):
     outcome = outcomes["circles-large-data-npz"]
     session = outcome.session
@@ -411,6 +487,17 @@ READABLE = {
     "circles-beside-the-script": Case(
         "circles", [2, 8, 1], ["relu", "sigmoid"], "sgd", 0.3, pre_epochs=0,
         data_kw={"n_samples": 300, "seed": 12}, epochs=30),
+    "xor-nesterov-step-schedule": Case(
+        "xor", [2, 4, 1], ["tanh", "sigmoid"], "momentum", 0.2, nesterov=True, pre_epochs=0,
+        schedule={"name": "step", "step_size": 10, "gamma": 0.5}, epochs=30),
+    "moons-clipped-sgd-exponential-schedule": Case(
+        "moons", [2, 5, 1], ["tanh", "sigmoid"], "sgd", 1.0, clip_norm=0.1, pre_epochs=0,
+        schedule={"name": "exponential", "gamma": 0.95}, data_kw={"n_samples": 40, "seed": 6},
+        epochs=30),
+    "spiral-adam-cosine-past-its-end": Case(
+        "spiral", [2, 8, 3], ["tanh", "softmax"], "adam", 0.05, pre_epochs=0,
+        schedule={"name": "cosine", "epochs": 20}, data_kw={"n_samples": 60, "n_classes": 3,
+                                                            "seed": 4}, epochs=30),
 }
 #: Mini-batches: the scripts draw their own order, so these only have to run and learn.
 READABLE_MINI_BATCH = "spiral-relu-softmax-momentum-l2"
@@ -474,6 +561,8 @@ def test_readable_scripts_train_like_the_app(readable, name, framework):
     assert abs(expected - start) > 0.01 * start        # training moved: the comparison means something
     got = readable_loss(proc.stdout, READABLE[name].epochs)
     assert got == pytest.approx(expected, rel=READABLE_RTOL)
+    if READABLE[name].clip_norm:
+        assert session.last_clip[1] < 1.0                   # clipping made a difference
 
 
 @pytest.mark.parametrize("framework", ["numpy", "pytorch"])
@@ -523,7 +612,10 @@ def test_generated_scripts_and_templates_have_no_lint_findings(tmp_path):
                 build(READABLE["paraboloid-leaky-mse-rmsprop-l1"]),
                 build(READABLE["circles-beside-the-script"]),
                 build(CASES["circles-batch10-momentum-l2"]),
-                build(CASES["spiral3-wide-network-weights-npz"])]
+                build(CASES["spiral3-wide-network-weights-npz"]),
+                build(CASES["moons-nesterov-clipped-step-schedule-mid-epoch"]),
+                build(CASES["circles-momentum-exponential-schedule"]),
+                build(CASES["spiral3-clipped-adam-cosine-past-its-end"])]
     paths = []
     for i, session in enumerate(sessions):
         for framework in ("numpy", "pytorch"):
@@ -536,7 +628,7 @@ def test_generated_scripts_and_templates_have_no_lint_findings(tmp_path):
                            "--select", "E,F,W", "--line-length", "100", *map(str, paths)],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert len(paths) == 20 + 5
+    assert len(paths) == 4 * len(sessions) + 6
 
 
 # ---------------------------------------------------------------------------- the filler
@@ -572,7 +664,7 @@ print(step(1.0))
 
 def test_fill_replaces_named_statements_keeps_a_variant_and_prunes_the_unused():
     from backprop_lab.engine.export.slots import fill
-    out = fill(TEMPLATE, {"RATE": "RATE = 0.5", "__doc__": '"""New."""', "clip": None},
+    out = fill(TEMPLATE, {"RATE": "RATE = 0.5", "__doc__": '"""New."""', "np.clip()": None},
                {"step": "scaled"})
     assert out.startswith('"""New."""\n') and "import" not in out    # nothing uses them now
     assert "RATE = 0.5\n" in out and "SCALE = 2.0" in out
@@ -586,7 +678,7 @@ def test_fill_replaces_named_statements_keeps_a_variant_and_prunes_the_unused():
 
 @pytest.mark.parametrize("slots, choices, message", [
     ({"MISSING": "x = 1"}, {}, "defines 'MISSING' 0 times"),
-    ({"print": None, "step": "step = 1"}, {"step": "other"}, "no variant 'other'"),
+    ({"print()": None, "step": "step = 1"}, {"step": "other"}, "no variant 'other'"),
 ])
 def test_fill_says_what_it_cannot_find(slots, choices, message):
     from backprop_lab.engine.export.slots import fill

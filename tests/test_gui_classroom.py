@@ -34,9 +34,14 @@ def test_presentation_mode_enlarges_text_thickens_lines_and_hides_panels(window,
     normal_size = QApplication.font().pointSizeF()
     qtbot.keyClick(window, Qt.Key.Key_F5)
     assert window.presentation.presenting and window.isFullScreen()
-    assert QApplication.font().pointSizeF() >= 1.6 * normal_size - 0.01
+    qtbot.waitUntil(lambda: not window.presentation._fit_pending, timeout=20000)
+    # Type for the room: the screen's height in 45 lines (24 pixels at 1080 lines).
+    pixels = QApplication.font().pointSizeF() * window.logicalDpiY() / 72
+    assert pixels == pytest.approx(round(window.height() / 45), abs=0.01)
+    assert QApplication.font().pointSizeF() > normal_size
     assert window.network_view.line_scale >= 2.0
     assert not window.panels.isVisible() and not window.graph_bar.isVisible()
+    assert not window.menuBar().isVisible()
     assert window.network_view.isVisible() and window.boundary.isVisible()
     window.render_now()
     qtbot.keyClick(window, Qt.Key.Key_Escape)
@@ -156,8 +161,14 @@ def test_f1_lists_all_shortcuts(window, qtbot):
     assert overlay.isVisible()
     text = overlay.label.text()
     for key in ("Space", "Right", "PgDown", "Shift+Right", "R", "F5", "F11", "Esc", "F1", "?",
-                "N", "P", "Ctrl+G"):
+                "N", "P", "Ctrl+G", "1", "8", "L", "Ctrl+T", "Tab"):
         assert f"<b>{key}" in text or f" or {key}" in text, key
+    # Centered over the whole window (not stuck to its left edge), and following it.
+    assert overlay.geometry() == window.rect()
+    assert "<table align='center'>" in text
+    assert overlay.label.alignment() & Qt.AlignmentFlag.AlignHCenter
+    window.resize(1100, 700)
+    assert overlay.geometry() == window.rect()
     qtbot.keyClick(overlay, Qt.Key.Key_A)
     assert not overlay.isVisible()
 

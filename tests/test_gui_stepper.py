@@ -149,7 +149,7 @@ def test_gradient_check_fails_with_a_broken_derivative(window, qtbot):
     assert not dialog.result.passed
     verdicts = dialog.verdicts()
     assert verdicts[0] == "✗ FAIL" and verdicts[2] == "✓ pass"      # layer 1 W fails, output W passes
-    assert "FAILED" in window.statusBar().currentMessage()
+    assert "DISAGREES" in window.statusBar().currentMessage()
 
 
 def test_divergence_shows_a_banner_that_offers_a_lower_rate(qtbot):

@@ -65,7 +65,7 @@ def trained(session, epochs: int):
 
 def test_all_lessons_load_in_story_order():
     lessons = list_lessons()
-    assert len(lessons) == 27 == len(lesson_files())
+    assert len(lessons) == 30 == len(lesson_files())
     titles = [item.title for item in lessons]
     assert titles[0].startswith("XOR cannot") and titles[2].startswith("Hand-set weights")
     assert titles[3].startswith("A hidden layer") and titles[24].startswith("Regression")
@@ -416,13 +416,93 @@ def test_26_digits_pass_90_percent_on_the_test_set_within_30_epochs():
 
 def test_27_the_exported_pytorch_script_trains_on_to_the_same_loss():
     torch = pytest.importorskip("torch")
-    from backprop_lab.engine.export.exact_scripts import pytorch_script
+    from backprop_lab.engine.export import pytorch_script
     threads = torch.get_num_threads()
     torch.set_num_threads(1)                    # as BLAS above: tiny tensors, no contention
     try:
         check_exported_scripts(pytorch_script)
     finally:
         torch.set_num_threads(threads)
+
+
+# ---------------------------------------------------------------------------- 28–30
+def valley(item):
+    """The valley lessons' quadratic: ½-MSE of a linear fit has the Hessian H = XᵀX / m in
+    the two weights; returns (eigenvalues ascending, the steep direction, the minimum w*)."""
+    session = item.build_session(train=False)
+    X, y = session.X_train, session.Y_train[:, 0]
+    values, vectors = np.linalg.eigh(X.T @ X / len(X))
+    return values, vectors[:, 1], np.linalg.lstsq(X, y, rcond=None)[0]
+
+
+def weight_path(session, epochs: int) -> np.ndarray:
+    """The two weights after each of ``epochs`` epochs, the start first: (≤ epochs + 1, 2)."""
+    path = [session.network.layers[0].W[:, 0].copy()]
+    for _ in range(epochs):
+        if not session.step_epoch():
+            break
+        path.append(session.network.layers[0].W[:, 0].copy())
+    return np.array(path)
+
+
+def floor_crossings(path, steep, w_star) -> int:
+    """How often the path crosses the valley's floor (the steep coordinate changes sign)."""
+    across = np.sign((path - w_star) @ steep)
+    across = across[across != 0]
+    return int(np.count_nonzero(across[1:] != across[:-1]))
+
+
+def final_loss(session) -> float:
+    return np.inf if session.diverged else session.evaluate()["loss"]
+
+
+def test_28_the_valley_is_30_times_steeper_across_and_the_optimizers_take_their_paths():
+    item = lesson(28)
+    (shallow, steep_value), steep, w_star = valley(item)
+    assert item.view == "landscape" and item.build_session().network.sizes == [2, 1]
+    assert steep_value / shallow == pytest.approx(30, rel=0.02)
+    sgd_runs = list(sessions(item))
+    sgd = [weight_path(s, 50) for s in sgd_runs]
+    assert all(floor_crossings(p, steep, w_star) == 0 for p in sgd)   # straight down, then along
+    momentum_runs = list(sessions(item, optimizer="momentum", learning_rate=0.1))
+    momentum = [weight_path(s, 50) for s in momentum_runs]
+    assert count(floor_crossings(p, steep, w_star) >= 3 for p in momentum) >= 9
+    assert count(final_loss(m) < final_loss(s) for m, s in zip(momentum_runs, sgd_runs)) >= 9
+    for session in sessions(item, optimizer="adam", learning_rate=0.1):
+        first = np.diff(weight_path(session, 1), axis=0)[0]
+        assert np.abs(first) == pytest.approx([0.1, 0.1], rel=1e-3)   # η each, whatever g
+
+
+def test_29_a_rate_below_2_over_lambda_bounces_and_converges_above_it_diverges():
+    item = lesson(29)
+    (_shallow, steep_value), steep, w_star = valley(item)
+    assert steep_value == pytest.approx(1.62, abs=0.01)
+    assert 2 / steep_value == pytest.approx(1.23, abs=0.01)
+    assert item.config.learning_rate == 1.1 and item.view == "landscape"
+    bouncing = [weight_path(s, 30) for s in sessions(item)]
+    assert count(floor_crossings(p, steep, w_star) == 30 for p in bouncing) >= 9
+    high = [trained(s, 50) for s in sessions(item, learning_rate=1.3)]
+    assert count(s.diverged is not None for s in high) >= 9
+    fast = [final_loss(trained(s, 50)) for s in sessions(item)]
+    slow = [final_loss(trained(s, 50)) for s in sessions(item, learning_rate=0.3)]
+    assert count(f < s for f, s in zip(fast, slow)) >= 9
+
+
+def test_30_about_half_the_runs_separate_xor_and_the_output_is_a_line_in_the_hidden_space():
+    from backprop_lab.engine.analysis.hidden_space import hidden_space
+    item = lesson(30)
+    assert item.view == "hidden_space" and item.build_session().network.sizes == [2, 2, 1]
+    solved = [s for s in (trained(s, 300) for s in sessions(item, seeds=range(20)))
+              if s.evaluate()["accuracy"] == 1.0]
+    assert 5 <= len(solved) <= 15                         # "about half" of 20 seeds
+    for session in solved:
+        space = hidden_space(session, 0, lines=5, points_per_line=20)
+        wu, wv, c = space.output_line
+        side = np.concatenate([space.lines.reshape(-1, 2), space.points]) @ [wu, wv] + c
+        points = np.concatenate([space.input_lines.reshape(-1, 2), space.input_points])
+        output = session.network.forward(session.data.inputs(points))[:, 0]
+        sure = np.abs(output - 0.5) > 1e-6
+        assert np.array_equal((side > 0)[sure], (output > 0.5)[sure])
 
 
 def check_exported_scripts(pytorch_script):

@@ -85,7 +85,7 @@ def test_bad_run_and_edit_arguments_leave_the_session_unchanged():
     with pytest.raises(ValueError, match="number"):
         session.set_bias(0, 0, "x")
     with pytest.raises(ValueError, match="split"):
-        session.evaluate("validation")
+        session.evaluate("holdout")
     np.testing.assert_array_equal(session.network.theta, before)
     assert session.epoch == 0
 

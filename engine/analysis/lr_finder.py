@@ -73,6 +73,7 @@ def lr_range_test(session: TrainingSession, lr_min: float = 1e-5, lr_max: float 
         raise ValueError(f"rule must be one of {', '.join(RULES)}, not {rule!r}")
 
     twin = copy_session(session)
+    twin.early_stopping = twin.stop_at = None       # the range test runs to its own end
     rates = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
     losses, smoothed = [], []
     average, best = 0.0, math.inf

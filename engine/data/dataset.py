@@ -1,5 +1,5 @@
-"""The :class:`Dataset`: points and labels split into train and test, and the inputs the
-network sees.
+"""The :class:`Dataset`: points and labels split into train, test and (optionally) validation,
+the inputs the network sees and the targets it trains on.
 
 Tasks: ``"binary"`` (labels 0/1, one sigmoid output), ``"multiclass"`` (labels 0…k−1, a softmax
 output of k units) and ``"regression"`` (real targets).
@@ -18,11 +18,14 @@ BINARY, MULTICLASS, REGRESSION = "binary", "multiclass", "regression"
 
 @dataclass(frozen=True)
 class Dataset:
-    """Points and labels, split into train and test.
+    """Points and labels, split into train, test and an optional validation set.
 
     ``points_*``: (m, d) raw inputs (d = 2 for the plane datasets); ``y_*``: (m,) class labels
-    (int) or regression targets (float).  ``features`` names the network's inputs derived from
-    the points (see :mod:`engine.data.features`); datasets that are not 2-D use their raw inputs.
+    (int) or regression targets (float), in the data's own units.  ``points_val``/``y_val``
+    (default: none, shape (0, d) and (0,)) hold rows kept apart from training and testing:
+    what early stopping watches, so that the test set stays unseen.  ``features`` names the
+    network's inputs derived from the points (see :mod:`engine.data.features`); datasets that
+    are not 2-D use their raw inputs.
     ``input_labels`` optionally names the d raw input columns (e.g. the header of a CSV file,
     or ``p0_0``… for digit pixels): they are the input names of data that is not 2-D.
     ``params["image_shape"]``, when present, is (rows, columns) of inputs that are images.
@@ -31,6 +34,11 @@ class Dataset:
     :meth:`inputs` then maps the raw points to ``(points − mean) / std`` before the feature
     transform (2-D data) or as the network's inputs (other data).  ``points_*`` stay in the
     data's own units.  Lists or arrays are accepted (a session file stores JSON lists).
+
+    ``params["target_scale"]``, when present (regression only), is ``{"mean": float, "std":
+    float > 0}``: the network trains on :meth:`scaled_targets` ``(y − mean) / std`` and
+    :meth:`target_units` maps its outputs back, ``ŷ · std + mean``.  ``y_*`` stay in the data's
+    own units.
     """
 
     name: str
@@ -45,8 +53,20 @@ class Dataset:
     params: dict = field(default_factory=dict)
     class_names: tuple[str, ...] = ()
     input_labels: tuple[str, ...] = ()
+    points_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
 
     def __post_init__(self):
+        if self.points_val is None or self.y_val is None:
+            if (self.points_val is None) != (self.y_val is None):
+                raise ValueError("give both points_val and y_val, or neither")
+            object.__setattr__(self, "points_val",
+                               np.zeros((0, self.points_train.shape[1]), self.points_train.dtype))
+            object.__setattr__(self, "y_val", self.y_train[:0].copy())
+        if self.points_val.ndim != 2 or self.points_val.shape[1] != self.points_train.shape[1] \
+                or len(self.points_val) != len(self.y_val):
+            raise ValueError(f"the validation set must have {self.points_train.shape[1]} input "
+                             "column(s) and one target per row")
         if self.is_planar:
             object.__setattr__(self, "features", feature_module.check_features(self.features))
         labels = tuple(str(label) for label in self.input_labels)
@@ -55,7 +75,8 @@ class Dataset:
                              f"input columns")
         object.__setattr__(self, "input_labels", labels)
         self._check_standardize()
-        for name in ("points_train", "y_train", "points_test", "y_test"):
+        self._check_target_scale()
+        for name in ("points_train", "y_train", "points_test", "y_test", "points_val", "y_val"):
             array = getattr(self, name)
             array.setflags(write=False)
 
@@ -171,6 +192,54 @@ class Dataset:
     def X_test(self) -> np.ndarray:
         return self.inputs(self.points_test)
 
+    @property
+    def X_val(self) -> np.ndarray:
+        return self.inputs(self.points_val)
+
+    @property
+    def has_validation(self) -> bool:
+        """True when some rows are kept apart as a validation set."""
+        return len(self.y_val) > 0
+
+    # ------------------------------------------------------------------ targets
+    @property
+    def target_scale(self) -> tuple[float, float] | None:
+        """(mean, std) of ``params["target_scale"]``, or None when the network trains on the
+        targets as they are."""
+        scale = self.params.get("target_scale") if isinstance(self.params, dict) else None
+        if scale is None:
+            return None
+        return float(scale["mean"]), float(scale["std"])
+
+    def scaled_targets(self, y: np.ndarray) -> np.ndarray:
+        """Targets in the data's units (m,) → what the network trains on: ``(y − mean) / std``
+        with a target scale, else ``y`` itself."""
+        scale = self.target_scale
+        if scale is None:
+            return y
+        return (np.asarray(y, dtype=np.float64) - scale[0]) / scale[1]
+
+    def target_units(self, values: np.ndarray) -> np.ndarray:
+        """The network's regression outputs (any shape) → the data's units: ``ŷ · std + mean``
+        with a target scale, else the outputs themselves (as float64)."""
+        values = np.asarray(values, dtype=np.float64)
+        scale = self.target_scale
+        if scale is None:
+            return values
+        return values * scale[1] + scale[0]
+
+    def _check_target_scale(self) -> None:
+        scale = self.params.get("target_scale") if isinstance(self.params, dict) else None
+        if scale is None:
+            return
+        problem = 'params["target_scale"] must be {"mean": number, "std": number > 0} ' \
+                  "(finite numbers), for a regression"
+        if self.task != REGRESSION or not isinstance(scale, dict) \
+                or set(scale) != {"mean", "std"}:
+            raise ValueError(problem)
+        if not all(is_number(scale[k]) for k in ("mean", "std")) or not scale["std"] > 0:
+            raise ValueError(problem)
+
     def with_features(self, names: Sequence[str]) -> "Dataset":
         if not self.is_planar:
             raise ValueError(f"{self.name!r} is not a 2-D dataset; derived features need x₁, x₂")
@@ -188,8 +257,9 @@ class Dataset:
         return generator.target(np.asarray(points, dtype=np.float64))
 
     def __repr__(self) -> str:
+        val = f" validation={len(self.y_val)}" if self.has_validation else ""
         return (f"<Dataset {self.name} {self.task} train={len(self.y_train)} "
-                f"test={len(self.y_test)} features={','.join(self.input_names)}>")
+                f"test={len(self.y_test)}{val} features={','.join(self.input_names)}>")
 
 
 _MATH_AXES = ("x₁", "x₂")
@@ -218,6 +288,34 @@ def _feature_title(name: str, a: str, b: str) -> str:
 
 def is_number(x) -> bool:
     return isinstance(x, (int, float, np.integer, np.floating)) and np.isfinite(x)
+
+
+def split_counts(n: int, test_fraction, validation_fraction=0.0) -> tuple[int, int]:
+    """(n_test, n_validation) of ``n`` rows: ``round(n · fraction)`` each, the test rows taken
+    first.  ValueError for a fraction outside [0, 1) or when no training row is left."""
+    check_fractions(test_fraction, validation_fraction)
+    n_test = int(round(n * test_fraction))
+    n_val = int(round(n * validation_fraction))
+    if n - n_test - n_val < 1:
+        if not validation_fraction:
+            raise ValueError(f"a test fraction of {test_fraction:g} leaves no training samples "
+                             f"out of {n}; lower it or add samples")
+        raise ValueError(f"test and validation fractions of {test_fraction:g} and "
+                         f"{validation_fraction:g} leave no training samples out of {n}; lower "
+                         "them or add samples")
+    return n_test, n_val
+
+
+def check_fractions(test_fraction, validation_fraction=0.0) -> None:
+    """ValueError unless both fractions lie in [0, 1) and add up to less than 1."""
+    for what, fraction in (("test_fraction", test_fraction),
+                           ("validation_fraction", validation_fraction)):
+        if not is_number(fraction) or not 0 <= fraction < 1:
+            raise ValueError(f"{what} must be in [0, 1), not {fraction!r}")
+    if test_fraction + validation_fraction >= 1:
+        raise ValueError(f"test and validation fractions of {test_fraction:g} and "
+                         f"{validation_fraction:g} leave nothing to train on; they must add "
+                         "up to less than 1")
 
 
 def check_int(what, value, lo, hi, hint=None):

@@ -1,8 +1,9 @@
 """Toy datasets on the plane, generated reproducibly from a seed, and handwritten digits.
 
-``load(name, n_samples=, noise=, test_fraction=, seed=, n_classes=, features=)`` returns a
-:class:`Dataset`: raw points (m, 2) with labels, split into train and test, plus the input
-features the network sees (``X_train``, ``X_test``).
+``load(name, n_samples=, noise=, test_fraction=, seed=, n_classes=, features=,
+validation_fraction=)`` returns a :class:`Dataset`: raw points (m, 2) with labels, split into
+train, test and (with ``validation_fraction`` > 0) validation, plus the input features the
+network sees (``X_train``, ``X_test``, ``X_val``).
 
 ``"digits"`` is not generated: it is the 8×8 handwritten digits (1797 images, 64 pixels
 scaled to [0, 1], 10 classes) read by :mod:`engine.data.digits`; its
@@ -20,7 +21,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from . import features as feature_module
-from .dataset import BINARY, MULTICLASS, REGRESSION, Dataset, check_int, is_number
+from .dataset import BINARY, MULTICLASS, REGRESSION, Dataset, check_int, is_number, split_counts
 from .digits import DIGITS_COUNT, DIGITS_SHAPE, digits_data, make_digits
 
 __all__ = ["BINARY", "MULTICLASS", "REGRESSION", "Dataset", "GENERATORS", "NAMES", "Generator",
@@ -156,8 +157,13 @@ NAMES = tuple(GENERATORS)
 
 def load(name: str, n_samples: int | None = None, noise: float | None = None,
          test_fraction: float | None = None, seed: int = 0, n_classes: int | None = None,
-         features: Sequence[str] = feature_module.DEFAULT_FEATURES) -> Dataset:
-    """Generate dataset ``name`` (see :data:`NAMES`); unset options take its defaults."""
+         features: Sequence[str] = feature_module.DEFAULT_FEATURES,
+         validation_fraction: float = 0.0) -> Dataset:
+    """Generate dataset ``name`` (see :data:`NAMES`); unset options take its defaults.
+
+    The shuffled samples go ``round(n · test_fraction)`` to the test set, then
+    ``round(n · validation_fraction)`` to the validation set, the rest to training (so a
+    validation share leaves the test set as it was without one)."""
     generator = GENERATORS.get(name)
     if generator is None:
         raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(NAMES)}")
@@ -175,23 +181,20 @@ def load(name: str, n_samples: int | None = None, noise: float | None = None,
                hint=f"{name!r} has exactly {lo} classes" if lo == hi else None)
     if not is_number(noise) or noise < 0:
         raise ValueError(f"noise must be a number ≥ 0, not {noise!r}")
-    if not is_number(test_fraction) or not 0 <= test_fraction < 1:
-        raise ValueError(f"test_fraction must be in [0, 1), not {test_fraction!r}")
-    n_test = int(round(n_samples * test_fraction))
-    if n_samples - n_test < 1:
-        raise ValueError(f"a test fraction of {test_fraction:g} leaves no training samples "
-                         f"out of {n_samples}; lower it or add samples")
+    n_test, n_val = split_counts(n_samples, test_fraction, validation_fraction)
 
     rng = np.random.default_rng(seed)
     points, labels = generator.make(n_samples, float(noise), n_classes, rng)
     order = rng.permutation(n_samples)
-    test, train = order[:n_test], order[n_test:]
+    test, val, train = order[:n_test], order[n_test:n_test + n_val], order[n_test + n_val:]
     if generator.task != REGRESSION:
         labels = labels.astype(np.int64)
     task = MULTICLASS if generator.task == BINARY and n_classes > 2 else generator.task
     params = {"n_samples": int(n_samples), "noise": float(noise),
               "test_fraction": float(test_fraction), "seed": int(seed),
               "n_classes": int(n_classes)}
+    if validation_fraction:
+        params["validation_fraction"] = float(validation_fraction)
     if generator.image_shape is not None:
         params["image_shape"] = tuple(generator.image_shape)
     return Dataset(
@@ -201,6 +204,7 @@ def load(name: str, n_samples: int | None = None, noise: float | None = None,
         n_classes=0 if task == REGRESSION else n_classes,
         features=tuple(features), domain=generator.domain, params=params,
         class_names=generator.class_names, input_labels=generator.input_labels,
+        points_val=np.ascontiguousarray(points[val]), y_val=labels[val],
     )
 
 

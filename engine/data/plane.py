@@ -40,10 +40,10 @@ class PlaneGrid:
 
 def plane_domain(data: Dataset, margin: float = 0.05) -> tuple[tuple[float, float],
                                                                    tuple[float, float]]:
-    """``data.domain`` grown to cover every point (train and test): noisy points beyond the
-    dataset's usual range get ``margin`` × the span of room around them."""
+    """``data.domain`` grown to cover every point (train, test and validation): noisy points
+    beyond the dataset's usual range get ``margin`` × the span of room around them."""
     (x0, x1), (y0, y1) = data.domain
-    every = np.vstack([data.points_train, data.points_test])
+    every = np.vstack([data.points_train, data.points_test, data.points_val])
     every = every[np.isfinite(every).all(axis=1)]
     if every.size:
         lo, hi = every.min(axis=0), every.max(axis=0)

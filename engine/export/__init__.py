@@ -3,9 +3,12 @@
 * **readable** (the default): the script a PyTorch user (``nn.Sequential``, a ``DataLoader``,
   float32, a loss module from ``torch.nn``, ``torch.optim``) or a textbook (forward, loss,
   backward, update in NumPy) would write, starting from the session's current weights;
-* **exact**: a replay of the app's own arithmetic and mini-batch order, optimizer state
-  included, that continues training exactly as the app would (NumPy: to the last bits;
-  PyTorch: to rounding).
+* **exact**: a replay of the app's own arithmetic and mini-batch order, optimizer state,
+  clipping, schedule and divergence watch included, that continues training as the app would
+  and stops where it would (NumPy: to the last bits or a few units of rounding; PyTorch: to
+  rounding).
+
+Neither can train a network with a step unit: ValueError.
 
 Each kind is a template in ``templates/`` (real, runnable modules) filled in from the
 session's public state by :func:`~.slots.fill`.
@@ -56,12 +59,16 @@ def export_script(session, framework: str = "pytorch", style: str = "readable",
     """The ``framework`` ("pytorch" or "numpy") script of ``style`` ("readable" or "exact")
     that trains on from ``session`` (left untouched).  ``name``: the script's file name without
     ".py"; the files written beside it are named after it.  ValueError when the session holds
-    something the script cannot express."""
+    something the script cannot express, or a network that cannot be trained (a step unit)."""
     if framework not in FRAMEWORKS:
         raise ValueError(f"framework must be one of {', '.join(FRAMEWORKS)}, not {framework!r}")
     if style not in STYLES:
         raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
+    if getattr(session, "dropout", 0.0):
+        raise ValueError(f"the exported scripts do not support dropout yet: set dropout to 0 "
+                         f"(it is {session.dropout:g}) to export this session")
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", str(name)) or "model"
+    session.check_trainable()          # a step unit: ValueError, no script trains it
     if style == "exact":
         from .replay import replay_script
         return ExportedScript(name, replay_script(session, framework))

@@ -2,8 +2,9 @@
 
 The readable scripts (``templates/torch_mlp.py``, ``templates/numpy_mlp.py``) restart training
 from the session's *current* weights with its data and settings; the optimizer's running state
-(momentum, Adam's moments) starts afresh and the mini-batches are drawn by the script's own
-shuffler.  On a full batch from a fresh optimizer they follow the app's training to rounding.
+(momentum, Adam's moments) and the learning-rate schedule start afresh, and the mini-batches
+are drawn by the script's own shuffler.  On a full batch from a fresh optimizer at epoch 0 they
+follow the app's training to rounding.  They do not watch for divergence.
 """
 from __future__ import annotations
 
@@ -33,7 +34,9 @@ class Readable:
     loss: str
     task: str               # "binary", "classes" or "regression"
     optimizer: str
-    hyper: dict[str, float]     # learning_rate, beta, … (optimizer.hyperparameters)
+    hyper: dict                 # learning_rate, beta, nesterov, … (optimizer.hyperparameters)
+    clip_norm: float | None     # gradient clipping's norm (None: off)
+    schedule: dict              # {"name": "step", "step_size": 10, "gamma": 0.5}, …
     batch_size: int | None  # None: the whole training set in every step
     l1: float
     l2: float
@@ -63,7 +66,9 @@ class Readable:
                    activations=list(spec["activations"]), slopes=slopes,
                    loss=settings["loss"], task=TASKS[settings["loss"]],
                    optimizer=settings["optimizer"],
-                   hyper=dict(session.optimizer.hyperparameters),
+                   hyper={**session.optimizer.hyperparameters,
+                          "learning_rate": float(settings["learning_rate"])},
+                   clip_norm=settings["clip_norm"], schedule=dict(settings["schedule"]),
                    batch_size=None if batch is None or batch >= session.n_train else batch,
                    l1=float(settings["l1"]), l2=float(settings["l2"]),
                    seed=int(settings["seed"]), weights=weights,
@@ -85,6 +90,12 @@ class Readable:
                 self.Y_test.argmax(axis=1).astype(np.int64))
 
     @property
+    def nesterov(self) -> bool:
+        """Nesterov momentum (with β > 0: with β = 0 it is plain gradient descent)."""
+        return (self.optimizer == "momentum" and bool(self.hyper.get("nesterov"))
+                and self.hyper["beta"] > 0)
+
+    @property
     def fused_output(self) -> bool:
         """True when the output activation is part of the loss (sigmoid + BCE, softmax +
         cross-entropy: both computed from the logits), or is the identity."""
@@ -92,9 +103,11 @@ class Readable:
 
     def docstring(self, framework: str, how: str) -> str:
         """The script's docstring: what it is, how it differs from the app, how to run it."""
+        fresh = ("whose running state starts afresh" if self.schedule["name"] == "constant" else
+                 "whose running state and learning-rate schedule start afresh")
         text = textwrap.fill(
             f"{how}  It trains on from the weights the network had in Backprop Lab, with its "
-            "data, loss and optimizer (whose running state starts afresh).",
+            f"data, loss and optimizer ({fresh}).",
             width=literals.WIDTH - 4, break_on_hyphens=False)
         body = (f"{self.title}, in {framework}.\n\n{text}\n"
                 f"Run: python {self.name}.py --epochs 100")

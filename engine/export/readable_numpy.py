@@ -44,6 +44,7 @@ def numpy_script(r: Readable) -> tuple[str, dict[str, bytes]]:
     }
     for name, key in HYPER[r.optimizer]:
         slots[name] = f"{name} = {r.hyper[key]!r}"
+    slots.update(rules(r))
     files = {}
     if r.inline:
         for name, array in data.items():
@@ -61,8 +62,24 @@ def numpy_script(r: Readable) -> tuple[str, dict[str, bytes]]:
         slots["layers"] = ('layers = [[load(f"W{i}"), load(f"b{i}")] '
                            f"for i in range(1, {len(r.weights) + 1})]")
     choices = {"loss": r.loss, "output_delta": "chain" if chain else "fused",
-               "update": r.optimizer, "evaluate": r.task}
+               "update": "nesterov" if r.nesterov else r.optimizer, "evaluate": r.task,
+               "learning_rate": r.schedule["name"]}
     return fill(template_source("numpy_mlp"), slots, choices), files
+
+
+def rules(r: Readable) -> dict[str, str | None]:
+    """The slots of gradient clipping and of the learning-rate schedule's settings."""
+    slots: dict[str, str | None] = {}
+    if r.clip_norm is None:
+        slots["clip_by_norm()"] = None
+    else:
+        slots["CLIP_NORM"] = (f"CLIP_NORM = {r.clip_norm!r}  # gradient clipping: the longest "
+                              "the whole gradient may be")
+    names = {"step_size": "STEP_SIZE", "gamma": "GAMMA", "epochs": "COSINE_EPOCHS"}
+    for key, value in r.schedule.items():
+        if key != "name":
+            slots[names[key]] = f"{names[key]} = {value!r}"
+    return slots
 
 
 def _array(name: str, array: np.ndarray) -> str:

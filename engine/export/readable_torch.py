@@ -4,12 +4,16 @@
 standard loss module and ``torch.optim``; the session's current weights go in through
 ``load_state_dict``.  Where Backprop Lab's conventions differ from PyTorch's, the script
 converts them and says so: the loss is computed from the logits (so the model ends without its
-sigmoid or softmax), the MSE is half the mean, momentum is an average of the gradients.
+sigmoid or softmax), the MSE is half the mean.  Gradient clipping is ``clip_grad_norm_``; the
+learning-rate schedule a scheduler stepped once per epoch (``StepLR``, ``ExponentialLR``, or
+``LambdaLR`` for the cosine schedule, which stays at its floor where ``CosineAnnealingLR``
+would rise again).
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..training.schedules import CosineDecay
 from . import literals
 from .readable import Readable
 from .slots import fill, template_source
@@ -46,13 +50,21 @@ def torch_script(r: Readable) -> tuple[str, dict[str, bytes]]:
         "loader": _loader(r),
         "loss": "loss = loss_fn(model(X), y)" + (" + penalty()" if r.l1 or r.l2 else ""),
         "L1": f"L1, L2 = {r.l1!r}, {r.l2!r}",
+        **_scheduler(r),
     }
+    if r.clip_norm is None:
+        slots["nn.utils.clip_grad_norm_()"] = None
+    else:
+        slots["nn.utils.clip_grad_norm_()"] = (
+            "# Backprop Lab's gradient clipping: the whole gradient scaled down to this norm\n"
+            f"nn.utils.clip_grad_norm_(model.parameters(), max_norm={r.clip_norm!r})")
     if r.inline:
         for name, array in data.items():
             slots[name] = _tensor(name, array, r.sizes[0])
+        # Each list opens at column len(k) + 21 and is followed by "),".
         slots["weights"] = ("# The weights when exported, W as (n_out, n_in) like nn.Linear\n"
                             "weights = {\n" + "".join(
-                                f'    "{k}": torch.tensor({_numbers(v, 4, len(k) + 20)}),\n'
+                                f'    "{k}": torch.tensor({_numbers(v, 4, len(k) + 22)}),\n'
                                 for k, v in weights.items()) + "}")
     else:
         files[f"{r.name}.npz"] = literals.npz_bytes(
@@ -86,12 +98,9 @@ def _optimizer(r: Readable) -> str:
     if r.optimizer == "sgd":
         return f"optimizer = torch.optim.SGD(model.parameters(), lr={lr!r})"
     if r.optimizer == "momentum":
-        beta = h["beta"]
-        return ("# Backprop Lab's momentum averages the gradients, v <- beta*v + (1 - beta)*g, "
-                "step lr*v;\n# torch's sums them (v <- beta*v + g): the same steps with lr "
-                "times (1 - beta)\n"
-                f"optimizer = torch.optim.SGD(model.parameters(), lr={lr!r} * (1 - {beta!r}), "
-                f"momentum={beta!r})")
+        nesterov = ", nesterov=True" if r.nesterov else ""
+        return (f"optimizer = torch.optim.SGD(model.parameters(), lr={lr!r}, "
+                f"momentum={h['beta']!r}{nesterov})")
     if r.optimizer == "rmsprop":
         extra = _non_default({"alpha": (h["rho"], 0.99), "eps": (h["eps"], 1e-8)})
         return f"optimizer = torch.optim.RMSprop(model.parameters(), lr={lr!r}{extra})"
@@ -100,6 +109,30 @@ def _optimizer(r: Readable) -> str:
         extra = _non_default({"betas": (betas, (0.9, 0.999)), "eps": (h["eps"], 1e-8)})
         return f"optimizer = torch.optim.Adam(model.parameters(), lr={lr!r}{extra})"
     raise ValueError(f"cannot export the optimizer {r.optimizer!r}")
+
+
+def _scheduler(r: Readable) -> dict[str, str | None]:
+    """The slots of the learning-rate scheduler: none for a constant rate."""
+    s = r.schedule
+    name = s["name"]
+    if name == "constant":
+        return {"scheduler": None, "scheduler.step()": None}
+    head = "scheduler = "
+    if name == "step":
+        text = (f"torch.optim.lr_scheduler.StepLR(optimizer, step_size={s['step_size']!r}, "
+                f"gamma={s['gamma']!r})")
+    elif name == "exponential":
+        text = f"torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma={s['gamma']!r})"
+    elif name == "cosine":
+        T, floor = s["epochs"], CosineDecay.FLOOR
+        head = (f"# cosine: down to {floor:.0%} of lr over {T} epochs, then flat "
+                "(where CosineAnnealingLR would rise)\nscheduler = ")
+        text = ("torch.optim.lr_scheduler.LambdaLR(\n    optimizer, lambda epoch: "
+                f"{floor!r} + {1 - floor!r} * 0.5 * (1 + math.cos(math.pi * min(epoch, {T}) "
+                f"/ {T})))")
+    else:
+        raise ValueError(f"cannot export the learning-rate schedule {name!r}")
+    return {"scheduler": head + text}
 
 
 def _non_default(settings: dict) -> str:

@@ -2,11 +2,13 @@
 with ``templates/replay_data.py`` pasted in, filled in for one session.
 
 The script rebuilds the session as it is *now*: the layer sizes and activations, the loss and
-the L1/L2 penalty, the optimizer with its hyper-parameters and running state, the current
-weights, the data (the network's inputs, after the feature transform, and the labels) and the
-mini-batch shuffler (the NumPy generator's state, the order and position inside the epoch in
-progress).  Run with ``--epochs N`` it trains on exactly as ``session.run(N)`` would, and ends
-with the lines ``final train loss: <repr(float)>`` (the data loss, as the history's
+the L1/L2 penalty, the optimizer with its hyper-parameters and running state, gradient
+clipping, the learning-rate schedule, the current weights, the data (the network's inputs,
+after the feature transform, and the labels), the mini-batch shuffler (the NumPy generator's
+state, the order and position inside the epoch in progress) and the divergence watch (its
+reference loss and weight, and the latest healthy weights).  Run with ``--epochs N`` it trains
+on exactly as ``session.run(N)`` would, stopping where it would stop, and ends with the lines
+``final epoch: …``, ``final train loss: <repr(float)>`` (the data loss, as the history's
 ``train_loss``) and ``final train accuracy: …`` (``final train r2: …`` for regression).
 
 Numbers are written with ``repr(float)``, which reads back to the same float; data or weights
@@ -15,10 +17,13 @@ The text depends on the session only (no date), so exporting twice gives the sam
 """
 from __future__ import annotations
 
+import math
 import pprint
 
 import numpy as np
 
+from ..training import divergence
+from ..training.schedules import CosineDecay
 from . import literals
 from .replay_docstring import docstring
 from .slots import fill, paste, template_source
@@ -28,10 +33,12 @@ __all__ = ["replay_script", "MAX_LITERAL_NUMBERS"]
 #: Data (or weights + optimizer state) of more numbers than this go in a base64 .npz.
 MAX_LITERAL_NUMBERS = 20_000
 #: The settings besides the learning rate, by optimizer: (script name, engine name).
+#: (Momentum's Nesterov switch is a variant of the update, or NESTEROV for PyTorch.)
 HYPER = {"sgd": [], "momentum": [("BETA", "beta")], "rmsprop": [("RHO", "rho"), ("EPS", "eps")],
          "adam": [("BETA1", "beta1"), ("BETA2", "beta2"), ("EPS", "eps")]}
 #: The running state each optimizer keeps: {name: meaning}.
-STATE = {"sgd": {}, "momentum": {"v": "the running average of the gradients"},
+STATE = {"sgd": {}, "momentum": {"v": "the running sum of the gradients, each older one "
+                                      "weighed BETA times less"},
          "rmsprop": {"s": "the running average of the squared gradients"},
          "adam": {"m": "the running average of the gradients",
                   "v": "the running average of the squared gradients"}}
@@ -42,8 +49,9 @@ def replay_script(session, framework: str) -> str:
     """The exact-replay script ("numpy" or "pytorch") of ``session`` (left untouched)."""
     facts = Facts(session)
     torch = framework == "pytorch"
-    template = paste(template_source("torch_replay" if torch else "numpy_replay"),
-                     template_source("replay_data"), "replay_data")
+    template = template_source("torch_replay" if torch else "numpy_replay")
+    for part in ("replay_rules", "replay_data"):
+        template = paste(template, template_source(part), part)
     return fill(template, facts.slots(torch), facts.choices(torch))
 
 
@@ -66,9 +74,22 @@ class Facts:
         if self.optimizer not in HYPER:
             raise ValueError(f"cannot export the optimizer {self.optimizer!r}")
         opt = session.optimizer.state_dict()
-        self.learning_rate = float(opt["hyperparameters"]["learning_rate"])
+        self.current_rate = float(opt["hyperparameters"]["learning_rate"])   # the scheduled one
         self.hyper = [(k, float(opt["hyperparameters"][n])) for k, n in HYPER[self.optimizer]]
         self.t = int(opt["step"])
+        # Nesterov with β = 0 is plain SGD either way (and torch refuses it).
+        self.nesterov = (self.optimizer == "momentum" and bool(opt["hyperparameters"]["nesterov"])
+                         and float(opt["hyperparameters"]["beta"]) > 0)
+        self.learning_rate = float(settings["learning_rate"])                # η₀
+        self.clip_norm = None if settings["clip_norm"] is None else float(settings["clip_norm"])
+        self.schedule = dict(settings["schedule"])
+        watch = session.watch
+        self.reference_loss = float(watch.reference_loss)
+        self.reference_weight = float(watch.reference_weight)
+        self.healthy_epoch = int(watch.healthy_epoch)
+        healthy = np.asarray(watch.healthy_theta)
+        self.healthy = (None if healthy.tobytes() == np.asarray(net.theta).tobytes()
+                        else self._layers(healthy))
         weights = net.state_dict()
         self.weights = [(weights[f"layer{i}.W"], weights[f"layer{i}.b"])
                         for i in range(len(self.sizes) - 1)]
@@ -98,7 +119,7 @@ class Facts:
         data_arrays = (self.X_train, self.y_train, self.X_test, self.y_test)
         self.data_npz = (sum(a.size for a in data_arrays) > MAX_LITERAL_NUMBERS
                          or not literals.all_finite(data_arrays))
-        params = [a for pair in self.weights for a in pair] + [
+        params = [a for pair in self.weights + (self.healthy or []) for a in pair] + [
             a for layers in self.state.values() if layers for pair in layers for a in pair]
         self.weights_npz = (sum(a.size for a in params) > MAX_LITERAL_NUMBERS
                             or not literals.all_finite(params))
@@ -131,11 +152,13 @@ class Facts:
                    "load_data": "npz" if self.data_npz else "literal",
                    "targets": "one_hot" if self.loss == "cross_entropy" else "column",
                    "load_weights": "npz" if self.weights_npz else "literal",
-                   "load_optimizer_state": "npz" if self.weights_npz else "literal"}
+                   "load_healthy_weights": "npz" if self.weights_npz else "literal",
+                   "load_optimizer_state": "npz" if self.weights_npz else "literal",
+                   "schedule": self.schedule["name"]}
         if torch:
             return {**choices, "data_loss": self.loss, "make_optimizer": self.optimizer}
         return {**choices, "loss": self.loss, "output_dZ": "fused" if fused else "chain",
-                "update": self.optimizer}
+                "update": "nesterov" if self.nesterov else self.optimizer}
 
     def slots(self, torch: bool) -> dict[str, str]:
         np_dtype = f"np.{self.dtype}"
@@ -156,14 +179,54 @@ class Facts:
             "ACTIVATIONS": self._activations(torch),
             **self._numbers(),
         }
+        slots.update(self._training_rules(torch))
         if torch:
             slots["TORCH_DTYPE"] = f"TORCH_DTYPE = torch.{self.dtype}"
+            slots["NESTEROV"] = f"NESTEROV = {self.nesterov!r}"
         else:
             limit = {"float64": 700.0, "float32": 80.0}.get(self.dtype, 700.0)
             slots["EXP_LIMIT"] = (f"EXP_LIMIT = {limit!r}  # sigmoid clips Z at -EXP_LIMIT so "
                                   "exp(-Z) never overflows")
         for name, value in self.hyper:
             slots[name] = f"{name} = {value!r}"
+        return slots
+
+    def _training_rules(self, torch: bool) -> dict[str, str | None]:
+        """Clipping, the schedule's settings and the divergence watch."""
+        slots: dict[str, str | None] = {}
+        if self.clip_norm is None:
+            slots["nn.utils.clip_grad_norm_()" if torch else "clip_by_norm()"] = None
+        else:
+            slots["CLIP_NORM"] = (f"CLIP_NORM = {self.clip_norm!r}  # gradient clipping: the "
+                                  "longest the whole gradient may be")
+        settings = {k: v for k, v in self.schedule.items() if k != "name"}
+        names = {"step_size": ("STEP_SIZE", "epochs between two cuts of the learning rate"),
+                 "gamma": ("GAMMA", "the factor of each cut" if "step_size" in settings
+                           else "the factor of each epoch"),
+                 "epochs": ("COSINE_EPOCHS", "the length of the half cosine wave")}
+        for key, value in settings.items():
+            name, meaning = names[key]
+            slots[name] = f"{name} = {value!r}  # {meaning}"
+        if self.schedule["name"] == "cosine":
+            slots["COSINE_FLOOR"] = (f"COSINE_FLOOR = {CosineDecay.FLOOR!r}  # its end, as a "
+                                     "fraction of LEARNING_RATE")
+        if torch and self.schedule["name"] == "constant":
+            slots["scheduler"] = slots["scheduler.step()"] = None
+        ref = self.reference_loss
+        slots.update({
+            "HEALTHY": f"HEALTHY = {divergence.HEALTHY!r}",
+            "RISE": f"RISE = {divergence.RISE!r}",
+            "GROWTH": f"GROWTH = {divergence.GROWTH!r}",
+            "REFERENCE_LOSS": f"REFERENCE_LOSS = {ref!r}" if math.isfinite(ref)
+                              else "REFERENCE_LOSS = math.nan",
+            "REFERENCE_WEIGHT": f"REFERENCE_WEIGHT = {self.reference_weight!r}  # the largest "
+                                "|weight| when it started (at least 1)",
+            "HEALTHY_EPOCH": f"HEALTHY_EPOCH = {self.healthy_epoch!r}",
+        })
+        if self.healthy is None:
+            slots["HEALTHY_WEIGHTS"] = "HEALTHY_WEIGHTS = None"
+        elif not self.weights_npz:
+            slots["HEALTHY_WEIGHTS"] = self._layers_literal("HEALTHY_WEIGHTS", self.healthy)
         return slots
 
     def _activations(self, torch: bool) -> str:
@@ -186,14 +249,16 @@ class Facts:
         }
         if self.weights_npz:
             arrays = {}
-            for prefix, layers in [("", self.weights)] + [(f"{n}_", v) for n, v in
-                                                          self.state.items() if v]:
+            healthy = [("healthy_", self.healthy)] if self.healthy else []
+            for prefix, layers in [("", self.weights)] + healthy + [
+                    (f"{n}_", v) for n, v in self.state.items() if v]:
                 for i, (W, b) in enumerate(layers, 1):
                     arrays[f"{prefix}W{i}"], arrays[f"{prefix}b{i}"] = W, b
             numbers["WEIGHTS_NPZ"] = literals.base64_constant(
                 "WEIGHTS_NPZ", literals.npz_bytes(arrays),
-                "The weights (W1, b1, W2, b2, ...) and the optimizer's running state "
-                "(e.g. m_W1), as a base64 .npz")
+                "The weights (W1, b1, W2, b2, ...), the optimizer's running state "
+                "(e.g. m_W1) and\n# the latest healthy weights if they differ (healthy_W1, ...), "
+                "as a base64 .npz")
             saved = {name: layers is not None for name, layers in self.state.items()}
             numbers["OPTIMIZER_STATE_SAVED"] = f"OPTIMIZER_STATE_SAVED = {saved!r}"
         else:

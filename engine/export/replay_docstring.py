@@ -39,9 +39,12 @@ Network:    {_architecture(f)}
 Loss:       {LOSSES[f.loss]}
 Penalty:    {_penalty(f)}
 Optimizer:  {_optimizer(f)}
+Schedule:   {_schedule(f)}
+Clipping:   {_clipping(f)}
 Batches:    {_batches(f)}
 Data:       {data}
 Exported:   {_exported(f)}
+Divergence: {_divergence(f)}
 
 Usage:      python this_script.py --epochs 100
 The last lines printed are "final train loss: ..." (the mean data loss over the training set,
@@ -71,7 +74,30 @@ def _penalty(f) -> str:
 
 def _optimizer(f) -> str:
     hyper = "".join(f", {k.lower()} {v!r}" for k, v in f.hyper)
-    return f"{f.optimizer}: learning rate {f.learning_rate!r}{hyper}; {f.t} steps taken so far"
+    name = "momentum (Nesterov)" if f.nesterov else f.optimizer
+    return f"{name}: learning rate {f.learning_rate!r}{hyper}; {f.t} steps taken so far"
+
+
+def _schedule(f) -> str:
+    """The schedule in one or two lines, with the rate of the epoch in progress."""
+    settings = ", ".join(f"{k} {v!r}" for k, v in f.schedule.items() if k != "name")
+    if f.schedule["name"] == "constant":
+        return "constant learning rate"
+    return (f"{f.schedule['name']} ({settings}), once per epoch: the rate is "
+            f"{f.current_rate!r} in epoch {f.epoch + 1}")
+
+
+def _clipping(f) -> str:
+    if f.clip_norm is None:
+        return "none"
+    return (f"the whole gradient scaled down to norm {f.clip_norm!r} when longer "
+            "(clip_grad_norm_)")
+
+
+def _divergence(f) -> str:
+    return ("training stops as in Backprop Lab (overflow, a loss far above the reference,\n"
+            "            exploding weights) and the latest healthy weights come back (when "
+            f"exported:\n            those of epoch {f.healthy_epoch})")
 
 
 def _batches(f) -> str:

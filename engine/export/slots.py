@@ -4,9 +4,9 @@ A template (``templates/*.py``) is an ordinary program: as it stands it trains a
 network.  An export turns it into a script for one session by
 
 * **slots**: ``{name: source}`` replaces the one statement that defines ``name`` (``name = …``,
-  ``def name``, ``class name``) or calls it (``torch.manual_seed(0)`` is the slot
-  ``"manual_seed"``), at any depth, its whole lines, by ``source``, indented to match
-  (``"__doc__"``: the module's docstring);
+  ``def name``, ``class name``) or, when ``name`` ends in "()", calls it (``scheduler.step()``
+  is the slot ``"scheduler.step()"``), at any depth, its whole lines, by ``source``, indented
+  to match (``"__doc__"``: the module's docstring);
   ``None`` removes it together with the comment lines just above it;
 * **choices**: ``{base: variant}`` keeps the function ``base__variant`` under the name ``base``
   and drops the other ``base__*`` variants and the template's own ``base = base__…`` choice;
@@ -76,7 +76,8 @@ def paste(template: str, part: str, module: str) -> str:
     """``template`` with its statement ``from ….<module> import …`` replaced by the code of
     ``part`` (the source of that module): the part's imports join the template's, and its
     definitions of names the template defines already are dropped (the template's win).
-    So two templates can share code and each still imports and runs on its own."""
+    So two templates can share code and each still imports and runs on its own.  (The
+    template's imports are those at its head; later ones are other parts to paste.)"""
     tree, lines = ast.parse(template), template.splitlines()
     where = [n for n in tree.body if isinstance(n, ast.ImportFrom)
              and (n.module or "").split(".")[-1] == module]
@@ -85,8 +86,8 @@ def paste(template: str, part: str, module: str) -> str:
     ours = {name for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))
             for name in _defined_names(n)}
     part_tree, part_lines = ast.parse(part), part.splitlines()
-    imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))
-               and n is not where[0]]
+    heads = _head_imports(tree)
+    imports = list(heads)
     drop = []
     for node in part_tree.body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -100,11 +101,19 @@ def paste(template: str, part: str, module: str) -> str:
         del part_lines[first:last]
     first, last, _ = _edit(lines, where[0], None)
     lines[first:last] = part_lines
-    block = _import_block(imports)
-    heads = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))
-             and n is not where[0]]
-    lines[heads[0].lineno - 1:heads[-1].end_lineno] = block
+    lines[heads[0].lineno - 1:heads[-1].end_lineno] = _import_block(imports)
     return "\n".join(lines) + "\n"
+
+
+def _head_imports(tree: ast.Module) -> list[ast.stmt]:
+    """The import statements at the head of a module (after its docstring)."""
+    body = tree.body[1:] if ast.get_docstring(tree, clean=False) is not None else tree.body
+    heads = []
+    for node in body:
+        if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            break
+        heads.append(node)
+    return heads
 
 
 def _import_block(imports: list[ast.stmt]) -> list[str]:
@@ -147,11 +156,12 @@ def _defined_names(node: ast.stmt) -> list[str]:
 
 
 def _called_name(node: ast.stmt) -> list[str]:
-    """``["f"]`` for a statement that is a call ``f(…)`` or ``a.b.f(…)``, else ``[]``."""
+    """``["a.b.f()"]`` for a statement that is a call ``a.b.f(…)`` (or ``["f()"]`` for
+    ``f(…)``), else ``[]``."""
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
         func = node.value.func
         if isinstance(func, (ast.Name, ast.Attribute)):
-            return [func.id if isinstance(func, ast.Name) else func.attr]
+            return [ast.unparse(func) + "()"]
     return []
 
 

@@ -1,7 +1,8 @@
 """Your own data: a :class:`~backprop_lab.engine.data.dataset.Dataset` from a CSV file.
 
 ``read_csv(path, target=None, task=None, test_fraction=0.3, seed=0, name=None,
-standardize=False, ignore=None, missing="refuse", categories="one-hot")`` reads a table with
+standardize=False, ignore=None, missing="refuse", categories="one-hot",
+validation_fraction=0.0)`` reads a table with
 one target column (the last one unless told otherwise); ``inspect_csv(path, target=None)``
 describes the columns without building a dataset (for an import dialog's column table).
 
@@ -24,7 +25,11 @@ Anything that makes the file unusable is a ValueError naming the line and the co
 the way (encoding, decimal commas, ignored columns, dropped rows…) is listed in
 ``params["import_notes"]``; ``params["ignored"]`` names the ignored columns.
 ``standardize=True`` stores ``params["standardize"] = {"mean": [...], "std": [...]}`` (see
-:func:`.csv_split.standardization`).  The rows are split as :func:`.csv_split.split_rows` says.
+:func:`.csv_split.standardization`) and, for a regression, ``params["target_scale"] = {"mean":
+…, "std": …}`` of the target (the network then trains on standardized targets, and
+predictions, R² and MAE are reported in the file's units): both over every row.  The rows are
+split as :func:`.csv_split.split_rows` says, with ``validation_fraction`` of them kept apart
+as a validation set.
 """
 from __future__ import annotations
 
@@ -34,13 +39,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..data.dataset import Dataset, check_int, is_number
+from ..data.dataset import Dataset, check_fractions, check_int
 from .csv_cells import is_spreadsheet_error
 from .csv_columns import (CATEGORY, DATE, EMPTY, HEADER_SAMPLE, IGNORE, INPUT, NUMBER, TARGET,
                           TEXT, check_width, column_index, column_type, header_names, id_like,
                           ignored_columns, plan_columns, split_header)
 from .csv_scan import MAX_ROWS, Rescan, Table, row_capacity, scan
-from .csv_split import domain_of, split_rows, standardization
+from .csv_split import domain_of, split_rows, standardization, target_scale
 from .csv_target import check_task, parse_target
 from .csv_text import DELIMITER_NAMES, Reencode, first_records, open_csv_text
 from .limits import MAX_COLUMNS
@@ -95,18 +100,20 @@ class _Loaded:
 
 def read_csv(path, target=None, task=None, test_fraction=0.3, seed=0, name=None,
              standardize: bool = False, ignore=None, missing: str = "refuse",
-             categories: str = "one-hot") -> Dataset:
-    """The data of a CSV file, split into train and test (see the module's docstring).
+             categories: str = "one-hot", validation_fraction: float = 0.0) -> Dataset:
+    """The data of a CSV file, split into train, test and validation (see the module's
+    docstring).
 
     ``target``: the target column's name or 0-based index (negative counts from the end);
     default the last column.  ``task``: None (decide), "classification" or "regression".
     ``ignore``: None (ignore identifier, date, text and empty columns) or the columns to
     ignore (names or indices; ``()`` ignores none).  ``missing``: "refuse", "drop" or
-    "fill".  ``categories``: "one-hot" or "refuse".  ValueError for a file that cannot be
-    used, with the line and column where it applies."""
+    "fill".  ``categories``: "one-hot" or "refuse".  ``standardize``: standardize the inputs
+    and a regression's target for the network (see the module's docstring).
+    ``validation_fraction``: the share of rows kept apart for validation.  ValueError for a
+    file that cannot be used, with the line and column where it applies."""
     task = check_task(task)
-    if not is_number(test_fraction) or not 0 <= test_fraction < 1:
-        raise ValueError(f"test_fraction must be in [0, 1), not {test_fraction!r}")
+    check_fractions(test_fraction, validation_fraction)
     check_int("seed", seed, 0, 2**63 - 1)
     if not isinstance(standardize, (bool, np.bool_)):
         raise ValueError(f"standardize must be True or False, not {standardize!r}")
@@ -139,19 +146,23 @@ def read_csv(path, target=None, task=None, test_fraction=0.3, seed=0, name=None,
     points, labels = _inputs(table, plan, target_present, names, notes)
     has_header = loaded.raw_names is not None
     del table, loaded, line_of      # the scanned cells: free them before the split copies
-    pt, yt, pe, ye = split_rows(points, y, test_fraction, seed)
+    parts = split_rows(points, y, test_fraction, seed, validation_fraction)
     params = {"source": path.name, "target": names[t], "columns": list(labels),
               "header": has_header, "test_fraction": float(test_fraction),
               "seed": int(seed)}
+    if validation_fraction:
+        params["validation_fraction"] = float(validation_fraction)
     if plan.ignored:
         params["ignored"] = [names[j] for j in sorted(plan.ignored)]
     if standardize:
         params["standardize"] = standardization(points)
+        if target_scale(task, y) is not None:
+            params["target_scale"] = target_scale(task, y)
     if notes:
         params["import_notes"] = notes
     extra = {"domain": domain_of(points)} if points.shape[1] == 2 else {}
-    return Dataset(name=str(name) if name else path.stem, task=task, points_train=pt,
-                   y_train=yt, points_test=pe, y_test=ye, n_classes=len(class_names),
+    return Dataset(name=str(name) if name else path.stem, task=task, **parts._asdict(),
+                   n_classes=len(class_names),
                    class_names=class_names, input_labels=tuple(labels), params=params,
                    **extra)
 

@@ -1,31 +1,44 @@
-"""Splitting imported rows into train and test, and what the window needs of them.
+"""Splitting imported rows into train, test and validation, and what the window needs of them.
 
-The rows are shuffled with ``np.random.default_rng(seed)`` and ``round(n · test_fraction)`` of
-them go to the test set, as :func:`backprop_lab.engine.data.datasets.load` does.  The shuffle
+The rows are shuffled with ``np.random.default_rng(seed)``; ``round(n · test_fraction)`` of
+them go to the test set, the next ``round(n · validation_fraction)`` to the validation set,
+the rest to training, as :func:`backprop_lab.engine.data.datasets.load` does.  The shuffle
 starts from a canonical order of the rows (sorted by their values' bits), not the file's, so a
-split depends only on the rows, the fraction and the seed: :func:`resplit` of any split of the
+split depends only on the rows, the fractions and the seed: :func:`resplit` of any split of the
 same rows gives the same result.
 """
 from __future__ import annotations
 
 import dataclasses
+from typing import NamedTuple
 
 import numpy as np
 
-from ..data.dataset import Dataset, check_int, is_number
+from ..data.dataset import REGRESSION, Dataset, check_int, split_counts
 
 
-def split_rows(points: np.ndarray, y: np.ndarray, test_fraction: float, seed: int):
-    """(points_train, y_train, points_test, y_test) of rows ``points`` (n, d), ``y`` (n,)."""
+class Split(NamedTuple):
+    """Rows (m, d) and targets (m,) of each part of a split."""
+
+    points_train: np.ndarray
+    y_train: np.ndarray
+    points_test: np.ndarray
+    y_test: np.ndarray
+    points_val: np.ndarray
+    y_val: np.ndarray
+
+
+def split_rows(points: np.ndarray, y: np.ndarray, test_fraction: float, seed: int,
+               validation_fraction: float = 0.0) -> Split:
+    """The :class:`Split` of rows ``points`` (n, d), ``y`` (n,); ValueError when the fractions
+    leave no training row."""
     n = len(y)
-    n_test = int(round(n * test_fraction))
-    if n - n_test < 1:
-        raise ValueError(f"a test fraction of {test_fraction:g} leaves no training samples "
-                         f"out of {n}; lower it or add samples")
+    n_test, n_val = split_counts(n, test_fraction, validation_fraction)
     order = canonical_order(points, y)[np.random.default_rng(seed).permutation(n)]
-    test, train = order[:n_test], order[n_test:]
-    return (np.ascontiguousarray(points[train]), y[train],
-            np.ascontiguousarray(points[test]), y[test])
+    test, val, train = order[:n_test], order[n_test:n_test + n_val], order[n_test + n_val:]
+    return Split(np.ascontiguousarray(points[train]), y[train],
+                 np.ascontiguousarray(points[test]), y[test],
+                 np.ascontiguousarray(points[val]), y[val])
 
 
 def canonical_order(points: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -37,19 +50,22 @@ def canonical_order(points: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.lexsort(keys)
 
 
-def resplit(data: Dataset, test_fraction: float, seed: int) -> Dataset:
-    """``data`` with its training and test rows pooled and split again (as
-    :func:`split_rows` splits); everything else is kept, ``params`` records the new fraction
-    and seed."""
-    if not is_number(test_fraction) or not 0 <= test_fraction < 1:
-        raise ValueError(f"test_fraction must be in [0, 1), not {test_fraction!r}")
+def resplit(data: Dataset, test_fraction: float, seed: int,
+            validation_fraction: float | None = None) -> Dataset:
+    """``data`` with its training, test and validation rows pooled and split again (as
+    :func:`split_rows` splits); ``validation_fraction`` None keeps the data's own (0 without
+    one).  Everything else is kept; ``params`` records the new fractions and seed."""
+    if validation_fraction is None:
+        validation_fraction = float(data.params.get("validation_fraction", 0.0))
     check_int("seed", seed, 0, 2**63 - 1)
-    points = np.vstack([data.points_train, data.points_test])
-    y = np.concatenate([data.y_train, data.y_test])
-    pt, yt, pe, ye = split_rows(points, y, test_fraction, seed)
-    return dataclasses.replace(
-        data, points_train=pt, y_train=yt, points_test=pe, y_test=ye,
-        params={**data.params, "test_fraction": float(test_fraction), "seed": int(seed)})
+    points = np.vstack([data.points_train, data.points_test, data.points_val])
+    y = np.concatenate([data.y_train, data.y_test, data.y_val])
+    parts = split_rows(points, y, test_fraction, seed, validation_fraction)
+    params = {**data.params, "test_fraction": float(test_fraction), "seed": int(seed)}
+    params.pop("validation_fraction", None)
+    if validation_fraction:
+        params["validation_fraction"] = float(validation_fraction)
+    return dataclasses.replace(data, **parts._asdict(), params=params)
 
 
 def standardization(points: np.ndarray) -> dict:
@@ -62,6 +78,16 @@ def standardization(points: np.ndarray) -> dict:
     mean[constant] = points[0, constant]         # exactly: the column becomes exactly 0
     std[constant | ~(std > 0)] = 1.0
     return {"mean": [float(v) for v in mean], "std": [float(v) for v in std]}
+
+
+def target_scale(task: str, y: np.ndarray) -> dict | None:
+    """``{"mean": float, "std": float}`` of a regression's targets ``y`` (m,) (as
+    :func:`standardization` computes them: 1.0 for constant targets); None for a
+    classification, whose labels are not scaled."""
+    if task != REGRESSION:
+        return None
+    scale = standardization(np.asarray(y, dtype=np.float64).reshape(-1, 1))
+    return {"mean": scale["mean"][0], "std": scale["std"][0]}
 
 
 def domain_of(points: np.ndarray, limit: float = 1e15):

@@ -2,7 +2,7 @@
 path)``.
 
 The header is the raw input names (``input_labels``, else x1…xd) and "label" (classes) or
-"target" (regression); then the training rows and the test rows.  Floats are written with
+"target" (regression); then the training, test and validation rows.  Floats are written with
 ``repr``, so :func:`.csv_dataset.read_csv` gives back exactly the same points.  Class labels
 are written as their ``class_names`` when reading those back gives the same labels (else as
 0…k−1); labels survive the trip when every class occurs.  Integer-valued regression targets
@@ -35,8 +35,8 @@ _NEEDS_QUOTES = re.compile(r'[,;\t"\r\n]|^\s|\s$|^#')
 def write_csv(data: Dataset, path) -> Path:
     """Write ``data`` to ``path`` as CSV (see the module's docstring); returns the path."""
     path = Path(path)
-    points = np.vstack([data.points_train, data.points_test])
-    y = np.concatenate([data.y_train, data.y_test])
+    points = np.vstack([data.points_train, data.points_test, data.points_val])
+    y = np.concatenate([data.y_train, data.y_test, data.y_val])
     if not np.isfinite(points).all() or (y.dtype.kind == "f" and not np.isfinite(y).all()):
         raise ValueError("the data has values that are not finite numbers; they cannot be "
                          "written to CSV")

@@ -26,7 +26,11 @@ from .session_archive import SessionArchive
 from .session_schema import check_array_headers, check_array_values, check_document
 
 FORMAT = "backprop-lab-session"
-VERSION = 1
+#: The newest format version this module reads and writes.  Version 2 added a validation set
+#: (arrays ``points_val``, ``y_val``), a regression's target scaling, dropout, early stopping
+#: and stop rules; a session that uses none of them is written as version 1, which older
+#: versions of the app read.
+VERSION = 2
 
 
 def save_session(session: TrainingSession, path, extra: dict | None = None) -> None:
@@ -37,7 +41,7 @@ def save_session(session: TrainingSession, path, extra: dict | None = None) -> N
     doc, arrays = _describe(session, {} if extra is None else extra)
     desc = check_document(json.loads(json.dumps(doc)))
     check_array_headers(desc, {k: (a.dtype, a.shape) for k, a in arrays.items()})
-    manifest = {"format": FORMAT, "version": VERSION}
+    manifest = {"format": FORMAT, "version": VERSION if _uses_version_2(doc, arrays) else 1}
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     with atomic_file(path) as handle:
@@ -45,6 +49,14 @@ def save_session(session: TrainingSession, path, extra: dict | None = None) -> N
             archive.writestr("manifest.json", json.dumps(manifest))
             archive.writestr("session.json", json.dumps(doc, indent=1))
             archive.writestr("arrays.npz", buffer.getvalue())
+
+
+def _uses_version_2(doc: dict, arrays: dict) -> bool:
+    """True when an app that reads only version 1 would misread the file."""
+    training = doc["training"]
+    return ("points_val" in arrays or "target_scale" in doc["data"]["params"]
+            or bool(training["dropout"]) or training["early_stopping"] is not None
+            or training["stop_at"] is not None)
 
 
 def _describe(session: TrainingSession, extra) -> tuple[dict, dict]:
@@ -64,6 +76,8 @@ def _describe(session: TrainingSession, extra) -> tuple[dict, dict]:
         "points_test": data.points_test, "y_test": data.y_test,
         "history_rows": history["rows"],
     }
+    if data.has_validation:
+        arrays["points_val"], arrays["y_val"] = data.points_val, data.y_val
     if history["latest"] is not None:
         arrays["history_latest"] = history["latest"]
     for name, value in optimizer["state"].items():
@@ -153,11 +167,14 @@ def _build(desc: dict, arrays: dict) -> TrainingSession:
     task = data_doc["task"]
     label_type = np.float64 if task == REGRESSION else np.int64
     (x0, x1), (y0, y1) = data_doc["domain"]
+    validation = {} if "points_val" not in arrays else {
+        "points_val": arrays["points_val"].astype(np.float64),
+        "y_val": arrays["y_val"].astype(label_type)}
     data = Dataset(name=data_doc["name"], task=task,
                    points_train=arrays["points_train"].astype(np.float64),
                    y_train=arrays["y_train"].astype(label_type),
                    points_test=arrays["points_test"].astype(np.float64),
-                   y_test=arrays["y_test"].astype(label_type),
+                   y_test=arrays["y_test"].astype(label_type), **validation,
                    n_classes=data_doc["n_classes"], features=tuple(data_doc["features"]),
                    domain=((x0, x1), (y0, y1)), params=data_doc["params"],
                    class_names=tuple(data_doc["class_names"]),

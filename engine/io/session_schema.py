@@ -18,7 +18,10 @@ from ..nn.initializers import INITIALIZERS
 from ..nn.losses import LOSSES
 from ..nn.network import DTYPES
 from ..nn.optimizers import OPTIMIZERS
+from ..nn.dropout import check_rate
+from ..training.evaluation import history_columns as session_history_columns
 from ..training.schedules import make_schedule
+from ..training.stopping import early_stopping_spec, stop_at_spec
 from .json_fields import choice, flag, group, number, numbers, text, texts, whole
 from .limits import (MAX_CELLS, MAX_CLASSES, MAX_COUNTER, MAX_HISTORY_CAPACITY, MAX_LAYERS,
                      MAX_LAYER_SIZE, MAX_NAME, MAX_PARAMETERS, MAX_SAMPLES, MAX_SEED)
@@ -134,6 +137,12 @@ def _training(value, network: dict, data: dict) -> dict:
     except (TypeError, ValueError) as exc:
         raise ValueError(f"the learning-rate schedule is not valid: {exc}") from None
     batch = training.get("batch_size")
+    try:
+        dropout = check_rate(training.get("dropout", 0.0))
+        early_stopping = early_stopping_spec(training.get("early_stopping"))
+        stop_at = stop_at_spec(training.get("stop_at"))
+    except ValueError as exc:
+        raise ValueError(f"the training settings are not valid: {exc}") from None
     return {"loss": loss, "optimizer": optimizer, "optimizer_hyper": hyper,
             "learning_rate": number(training.get("learning_rate"), "the learning rate", 0.0,
                                     lo_open=True),
@@ -146,7 +155,8 @@ def _training(value, network: dict, data: dict) -> dict:
                                  0, MAX_COUNTER),
             "clip_norm": None if clip is None else number(clip, "the gradient clipping norm",
                                                           0.0, lo_open=True),
-            "schedule": schedule}
+            "schedule": schedule, "dropout": dropout, "early_stopping": early_stopping,
+            "stop_at": stop_at}
 
 
 def _state(value) -> dict:
@@ -174,17 +184,18 @@ def _rng(value) -> dict:
             "uinteger": whole(rng.get("uinteger"), "the shuffler's spare bits", 0, 2**32 - 1)}
 
 
-def history_columns(network: dict, data: dict) -> list[str]:
-    """The history's columns a session of this network and data records."""
+def history_columns(network: dict, data: dict, validation: bool = False) -> list[str]:
+    """The history's columns a session of this network and data records (with the
+    validation columns when the data has a validation set)."""
     metric = "r2" if data["task"] == REGRESSION else "accuracy"
-    return (["train_loss", "test_loss", f"train_{metric}", f"test_{metric}"]
-            + [f"grad_norm_{i}" for i in range(len(network["sizes"]) - 1)])
+    return session_history_columns(metric, len(network["sizes"]) - 1, validation)
 
 
 def _history(value, network: dict, data: dict) -> dict:
     history = group(value, "the history's description")
     columns = history.get("columns")
-    if columns != history_columns(network, data):
+    if columns not in (history_columns(network, data, False),
+                       history_columns(network, data, True)):
         raise ValueError("the history's columns do not match this network and data")
     stride = whole(history.get("stride"), "the history's stride", 1, MAX_COUNTER)
     if stride & (stride - 1):
@@ -200,7 +211,7 @@ def check_array_headers(desc: dict, headers: dict) -> dict:
     sizes, P = desc["network"]["sizes"], desc["network"]["n_params"]
     task, history = desc["data"]["task"], desc["history"]
     names = {"theta", "points_train", "y_train", "points_test", "y_test", "history_rows",
-             "history_latest", "epoch_order"}
+             "history_latest", "epoch_order", "points_val", "y_val"}
     state_names = OPTIMIZERS[desc["training"]["optimizer"]].state_names
     names |= {f"optimizer_{n}" for n in state_names}
     for key in headers:
@@ -225,10 +236,18 @@ def check_array_headers(desc: dict, headers: dict) -> dict:
     shape("theta", (P,), "f")
     m, d = shape("points_train", (None, None), "iuf")
     m_test, _ = shape("points_test", (None, d), "iuf")
-    if not 1 <= m + m_test <= MAX_SAMPLES or m < 1:
+    if ("points_val" in headers) != ("y_val" in headers):
+        raise ValueError("the validation set needs both its points and its labels")
+    m_val = shape("points_val", (None, d), "iuf")[0] if "points_val" in headers else 0
+    if not 1 <= m + m_test + m_val <= MAX_SAMPLES or m < 1:
         raise ValueError(f"the data must have 1 to {MAX_SAMPLES:,} rows with at least one "
-                         f"for training, not {m:,} + {m_test:,}")
-    if not 1 <= d <= MAX_LAYER_SIZE or (m + m_test) * d > MAX_CELLS:
+                         f"for training, not {m:,} + {m_test:,}"
+                         + (f" + {m_val:,}" if m_val else ""))
+    validation = "val_loss" in history["columns"]
+    if validation != (m_val > 0):
+        raise ValueError("the history's columns do not match the data: validation columns "
+                         "go with a validation set")
+    if not 1 <= d <= MAX_LAYER_SIZE or (m + m_test + m_val) * d > MAX_CELLS:
         raise ValueError(f"the data has {d:,} inputs per row; at most {MAX_LAYER_SIZE:,} "
                          f"inputs and {MAX_CELLS:,} numbers in all are supported")
     inputs = len(desc["data"]["features"]) if d == 2 else d
@@ -240,6 +259,8 @@ def check_array_headers(desc: dict, headers: dict) -> dict:
     kinds = "iuf" if task == REGRESSION else "iu"
     shape("y_train", (m,), kinds)
     shape("y_test", (m_test,), kinds)
+    if "y_val" in headers:
+        shape("y_val", (m_val,), kinds)
     width = 1 + len(history["columns"])
     rows, _ = shape("history_rows", (None, width), "f")
     if rows > history["capacity"]:
@@ -251,12 +272,19 @@ def check_array_headers(desc: dict, headers: dict) -> dict:
             shape(f"optimizer_{n}", (P,), "f")
     if "epoch_order" in headers:
         shape("epoch_order", (m,), "iu")
-    _params(desc["data"]["params"], d)
-    return {"m_train": m, "m_test": m_test, "d": d}
+    _params(desc["data"]["params"], d, task)
+    return {"m_train": m, "m_test": m_test, "m_val": m_val, "d": d}
 
 
-def _params(params: dict, d: int) -> None:
+def _params(params: dict, d: int, task: str) -> None:
     """The data's settings the app reads; other entries are kept as they are."""
+    if "target_scale" in params:
+        scale = group(params["target_scale"], "the target scaling")
+        if set(scale) != {"mean", "std"} or task != REGRESSION:
+            raise ValueError("the target scaling must give a mean and a deviation, for a "
+                             "regression")
+        number(scale["mean"], "the target scaling's mean")
+        number(scale["std"], "the target scaling's deviation", 0.0, lo_open=True)
     if "standardize" in params:
         scale = group(params["standardize"], "the input scaling")
         if set(scale) != {"mean", "std"}:
@@ -272,6 +300,7 @@ def _params(params: dict, d: int) -> None:
             raise ValueError(f"the image shape {rows}×{columns} does not match {d} inputs")
     checks = {
         "test_fraction": lambda v, w: number(v, w, 0.0, 1.0, hi_open=True),
+        "validation_fraction": lambda v, w: number(v, w, 0.0, 1.0, hi_open=True),
         "seed": lambda v, w: whole(v, w, 0, MAX_SEED),
         "n_samples": lambda v, w: whole(v, w, 1, MAX_SAMPLES),
         "noise": lambda v, w: number(v, w, 0.0),
@@ -296,13 +325,15 @@ _PARAM_WORDS = {"source": "source file name", "target": "target column name",
 
 def check_array_values(desc: dict, arrays: dict) -> None:
     """Check the values: finite numbers, labels within the classes, a history in order."""
-    for key in ("theta", "points_train", "points_test", *[k for k in arrays
-                                                        if k.startswith("optimizer_")]):
+    for key in ("theta", "points_train", "points_test",
+                *[k for k in arrays if k.startswith("optimizer_") or k == "points_val"]):
         if not np.isfinite(arrays[key]).all():
             raise ValueError(f"{_ARRAY_WORDS.get(key, 'the optimizer state')} must hold "
                              "finite numbers only")
     data = desc["data"]
-    for key in ("y_train", "y_test"):
+    for key in ("y_train", "y_test", "y_val"):
+        if key not in arrays:
+            continue
         y = arrays[key]
         if data["task"] == REGRESSION:
             if not np.isfinite(y).all():
@@ -331,7 +362,8 @@ def _shape(shape) -> str:
 _ARRAY_WORDS = {
     "theta": "the weights", "points_train": "the training points",
     "points_test": "the test points", "y_train": "the training labels",
-    "y_test": "the test labels", "history_rows": "the history",
+    "y_test": "the test labels", "points_val": "the validation points",
+    "y_val": "the validation labels", "history_rows": "the history",
     "history_latest": "the history's newest row", "epoch_order": "the mini-batch order",
     "optimizer_v": "the optimizer state", "optimizer_m": "the optimizer state",
     "optimizer_s": "the optimizer state",

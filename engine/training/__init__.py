@@ -1,2 +1,3 @@
 """Training: the session that steps a network over its data, its mini-batches, phases,
-history, timeline, diagnostics and metrics."""
+history, timeline, evaluation and predictions, early stopping and stop rules, diagnostics,
+metrics, and how a notebook shows a session."""

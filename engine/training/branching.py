@@ -12,12 +12,15 @@ import math
 import numpy as np
 
 from ..data.datasets import REGRESSION, Dataset
+from ..nn.dropout import check_rate
 from ..nn.losses import get_loss
 from ..nn.optimizers import make_optimizer
 from .batches import Batches
+from .evaluation import history_columns
 from .history import History
 from .schedules import make_schedule
 from .settings import finite, rate, seed as checked_seed
+from .stopping import early_stopping_spec, stop_at_spec
 
 
 def _overflow_is_handled():
@@ -33,7 +36,12 @@ class Branching:
         """Branch training from a timeline epoch: its weights, optimizer state, step count and
         shuffler come back, and the history and snapshots after it are forgotten.  Training on
         from there repeats the original run exactly (if no setting changed meanwhile)."""
-        snap = self.timeline.snapshot(int(epoch))
+        self._resume(self.timeline.snapshot(int(epoch)))
+        self.notify("resumed")
+
+    def _resume(self, snap) -> None:
+        """Go back to a :class:`~.timeline.Snapshot` (the timeline's, or early stopping's
+        copy of its best epoch), as :meth:`resume_from` describes."""
         net = self.network
         net.theta[...] = snap.theta
         if snap.optimizer_name == self._optimizer.name:
@@ -44,10 +52,11 @@ class Branching:
             self._optimizer.reset()
         if snap.rng_state is not None:
             self.batches.rng.bit_generator.state = snap.rng_state
-        self.divergence = None
+        self.divergence = self.stop_report = None
         with _overflow_is_handled():
             self._start_stretch(self._rewind(snap.epoch, snap.steps))
-        self.notify("resumed")
+        if snap.epoch not in self.timeline:
+            self._snapshot()
 
     # ------------------------------------------------------------------ state
     def state_dict(self) -> dict:
@@ -110,19 +119,23 @@ class Branching:
         if clip is not None and not rate("the clipping norm", clip) > 0:
             raise ValueError("the clipping norm must be a positive number (or None: off)")
         base_rate = make_optimizer(settings["optimizer"], settings["learning_rate"]).learning_rate
+        dropout = check_rate(settings["dropout"])
+        early_stopping = early_stopping_spec(settings["early_stopping"])
+        stop_at = stop_at_spec(settings["stop_at"])
         # Then commit.
         self._loss = loss
         self._prepare_data()
         self._optimizer, self.batches, self.history = optimizer, batches, history
         self.l1, self.l2, self.seed, self.clip_norm = l1, l2, batches.seed, clip
         self._schedule, self._base_learning_rate = schedule, base_rate
+        self._dropout, self._early_stopping, self._stop_at = dropout, early_stopping, stop_at
         self.network.theta[...] = scratch.theta
         self.epoch, self.steps = int(counters["epoch"]), int(counters["steps"])
         self._apply_schedule()
         latest = history.latest
         self._last_grad_norms = np.array([latest.get(f"grad_norm_{i}", np.nan)
                                           for i in range(len(self.network.layers))], dtype=float)
-        self.divergence = None
+        self.divergence = self.stop_report = None
         self._cached_forward = None
         self.timeline.clear()
         self._start_stretch(self.evaluate()["loss"])
@@ -148,6 +161,9 @@ class Branching:
         batches = Batches(len(data.y_train), self.batch_size, self.seed)
         batches.rng = self.batches.rng              # the shuffler goes on where it was
         self.batches = batches
+        columns = history_columns(self.metric, len(self.network.layers), data.has_validation)
+        if list(self.history.columns[1:]) != columns:      # a validation set came or went
+            self.history = self.history.with_columns(columns)
         self._cached_forward = None
         self.weights_edited()
 

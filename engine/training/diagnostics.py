@@ -98,9 +98,16 @@ class Diagnosis:
         return out
 
 
+#: Beyond this many units of one layer a message counts them instead of listing them.
+LISTED_UNITS = 8
+
+
 def _where(units: dict[int, list[int]]) -> str:
-    return "; ".join(f"layer {layer + 1} unit{'s' if len(found) > 1 else ''} "
-                     + ", ".join(str(u + 1) for u in found) for layer, found in units.items())
+    """"layer 1 units 2, 5; layer 2 unit 1", or "layer 1: 38 units" when there are many."""
+    return "; ".join(
+        f"layer {layer + 1}: {len(found)} units" if len(found) > LISTED_UNITS else
+        f"layer {layer + 1} unit{'s' if len(found) > 1 else ''} "
+        + ", ".join(str(u + 1) for u in found) for layer, found in units.items())
 
 
 def negative_units(network: Network, activation: str) -> dict[int, list[int]]:

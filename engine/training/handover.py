@@ -15,7 +15,8 @@ from __future__ import annotations
 #: What stays the original's when it adopts a copy's state: its identity for the objects
 #: that hold on to it (the network, whose weights are copied in instead), its data and what
 #: is derived from the data alone, and its listeners.
-_KEPT = frozenset({"network", "data", "_listeners", "_X", "_Y", "_X_test", "_Y_test"})
+_KEPT = frozenset({"network", "data", "_listeners", "_labels", "_X", "_Y", "_X_test", "_Y_test",
+                   "_X_val", "_Y_val"})
 
 
 class Handover:

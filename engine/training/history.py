@@ -101,6 +101,42 @@ class History:
             return {}
         return dict(zip(self.columns, self._latest.tolist()))
 
+    def as_dict(self) -> dict[str, np.ndarray]:
+        """Every column over all rows: ``{"epoch": …, "train_loss": …, …}`` (copies, each
+        of shape (len(self),); the epochs as int64, the rest float64)."""
+        table = self.table()
+        columns = {name: table[:, i].copy() for i, name in enumerate(self.columns)}
+        columns["epoch"] = columns["epoch"].astype(np.int64)
+        return columns
+
+    def to_pandas(self):
+        """The table as a ``pandas.DataFrame`` indexed by epoch (pandas is optional: an
+        ImportError says to install it when it is missing)."""
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError("to_pandas() needs pandas, which Backprop Lab does not require: "
+                              "pip install pandas (or use as_dict())") from None
+        columns = self.as_dict()
+        epochs = columns.pop("epoch")
+        return pandas.DataFrame(columns, index=pandas.Index(epochs, name="epoch"))
+
+    def with_columns(self, columns: Sequence[str]) -> "History":
+        """A copy with ``columns`` (after "epoch"): the columns both share keep their values,
+        new ones are NaN (e.g. when a validation set is added)."""
+        other = History(columns, capacity=self.capacity)
+        def move(row: np.ndarray) -> np.ndarray:
+            out = np.full(len(other.columns), np.nan)
+            for i, name in enumerate(other.columns):
+                if name in self._index:
+                    out[i] = row[self._index[name]]
+            return out
+        for k in range(self._count):
+            other._rows[k] = move(self._rows[k])
+        other._count, other.stride = self._count, self.stride
+        other._latest = None if self._latest is None else move(self._latest)
+        return other
+
     def state(self) -> dict:
         """Everything needed to rebuild this history (for saving a session)."""
         return {"columns": list(self.columns[1:]), "capacity": self.capacity,

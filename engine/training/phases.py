@@ -2,7 +2,10 @@
 
 ``step_phases(session)`` yields, for the next mini-batch:
 
-* ``forward``  for each layer l = 1…L:   values Z, A (and the operands A_prev, W, b)
+* ``forward``  for each layer l = 1…L:   values Z, A (and the operands A_prev, W, b); with
+                                         dropout, hidden layers add mask (M: 1 kept, 0
+                                         dropped) and A is what the next layer receives,
+                                         g(Z) ⊙ M / (1 − p)
 * ``loss``     once:                     values loss (= data_loss + penalty), data_loss,
                                          penalty, errors (per sample), Y_hat, Y, dA
 * ``backward`` for each layer l = L…1:   values dA, dZ, dW, db, dA_prev (and A_prev, W)
@@ -25,6 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from ..nn import dropout as dropout_math
 
 FORWARD, LOSS, BACKWARD, UPDATE = "forward", "loss", "backward", "update"
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -63,8 +68,13 @@ def _a(l: int) -> str:
     return "X" if l == 0 else f"A{sup(l)}"
 
 
-def forward_formula(l: int, activation: str) -> str:
-    return f"Z{sup(l)} = {_a(l - 1)}·W{sup(l)} + b{sup(l)}\nA{sup(l)} = {activation}(Z{sup(l)})"
+def forward_formula(l: int, activation: str, dropout: float = 0.0) -> str:
+    """Z = A_prev·W + b and A = g(Z); with a dropout rate p, A = g(Z) ⊙ M / (1 − p)."""
+    z = f"Z{sup(l)} = {_a(l - 1)}·W{sup(l)} + b{sup(l)}"
+    if not dropout:
+        return f"{z}\nA{sup(l)} = {activation}(Z{sup(l)})"
+    return (f"{z}\nA{sup(l)} = {activation}(Z{sup(l)}) ⊙ M{sup(l)} / (1 − p)    ← dropout "
+            f"p = {dropout:g}: M{sup(l)} keeps each unit with probability {1 - dropout:g}")
 
 
 #: Why the output activation and the loss fuse into dZ = Â − Y (one line each).
@@ -76,13 +86,15 @@ FUSION = {
 
 
 def backward_formula(l: int, n_layers: int, activation: str, fused: bool, l1: float,
-                     l2: float) -> str:
+                     l2: float, dropout: float = 0.0) -> str:
     per_sample, mean = "    ← per sample", "    ← mean over the batch"
     if l == n_layers:
         dz = f"dZ{sup(l)} = Â − Y" if fused else f"dZ{sup(l)} = dÂ ⊙ {activation}′(Z{sup(l)})"
         lines = [dz + per_sample]
     else:
-        lines = [f"dZ{sup(l)} = dA{sup(l)} ⊙ {activation}′(Z{sup(l)})" + per_sample]
+        lines = [f"dA{sup(l)} = dZ{sup(l + 1)}·W{sup(l + 1)}ᵀ ⊙ M{sup(l)} / (1 − p)    ← "
+                 "through the dropout mask"] if dropout else []
+        lines.append(f"dZ{sup(l)} = dA{sup(l)} ⊙ {activation}′(Z{sup(l)})" + per_sample)
     dw = f"dW{sup(l)} = {_a(l - 1)}ᵀ·dZ{sup(l)} / m"
     if l2:
         dw += f" + λ₂·W{sup(l)}"
@@ -193,6 +205,10 @@ def step_phases(session):
     m = X.shape[0]
     start = session.steps
     session.diverged = None
+    session.stop_report = None
+    rate = session.dropout if L > 1 else 0.0
+    masks: list[np.ndarray] = []        # the hidden layers' dropout masks M, in order
+    dropped: list[np.ndarray] = []      # what each hidden layer hands on: g(Z) ⊙ M / (1 − p)
 
     def phase(name, layer, formula, values, description):
         return Phase(name, layer, formula, {k: np.array(v, copy=True) for k, v in values.items()},
@@ -213,21 +229,30 @@ def step_phases(session):
         with _quiet():
             if i:
                 restore(i - 1)
-                A = net.layers[i - 1].A
+                A = dropped[i - 1] if rate else net.layers[i - 1].A
             A_prev = A
             A = layer.forward(A_prev)
             # (order="K": large batches keep column order, and step's products see it too)
             saved.append((A_prev.copy(order="K"), layer.Z.copy(order="K"), A.copy(order="K")))
             act = layer.activation.name
+            values = {"A_prev": A_prev, "W": layer.W, "b": layer.b, "Z": layer.Z, "A": A}
+            hidden_rate = rate if i < L - 1 else 0.0
+            if hidden_rate:
+                masks.append(dropout_math.draw_mask(session.batches.rng, A.shape, rate))
+                dropped.append(dropout_math.apply_mask(A, masks[-1], rate))
+                values.update(A=dropped[-1], mask=masks[-1])
             if i < L - 1:
                 meaning = (f"each unit of layer {i + 1} weighs its inputs and adds its bias "
                            f"(Z), then {act} decides how strongly it fires (A)")
+                if hidden_rate:
+                    meaning += (f"; dropout silences the units where the mask M is 0 (each "
+                                f"with probability {rate:g}, for this step only) and scales "
+                                f"the others by 1/(1 − p) = {1 / (1 - rate):.3g}")
             else:
                 source = "inputs" if L == 1 else "last hidden layer's activations"
                 meaning = (f"each output unit weighs the {source} and adds its bias; the output "
                            "activation turns that into the prediction Â")
-            shown = phase("forward", i, forward_formula(i + 1, act),
-                          {"A_prev": A_prev, "W": layer.W, "b": layer.b, "Z": layer.Z, "A": A},
+            shown = phase("forward", i, forward_formula(i + 1, act, hidden_rate), values,
                           meaning[0].upper() + meaning[1:] + ".")
         yield shown
 
@@ -274,13 +299,16 @@ def step_phases(session):
                        "Z), and from that the change each of its weights should make")
             shown = phase("backward", i,
                           backward_formula(i + 1, L, layer.activation.name,
-                                           fused and i == L - 1, session.l1, session.l2),
+                                           fused and i == L - 1, session.l1, session.l2,
+                                           rate if i < L - 1 else 0.0),
                           {"dA": dA, "dZ": dZ, "A_prev": layer.A_prev, "W": layer.W,
                            "dW": layer.dW, "db": layer.db, "dA_prev": dA_prev},
                           meaning[0].upper() + meaning[1:] + ".")
         yield shown
         if i > 0:
             with _quiet():
+                if rate:        # through the mask first: dA = dÃ ⊙ M / (1 − p)
+                    dA_prev = dropout_math.apply_mask(dA_prev, masks[i - 1], rate)
                 dA = dA_prev
                 restore(i - 1)
                 dZ = net.layers[i - 1].dZ_from(dA_prev)

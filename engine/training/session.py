@@ -13,6 +13,10 @@ Divergence (see :mod:`.divergence`): when a gradient or the loss stops being a f
 the loss rises far above where the run started, or the weights explode, training stops, the
 network goes back to the latest *healthy* weights (the optimizer's running state is cleared)
 and ``diverged`` says what happened and which epoch came back (``divergence`` has the details).
+Early stopping and stop rules (see :mod:`.stopping`) stop training on purpose: ``stopped``
+says why (``stop_report`` has the details).  Evaluation and predictions on new inputs are in
+:mod:`.evaluation`, dropout's math in :mod:`engine.nn.dropout`, a notebook's view of a
+session in :mod:`.notebook`.
 """
 from __future__ import annotations
 
@@ -22,18 +26,20 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from . import metrics
 from ..data.datasets import REGRESSION, Dataset
+from ..nn import dropout as dropout_math
 from ..nn.clipping import clip_by_norm
-from ..nn.layers import batch_order
 from ..nn.network import Network
 from .batches import Batches
 from .branching import Branching, _overflow_is_handled
 from .diagnostics import Diagnosis, diagnose
 from .divergence import Divergence, DivergenceWatch
+from .evaluation import Evaluation, history_columns
 from .handover import Handover
 from .history import History
+from .notebook import NotebookView
 from .settings import TrainingSettings
+from .stopping import Stop
 from .timeline import Timeline
 
 Listener = Callable[[str, "TrainingSession"], None]
@@ -46,14 +52,15 @@ Listener = Callable[[str, "TrainingSession"], None]
 FLOAT32_WORK = 1_000_000
 
 
-class TrainingSession(TrainingSettings, Branching, Handover):
+class TrainingSession(TrainingSettings, Branching, Evaluation, NotebookView, Handover):
     """Owns everything training needs; see the module docstring."""
 
     def __init__(self, network: Network, data: Dataset, loss: str | None = None,
                  optimizer: str = "sgd", learning_rate: float = 0.03,
                  batch_size: int | None = None, l1: float = 0.0, l2: float = 0.0,
                  seed: int = 0, history_capacity: int = 4096, *, clip_norm: float | None = None,
-                 schedule=None, optimizer_settings: dict | None = None):
+                 schedule=None, optimizer_settings: dict | None = None, dropout: float = 0.0,
+                 early_stopping: dict | None = None, stop_at: dict | None = None):
         self.network = network
         self.data = data
         self._check_fit(network, data)
@@ -67,14 +74,15 @@ class TrainingSession(TrainingSettings, Branching, Handover):
         self.batches = Batches(len(data.y_train), batch_size, seed)
         self._listeners: list[Listener] = []
         self.metric = "r2" if data.task == REGRESSION else "accuracy"
-        self.history = History(
-            ["train_loss", "test_loss", f"train_{self.metric}", f"test_{self.metric}"]
-            + [f"grad_norm_{i}" for i in range(len(network.layers))], capacity=history_capacity)
+        self.history = History(history_columns(self.metric, len(network.layers),
+                                               data.has_validation), capacity=history_capacity)
         self._cached_forward = None
         self.timeline = Timeline(network.theta.size, network.dtype)
         self._prepare_data()
         self.watch = DivergenceWatch(network.theta)
+        self.stop_report: Stop | None = None
         self._restart()
+        self.dropout, self.early_stopping, self.stop_at = dropout, early_stopping, stop_at
 
     @staticmethod
     def _check_fit(network: Network, data: Dataset) -> None:
@@ -90,21 +98,10 @@ class TrainingSession(TrainingSettings, Branching, Handover):
                 f"the network has {network.n_outputs} output(s) but {data.name!r} needs "
                 f"{data.n_outputs} ({data.task})")
 
-    def _prepare_data(self) -> None:
-        net, data = self.network, self.data
-        self._X = net.as_input(data.X_train)
-        # Targets in the order of the output layer's arrays: Â − Y runs along memory.
-        self._Y = batch_order(self._loss.targets(data.y_train, net.n_outputs, net.dtype))
-        self._X_test = net.as_input(data.X_test) if len(data.y_test) else self._X[:0]
-        self._Y_test = (batch_order(self._loss.targets(data.y_test, net.n_outputs, net.dtype))
-                        if len(data.y_test) else self._Y[:0])
-        with _overflow_is_handled():
-            self._baseline = self._loss.baseline(self._Y)
-
     # ------------------------------------------------------------------ events
     def subscribe(self, listener: Listener) -> None:
-        """Call ``listener(event, session)`` on "trained", "diverged", "reset", "resumed"
-        and "weights"."""
+        """Call ``listener(event, session)`` on "trained", "diverged", "stopped", "reset",
+        "resumed" and "weights"."""
         self._listeners.append(listener)
 
     def unsubscribe(self, listener: Listener) -> None:
@@ -136,6 +133,15 @@ class TrainingSession(TrainingSettings, Branching, Handover):
         return self._Y_test
 
     @property
+    def X_val(self) -> np.ndarray:
+        """The validation inputs (m_val, n_inputs); no rows without a validation set."""
+        return self._X_val
+
+    @property
+    def Y_val(self) -> np.ndarray:
+        return self._Y_val
+
+    @property
     def n_train(self) -> int:
         return self._X.shape[0]
 
@@ -154,10 +160,15 @@ class TrainingSession(TrainingSettings, Branching, Handover):
             raise ValueError("only None clears a divergence; training sets it")
         self.divergence: Divergence | None = None
 
+    @property
+    def stopped(self) -> str | None:
+        """Why training stopped on purpose (early stopping, a stop rule), or None."""
+        return None if self.stop_report is None else self.stop_report.message
+
     def _restart(self) -> None:
         self.epoch = self.steps = 0
         self.batches.reseed()
-        self.divergence = None
+        self.divergence = self.stop_report = None
         self._last_grad_norms = np.full(len(self.network.layers), np.nan)
         self.history.clear()
         self.timeline.clear()
@@ -174,8 +185,10 @@ class TrainingSession(TrainingSettings, Branching, Handover):
         self.notify("reset")
 
     def _start_stretch(self, loss: float) -> None:
-        """Training goes on from here: the divergence watch takes it as its reference."""
+        """Training goes on from here: the divergence watch takes it as its reference, and
+        early stopping and the stop rules start watching from it."""
         self.watch.start(self.epoch, self.steps, loss, self.network.theta, self._baseline)
+        self.stop_watch.start(self)
 
     # ------------------------------------------------------------------ training
     def check_trainable(self) -> None:
@@ -222,27 +235,33 @@ class TrainingSession(TrainingSettings, Branching, Handover):
             self._end_epoch()
 
     def step(self) -> bool:
-        """One optimizer step on the next mini-batch.  False if training diverged."""
+        """One optimizer step on the next mini-batch.  False if training diverged; when the
+        step ends an epoch at which early stopping or a stop rule fires, :attr:`stopped`
+        says so."""
         self.check_trainable()
         with _overflow_is_handled():
-            ok = self._step()
+            self._step()
         self.notify("trained")
-        return ok
+        return self.divergence is None
 
     def _step(self) -> bool:
-        self.divergence = None
+        self.divergence = self.stop_report = None
         X, Y, _ = self.next_batch()
         net = self.network
-        if not self._forward_is_cached(X):
-            net.propagate(X)
-        net.backpropagate(Y, self._loss, self._l1, self._l2)
+        if self._dropout:
+            dropout_math.train_pass(net, X, Y, self._loss, self._dropout, self.batches.rng,
+                                    self._l1, self._l2)
+        else:
+            if not self._forward_is_cached(X):
+                net.propagate(X)
+            net.backpropagate(Y, self._loss, self._l1, self._l2)
         if not self.gradient_is_finite():
             return False
         if self._clip_norm is not None:
             self.clip_gradient()
         self._optimizer.step(net.theta, net.grad)
         self.end_step()
-        return self.divergence is None
+        return self.divergence is None and self.stop_report is None
 
     def _forward_is_cached(self, X) -> bool:
         """True when the layers still hold the forward pass over ``X`` with today's weights:
@@ -257,9 +276,10 @@ class TrainingSession(TrainingSettings, Branching, Handover):
         return self.run(1) == 1
 
     def run(self, epochs: int, max_seconds: float | None = None) -> int:
-        """Train up to ``epochs`` epochs (or until ``max_seconds`` pass, or divergence).
+        """Train up to ``epochs`` epochs (or until ``max_seconds`` pass, divergence, early
+        stopping or a stop rule: :attr:`diverged`, :attr:`stopped`).
 
-        Returns the number of epochs completed.
+        Returns the number of epochs completed (a stopped epoch counts; a diverged one not).
         """
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError(f"epochs must be a whole number ≥ 0, not {epochs!r}")
@@ -275,7 +295,8 @@ class TrainingSession(TrainingSettings, Branching, Handover):
                 if self.divergence is not None:
                     break
                 done += 1
-                if deadline is not None and time.perf_counter() >= deadline:
+                if self.stop_report is not None or (
+                        deadline is not None and time.perf_counter() >= deadline):
                     break
         self.notify("trained")
         return done
@@ -300,10 +321,24 @@ class TrainingSession(TrainingSettings, Branching, Handover):
         if self._schedule.name != "constant":
             self._apply_schedule()
         self._snapshot()
+        if self._early_stopping is not None or self._stop_at is not None:
+            self._judge_stop()
+
+    def _judge_stop(self) -> None:
+        """Early stopping and the stop rules after an epoch (see :mod:`.stopping`)."""
+        stop, best = self.stop_watch.after_epoch(self)
+        if stop is None:
+            return
+        if best is not None:
+            self._resume(best)
+        self.stop_report = stop
+        self.notify("stopped")
 
     def _snapshot(self) -> None:
-        """Keep this epoch's state on the timeline (the shuffler's state only when it is used)."""
-        rng = None if self.batches.full else self.batches.rng.bit_generator.state
+        """Keep this epoch's state on the timeline (the shuffler's state only when it is used:
+        mini-batches or dropout)."""
+        rng = (None if self.batches.full and not self._dropout
+               else self.batches.rng.bit_generator.state)
         self.timeline.record(self.epoch, self.steps, self.network.theta, self._optimizer, rng)
 
     def _rewind(self, epoch: int, steps: int) -> float:
@@ -322,22 +357,6 @@ class TrainingSession(TrainingSettings, Branching, Handover):
         self._apply_schedule()
         return self._record()
 
-    def _record(self) -> float:
-        """Evaluate and append a history row; returns the training loss (a row is recorded
-        only when it is finite)."""
-        # Test first, then train: the layers keep the pass over the training set, which the
-        # next full-batch step reuses as its forward pass (the weights have not changed).
-        # Callers silence overflow (_overflow_is_handled): a second np.errstate inside step()
-        # would cost 2 µs, 5% of a small step.
-        test = self._evaluate(self._X_test, self._Y_test, self.data.y_test)
-        train = self._evaluate(self._X, self._Y, self.data.y_train)
-        net = self.network
-        self._cached_forward = (self._X, net.forward_serial, net.theta.tobytes())
-        if math.isfinite(train[0]):
-            self.history.append(self.epoch, [train[0], test[0], train[1], test[1],
-                                             *self._last_grad_norms.tolist()])
-        return train[0]
-
     def _diverge(self, kind: str, cause: str) -> None:
         """Stop: the latest healthy weights come back (see :mod:`.divergence`)."""
         watch = self.watch
@@ -349,32 +368,6 @@ class TrainingSession(TrainingSettings, Branching, Handover):
         self._snapshot()
         self.divergence = report
         self.notify("diverged")
-
-    def _evaluate(self, X, Y, labels) -> tuple[float, float]:
-        if X.shape[0] == 0:
-            return float("nan"), float("nan")
-        net = self.network
-        A = net.propagate(X)
-        out = net.layers[-1]
-        loss = self._loss.value(out.Z, A, Y, logsumexp=out.logsumexp)
-        score = (metrics.r_squared(A, labels) if self.metric == "r2"
-                 else metrics.accuracy(A, labels))
-        return loss, score
-
-    def evaluate(self, split: str = "train") -> dict[str, float]:
-        """``{"loss": …, "accuracy": …}`` (or ``"r2"`` for regression) on "train" or "test".
-
-        The loss is the data loss, without the regularization penalty.  NaN when the split
-        has no samples.
-        """
-        with _overflow_is_handled():
-            if split == "train":
-                loss, score = self._evaluate(self._X, self._Y, self.data.y_train)
-            elif split == "test":
-                loss, score = self._evaluate(self._X_test, self._Y_test, self.data.y_test)
-            else:
-                raise ValueError(f"split must be 'train' or 'test', not {split!r}")
-        return {"loss": loss, self.metric: score}
 
     @property
     def grad_norms(self) -> np.ndarray:

@@ -1,13 +1,16 @@
 """The training settings of a :class:`~engine.training.session.TrainingSession`, each checked
 where it is set: loss, optimizer and its settings (β, ε, …), learning rate and its schedule,
-batch size, L1/L2 penalties and gradient clipping.  Every setting applies from the next step.
+batch size, L1/L2 penalties, gradient clipping, dropout, early stopping and stop rules.  Every
+setting applies from the next step.
 
 ``settings()`` returns them as one JSON-able dict (what session files store and
 ``load_state_dict`` reads back)::
 
     {"loss", "optimizer", "learning_rate", "batch_size", "l1", "l2", "seed",
      "clip_norm" (None: off), "schedule" ({"name": "constant"} or e.g.
-     {"name": "step", "step_size": 10, "gamma": 0.5})}
+     {"name": "step", "step_size": 10, "gamma": 0.5}), "dropout" (a rate p, 0: off),
+     "early_stopping" (None or {"patience", "min_delta", "restore_best"}),
+     "stop_at" (None or {"epoch", "loss", "metric"})}
 
 The optimizer's own settings (momentum's β and Nesterov switch, Adam's β₁, β₂, ε, RMSprop's
 ρ, ε) travel with its state: ``optimizer.state_dict()["hyperparameters"]``.
@@ -19,9 +22,11 @@ import math
 import numpy as np
 
 from ..data.datasets import REGRESSION
+from ..nn.dropout import check_rate
 from ..nn.losses import get_loss
 from ..nn.optimizers import Optimizer, make_optimizer
 from .schedules import Schedule, make_schedule
+from .stopping import StopWatch, early_stopping_spec, stop_at_spec
 
 
 class TrainingSettings:
@@ -38,6 +43,10 @@ class TrainingSettings:
         self.l1, self.l2 = l1, l2
         self.clip_norm = clip_norm
         self._schedule = make_schedule(schedule)
+        self._dropout = 0.0
+        self._early_stopping = self._stop_at = None
+        #: Early stopping's best epoch and the stop rules' targets met (see :mod:`.stopping`).
+        self.stop_watch = StopWatch()
 
     def _check_loss(self, loss) -> None:
         loss.check_output(self.network.output_activation)
@@ -168,11 +177,45 @@ class TrainingSettings:
         #: (‖g‖ before clipping, the factor applied) at the last step.
         self._clip = (math.nan, 1.0)
 
+    @property
+    def dropout(self) -> float:
+        """The dropout rate p of every hidden layer during training (0: off); see
+        :mod:`engine.nn.dropout`.  Evaluation never drops units."""
+        return self._dropout
+
+    @dropout.setter
+    def dropout(self, value: float) -> None:
+        self._dropout = check_rate(value)
+
+    @property
+    def early_stopping(self) -> dict | None:
+        """``{"patience", "min_delta", "restore_best"}`` or None (off); see :mod:`.stopping`.
+        Setting it starts the watch from the current epoch."""
+        return None if self._early_stopping is None else dict(self._early_stopping)
+
+    @early_stopping.setter
+    def early_stopping(self, value: dict | None) -> None:
+        self._early_stopping = early_stopping_spec(value)
+        self.stop_watch.start(self)
+
+    @property
+    def stop_at(self) -> dict | None:
+        """The stop rules ``{"epoch", "loss", "metric"}`` (each None or a target) or None;
+        see :mod:`.stopping`."""
+        return None if self._stop_at is None else dict(self._stop_at)
+
+    @stop_at.setter
+    def stop_at(self, value: dict | None) -> None:
+        self._stop_at = stop_at_spec(value)
+        self.stop_watch.start(self)
+
     def settings(self) -> dict:
         return {"loss": self.loss, "optimizer": self.optimizer.name,
                 "learning_rate": self.learning_rate, "batch_size": self.batch_size,
                 "l1": self.l1, "l2": self.l2, "seed": self.seed,
-                "clip_norm": self.clip_norm, "schedule": self._schedule.to_dict()}
+                "clip_norm": self.clip_norm, "schedule": self._schedule.to_dict(),
+                "dropout": self.dropout, "early_stopping": self.early_stopping,
+                "stop_at": self.stop_at}
 
 
 def rate(what: str, value) -> float:

@@ -11,12 +11,36 @@ million-epoch run therefore keeps at most ``recent + capacity`` snapshots, evenl
 the whole run, and densely over its last epochs.  Storage is one preallocated array per kind
 of state, shape (recent + capacity + 1, P) for P parameters, so recording copies rows and
 allocates nothing.
+
+Memory stays within ``max_bytes`` (:data:`MAX_BYTES`, 64 MB): a slot costs up to three
+P-vectors (θ and the two moment vectors of Adam, the optimizer with the most state), so a large
+network keeps fewer snapshots — ``recent`` and ``capacity`` shrink in proportion, down to 1
+recent and 2 older ones (four slots, whatever the size).  At the session file's limit of 500,000
+parameters in float64 that is 5 slots and 60 MB.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+
+#: The memory the snapshot arrays may take (θ and the optimizer's state vectors).
+MAX_BYTES = 64 * 2**20
+#: P-vectors per slot in the worst case: θ and Adam's m and v.
+VECTORS_PER_SLOT = 3
+
+
+def fit_in_memory(recent: int, capacity: int, slot_bytes: int,
+                  max_bytes: int) -> tuple[int, int]:
+    """(recent, capacity) scaled down together so that recent + capacity + 1 slots of
+    ``slot_bytes`` fit in ``max_bytes`` (at least 1 and 2)."""
+    slots = recent + capacity + 1
+    fit = max_bytes // max(slot_bytes, 1)
+    if fit >= slots:
+        return recent, capacity
+    fraction = max(fit - 1, 0) / (recent + capacity)
+    recent = max(1, int(recent * fraction))
+    return recent, max(2, fit - 1 - recent)
 
 
 @dataclass(frozen=True)
@@ -34,9 +58,13 @@ class Snapshot:
 class Timeline:
     """Snapshots of one session's run; see the module docstring."""
 
-    def __init__(self, n_params: int, dtype=np.float64, recent: int = 32, capacity: int = 64):
+    def __init__(self, n_params: int, dtype=np.float64, recent: int = 32, capacity: int = 64,
+                 max_bytes: int = MAX_BYTES):
         if recent < 1 or capacity < 2:
             raise ValueError("a timeline keeps at least 1 recent and 2 older snapshots")
+        recent, capacity = fit_in_memory(recent, capacity,
+                                         VECTORS_PER_SLOT * n_params * np.dtype(dtype).itemsize,
+                                         max_bytes)
         self.recent, self.capacity = recent, capacity
         self._slots = recent + capacity + 1
         self._theta = np.empty((self._slots, n_params), dtype=dtype)

@@ -12,6 +12,9 @@ def menu(w) -> Menu:
         Action("phase", "Step &phase", w.step_phase, ("Shift+Right",),
                "One phase of one training step: forward, loss, backward, update"),
         Action("gradient_check", "&Gradient check…", w.open_gradient_check, ("Ctrl+G",)),
+        Action("lr_finder", "Find a &learning rate…", w.analyses.open_lr_finder, ("Ctrl+L",),
+               "A learning-rate range test on a copy of the network: the loss against η, "
+               "with a suggested rate to use in one click"),
         Action("reset", "&Reset weights", w.reset, ("R",), "New random weights, epoch 0 "
                "(Ctrl+Z brings the run back)"),
         Action("regenerate", "Re&generate data", lambda: w.change(c.rebuild)),

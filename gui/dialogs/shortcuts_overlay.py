@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QKeySequence, QPainter
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 
@@ -14,10 +14,16 @@ class ShortcutsOverlay(QWidget):
         self.label = QLabel()
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label.setStyleSheet("color: white;")
+        # White on the dark veil (a palette, not a style sheet: that would pin the font).
+        palette = self.label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(255, 255, 255))
+        self.label.setPalette(palette)
         layout = QVBoxLayout(self)
         layout.addWidget(self.label)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Keyboard shortcuts")
+        self.setAccessibleDescription("Every key of the app; any key closes this")
+        parent.installEventFilter(self)
         self.hide()
 
     def show_for(self, actions, more: tuple[tuple[str, str], ...] = ()) -> None:
@@ -31,13 +37,24 @@ class ShortcutsOverlay(QWidget):
                 entries.append((" or ".join(keys), action.text().replace("&", "").replace("…", "")))
         rows = [f"<tr><td align='right' style='padding-right:24px'><b>{html.escape(keys)}</b>"
                 f"</td><td>{html.escape(name)}</td></tr>" for keys, name in [*entries, *more]]
-        self.label.setText("<h2>Keyboard shortcuts</h2><table cellspacing='4'>" + "".join(rows)
-                           + "</table><p style='color:#ccc'>Press any key or click to close.</p>")
+        # Two columns side by side, so that the list fits a 720-line screen in large type.
+        half = (len(rows) + 1) // 2
+        columns = "".join(f"<td valign='top' style='padding:0 24px'><table cellspacing='4'>"
+                          f"{''.join(part)}</table></td>" for part in (rows[:half], rows[half:]))
+        self.label.setText("<h2 align='center'>Keyboard shortcuts</h2>"
+                           f"<table align='center'><tr>{columns}</tr></table>"
+                           "<p align='center' style='color:#ddd'>Press any key or click to "
+                           "close.</p>")
         self.shortcuts_listed = len(rows)
         self.setGeometry(self.parentWidget().rect())
         self.raise_()
         self.show()
         self.setFocus()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.parentWidget().rect())      # covers the window, centered
+        return False
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)

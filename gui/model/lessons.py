@@ -12,7 +12,21 @@ A lesson file holds::
               "test_points": [], "test_labels": [], "name": "..."},
                                                         (optional: the lesson's own data;
                                                          then "config" says "dataset": "custom")
-     "epochs": 0}                                       (optional: epochs trained on load)
+     "epochs": 0,                                       (optional: epochs trained on load)
+     "exercises": [...],                                (optional: targets and predictions the
+                                                         window checks; see
+                                                         engine.analysis.exercises)
+     "view": "landscape",                               (optional: the tab the lesson opens,
+                                                         one of LESSON_VIEWS)
+     "stage": "graph+inspector",                        (optional: presentation's views,
+                                                         one of gui.model.stages.STAGE_KEYS)
+     "try_buttons": [                                   (optional: "Try next" as one click)
+         {"label": "learning rate 0.1", "set": {"learning_rate": 0.1}, "then": "reset"}]}
+
+A try button's ``set`` holds Config fields (checked by :meth:`Config.changed` on load and
+applied through the controller on a click); ``edges`` names what the graph's edges show
+(an EDGE_MODES key); ``then`` is an action or a list of actions run afterwards, in order
+(:data:`TRY_ACTIONS`).
 
 ``W`` is (n_in, n_out) as the engine keeps it: row i holds the weights *from* input i, column j
 those *into* unit j.
@@ -30,13 +44,29 @@ from pathlib import Path
 
 import numpy as np
 
+from backprop_lab.engine.analysis.exercises import validate_exercises
 from backprop_lab.engine.data.dataset import BINARY, MULTICLASS, REGRESSION, Dataset
+from backprop_lab.engine.training.inspection import EDGE_MODES
 
 from .config import CUSTOM, Config
+from .stages import STAGE_KEYS
 
 #: The lessons that ship with the app (package data: they travel with an installed wheel).
 LESSON_DIR: Traversable = files("backprop_lab.resources").joinpath("lessons")
 FORMAT, VERSION = "backprop-lab-lesson", 1
+#: The views a lesson may open with ("view" key): the loss landscape or the hidden space.
+LESSON_VIEWS = ("landscape", "hidden_space")
+#: What a try button may do after its settings: new weights, train, one phase, check.
+TRY_ACTIONS = ("reset", "play", "phase", "gradient_check")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One "Try next" change as a button: settings, then what the edges show, then actions."""
+    label: str
+    settings: dict = field(default_factory=dict)     # Config field -> value
+    edges: str = ""                                  # an EDGE_MODES key, or "" to keep
+    then: tuple[str, ...] = ()                       # TRY_ACTIONS, in order
 
 
 @dataclass
@@ -51,6 +81,16 @@ class Lesson:
     data: Dataset | None = None
     path: Path | Traversable | None = None
     extra: dict = field(default_factory=dict)
+    exercises: list[dict] = field(default_factory=list)   # validated exercise specs
+    view: str = ""                                         # one of LESSON_VIEWS, or ""
+    stage: str | None = None                  # the presentation stage it opens on
+    try_buttons: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The lesson's file name without ``.json`` (how exercise progress names it)."""
+        return self.path.name[:-5] if self.path is not None and self.path.name.endswith(
+            ".json") else self.title
 
     def build_session(self, train: bool = True):
         """The lesson's training session (on its own data when it carries some), with its
@@ -101,9 +141,51 @@ def load_lesson(path: str | os.PathLike | Traversable) -> Lesson:
     weights = raw.get("weights")
     if weights is not None:
         weights = _check_weights(path.name, weights, config, data)
+    try:
+        exercises = validate_exercises(raw.get("exercises", []))
+    except ValueError as exc:
+        raise ValueError(f"{path.name}: {exc}") from None
+    view = raw.get("view", "")
+    if view not in ("", *LESSON_VIEWS):
+        raise ValueError(f"{path.name}: 'view' must be one of {', '.join(LESSON_VIEWS)}, "
+                         f"not {view!r}")
+    stage = raw.get("stage")
+    if stage is not None and stage not in STAGE_KEYS:
+        raise ValueError(f"{path.name}: 'stage' must be one of {', '.join(STAGE_KEYS)}")
+    buttons = _read_try_buttons(path.name, raw.get("try_buttons", []), config)
     return Lesson(title=raw["title"].strip(), text=raw["text"].strip(),
                   look=str(raw.get("look", "")).strip(), try_next=str(raw.get("try", "")).strip(),
-                  config=config, weights=weights, epochs=epochs, path=path, data=data)
+                  config=config, weights=weights, epochs=epochs, path=path, data=data,
+                  exercises=exercises, view=view, stage=stage, try_buttons=buttons)
+
+
+def _read_try_buttons(name: str, entries, config: Config) -> list[Suggestion]:
+    """The lesson's try buttons, each checked: its label, its settings (against the lesson's
+    config, by Config.changed), its edge mode and its actions."""
+    if not isinstance(entries, list) or len(entries) > 6:
+        raise ValueError(f"{name}: 'try_buttons' must be a list of up to 6 buttons")
+    out = []
+    for k, entry in enumerate(entries, 1):
+        where = f"{name}: try button {k}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("label"), str) \
+                or not entry["label"].strip() or len(entry["label"]) > 40:
+            raise ValueError(f"{where} needs a 'label' of 1 to 40 characters")
+        settings, edges, then = entry.get("set", {}), entry.get("edges", ""), entry.get("then", [])
+        if not isinstance(settings, dict):
+            raise ValueError(f"{where}: 'set' must be an object of settings")
+        try:
+            config.changed(**settings)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{where}: {exc}") from None
+        if edges and edges not in EDGE_MODES:
+            raise ValueError(f"{where}: 'edges' must be one of {', '.join(EDGE_MODES)}")
+        then = [then] if isinstance(then, str) else then
+        if not isinstance(then, list) or any(a not in TRY_ACTIONS for a in then):
+            raise ValueError(f"{where}: 'then' takes {', '.join(TRY_ACTIONS)}")
+        if not (settings or edges or then):
+            raise ValueError(f"{where} changes nothing: give 'set', 'edges' or 'then'")
+        out.append(Suggestion(entry["label"].strip(), dict(settings), edges, tuple(then)))
+    return out
 
 
 def _read_data(name: str, raw, config: Config) -> Dataset:

@@ -13,6 +13,7 @@ from backprop_lab.engine.nn.optimizers import OPTIMIZERS
 
 from ..model.settings import SETTINGS
 from ..session.controller import SessionController
+from .optimizer_fields import OptimizerFields
 from .setting_fields import SettingDoubleSpinBox, SettingSpinBox
 
 LEARNING_RATES = ("0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",
@@ -58,6 +59,7 @@ class TrainingPanel(QGroupBox):
         form.addRow("Batch size", self.batch)
         form.addRow("L1", self.l1)
         form.addRow("L2", self.l2)
+        self.more = OptimizerFields(form, controller)
         controller.configChanged.connect(self.refresh)
         controller.rebuilt.connect(self.refresh)
         self.refresh()
@@ -90,3 +92,4 @@ class TrainingPanel(QGroupBox):
         self.l1.setValue(c.l1)
         self.l2.setValue(c.l2)
         del blockers
+        self.more.refresh()

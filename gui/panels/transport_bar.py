@@ -1,11 +1,16 @@
-"""The transport bar: play/pause, step one epoch, reset, speed and the epoch counter."""
+"""The transport bar: play/pause, step one epoch, reset, speed and the epoch counter.
+
+Three groups — the buttons, the speed, the phase and epoch — in a :class:`FlowLayout`: on a
+narrow projector the phase and epoch move to a second row instead of being cut short.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton,
-                               QWidget)
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QSizePolicy, QSlider, QStyle,
+                               QToolButton, QWidget)
 
 from ..session.training_loop import SPEEDS
+from ..views.flow_layout import FlowLayout
 
 
 def speed_label(speed: int | None) -> str:
@@ -62,18 +67,33 @@ class TransportBar(QWidget):
         self.epoch_label.setFont(font)
         self.set_epoch(0)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        for w in (self.play_button, self.step_button, self.phase_button, self.reset_button):
-            layout.addWidget(w)
-        layout.addSpacing(16)
-        layout.addWidget(QLabel("Speed"))
-        layout.addWidget(self.speed)
-        layout.addWidget(self.speed_text)
-        layout.addStretch(1)
-        layout.addWidget(self.phase_text)
-        layout.addSpacing(16)
-        layout.addWidget(self.epoch_label)
+        self.speed_label = QLabel("Speed")
+        buttons = _group(self.play_button, self.step_button, self.phase_button, self.reset_button)
+        speed = _group(self.speed_label, self.speed, self.speed_text)
+        self.state = _group(None, self.phase_text, 16, self.epoch_label)
+        self.state.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.flow = FlowLayout(self, spacing=12, margin=4)
+        for group in (buttons, speed, self.state):
+            self.flow.addWidget(group)
+        self._describe()
+
+    def _describe(self) -> None:
+        """Names and descriptions for screen readers (the tooltips describe)."""
+        for widget, name in ((self.step_button, "Step one epoch"),
+                             (self.phase_button, "Step one phase"),
+                             (self.reset_button, "Reset the weights"),
+                             (self.speed, "Training speed"),
+                             (self.speed_text, "Training speed"),
+                             (self.phase_text, "Phase shown"),
+                             (self.epoch_label, "Epoch")):
+            widget.setAccessibleName(name)
+            widget.setAccessibleDescription(widget.toolTip() or name)
+        self.set_running(False)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:     # Play/Pause measured at the new size
+            self._hold_play_width()
 
     def _button(self, text, icon, tip) -> QToolButton:
         button = QToolButton()
@@ -105,21 +125,49 @@ class TransportBar(QWidget):
         self.play_button.setText("Pause" if running else "Play")
         self.play_button.setIcon(self._pause_icon if running else self._play_icon)
         self.play_button.setToolTip(("Pause" if running else "Train continuously") + " (Space)")
+        self.play_button.setAccessibleName("Pause training" if running else "Play: train")
+        self.play_button.setAccessibleDescription(self.play_button.toolTip())
 
-    def set_scale(self, scale: float) -> None:
+    def set_scale(self, scale: float, point_size: float | None = None) -> None:
+        """Icons and widths × ``scale``; the epoch counter 1.5 × ``point_size`` (default: the
+        application's font, which this widget's own may not have followed yet)."""
         font = self.epoch_label.font()
-        # The application font: this widget's own font may not have followed it yet.
-        font.setPointSizeF(QApplication.font().pointSizeF() * 1.5)
+        font.setPointSizeF((point_size or QApplication.font().pointSizeF()) * 1.5)
         self.epoch_label.setFont(font)
         size = int(16 * scale)
         for button in (self.play_button, self.step_button, self.phase_button, self.reset_button):
-            button.setIconSize(button.iconSize().scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio))
-        self.speed.setFixedWidth(int(140 * scale))
+            button.setIconSize(button.iconSize().scaled(size, size,
+                                                        Qt.AspectRatioMode.KeepAspectRatio))
+        # A shorter slider on a stage: its row then also holds the epoch counter at 1024 px.
+        self.speed.setFixedWidth(int((140 if scale <= 1.0 else 90) * scale))
         self._hold_play_width()
-        self.speed_text.setMinimumWidth(int(110 * scale))
+        metrics = self.speed_text.fontMetrics()
+        self.speed_text.setMinimumWidth(max(metrics.horizontalAdvance(speed_label(s))
+                                            for s in SPEEDS))   # no jump when it changes
+
+    def show_phase_text(self, on: bool) -> None:
+        """Show the phase beside the epoch (off while the step inspector, titled with the
+        phase, is on stage)."""
+        self.phase_text.setVisible(on)
 
     def set_phase(self, text: str) -> None:
         self.phase_text.setText(f"<b>{text}</b>" if text else "")
+        self.phase_text.setAccessibleDescription(text or "No training step is being stepped")
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch_label.setText(f"Epoch {epoch:,}")
+
+
+def _group(*parts) -> QWidget:
+    """Widgets side by side (None: a stretch, a number: that much space)."""
+    group = QWidget()
+    row = QHBoxLayout(group)
+    row.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        if part is None:
+            row.addStretch(1)
+        elif isinstance(part, int):
+            row.addSpacing(part)
+        else:
+            row.addWidget(part)
+    return group

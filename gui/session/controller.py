@@ -16,7 +16,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
+import numpy as np
+
 from backprop_lab.engine import Dataset, TrainingSession
+from backprop_lab.engine.analysis.session_copy import copy_session
 from backprop_lab.engine.io.csv_split import resplit
 from backprop_lab.engine.data.datasets import GENERATORS
 
@@ -273,9 +276,15 @@ class SessionController(QObject):
                           "(Ctrl+Z brings the previous run back).")
 
     # ------------------------------------------------------------------ actions
-    def step_epoch(self) -> None:
+    def step_epoch(self) -> bool:
+        """One epoch; False (and the reason) when the session cannot train."""
         self.settle()
-        self.session.step_epoch()
+        try:
+            self.session.step_epoch()
+        except ValueError as exc:            # e.g. a network with a step unit
+            self.error.emit(str(exc))
+            return False
+        return True
 
     def reset(self) -> None:
         """New random weights from the weight seed, epoch 0, on the same data; the run that
@@ -308,4 +317,23 @@ class SessionController(QObject):
         except (ValueError, IndexError) as exc:
             self.error.emit(str(exc))
             return False
+        return True
+
+    def set_weights_from_landscape(self, theta) -> bool:
+        """Train on from weights θ (P,) picked on the loss landscape: a copy of the session
+        with those weights and a fresh optimizer state (no momentum carried over from where
+        the weights were) replaces it; Ctrl+Z brings back the session as it was."""
+        theta = np.asarray(theta, dtype=np.float64)
+        old = self.session
+        if theta.shape != old.network.theta.shape or not np.isfinite(theta).all():
+            self.error.emit(f"the landscape's point must be {old.network.theta.size} finite "
+                            "weights")
+            return False
+        session = copy_session(old)
+        session.network.theta[...] = theta
+        session.optimizer.reset()
+        session.weights_edited()
+        self._install(session, reason="setting the weights from the loss landscape")
+        self.message.emit(f"Weights set from the loss landscape at epoch {session.epoch}: "
+                          "training goes on from there (Ctrl+Z brings the old weights back).")
         return True

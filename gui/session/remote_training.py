@@ -93,7 +93,7 @@ class RemoteTraining:
         self._memory = None
         self._views = ()
         self._asked = False
-        self.stopped: str | None = None       # "target", "diverged" or "error: …"
+        self.stopped: str | None = None       # "target", "diverged", "stopped" or "error: …"
 
     @property
     def alive(self) -> bool:

@@ -40,11 +40,16 @@ class PhaseStepper(QObject):
     def step_phase(self) -> Phase | None:
         """Show the next phase (starting a new step if none is under way)."""
         session = self.controller.session
-        if self._phases is None:
-            self._phases = session.phases()
-            self.done = []
         try:
+            if self._phases is None:
+                self._phases = session.phases()
+                self.done = []
             phase = next(self._phases)
+        except ValueError as exc:       # a network that cannot train (a step unit)
+            self._phases, self.done = None, []
+            self.controller.error.emit(str(exc))
+            self.phaseChanged.emit(None)
+            return None
         except StopIteration:           # the gradient was not finite: the session stopped
             self._phases = None
             self.phaseChanged.emit(None)

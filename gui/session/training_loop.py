@@ -161,21 +161,33 @@ class TrainingLoop(QObject):
             self._finish(remote.stopped)
 
     def _finish(self, why: str) -> None:
-        """The process stopped by itself: the target epoch, a divergence or an error."""
+        """The process stopped by itself: the target epoch, a divergence, early stopping or a
+        stop rule, or an error.  The window's session then says so as if it had trained here
+        (its "diverged" or "stopped" event, with its own reason)."""
         self.settle()
         session = self.controller.session
         if why == "diverged":
             session.notify("diverged")           # the window pauses and explains
-        elif why == "target":
-            reached = session.epoch
+        elif why in ("target", "stopped"):
+            reached, aimed = session.epoch, self.target is not None
             self.pause()
-            self.targetReached.emit(reached)
+            if why == "stopped":
+                session.notify("stopped")
+            if aimed or why == "target":
+                self.targetReached.emit(reached)
         else:
             self.pause()
             self.controller.error.emit(why.removeprefix("error: "))
 
     # ------------------------------------------------------------------ here
     def _tick(self) -> None:
+        try:
+            self._train_a_slice()
+        except ValueError as exc:            # a session that cannot train (a step unit)
+            self.pause()
+            self.controller.error.emit(str(exc))
+
+    def _train_a_slice(self) -> None:
         now = time.perf_counter()
         period, self._last = now - self._last, now
         if self.speed is None or self.target is not None:

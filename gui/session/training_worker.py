@@ -7,7 +7,8 @@ The window (:class:`..remote_training.RemoteTraining`) talks to it through a pip
     ("start", session, until, memory name)   ("ready",)               once, when it is up
     ("frame", with_gradients)                ("frame", Progress)      θ (and g, Δθ) in memory
     ("settle",)                              ("state", session)       stopped, the whole state
-    ("quit",)                                ("stopped", why)         target reached / diverged
+    ("quit",)                                ("stopped", why)         "target" reached, "diverged",
+                                                                      "stopped" (a stop rule)
                                              ("error", text)          training refused or failed
 
 Between messages it trains in slices of :data:`SLICE` seconds (``session.run``), so a
@@ -131,6 +132,9 @@ class _Worker:
         if session.diverged:
             self.training = False
             self.conn.send(("stopped", "diverged"))
+        elif session.stopped:                  # early stopping or a stop rule
+            self.training = False
+            self.conn.send(("stopped", "stopped"))
         elif self.until is not None and session.epoch >= self.until:
             self.training = False
             self.conn.send(("stopped", "target"))

@@ -7,12 +7,21 @@ change everything at once.
 from __future__ import annotations
 
 from .plotting import pg
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QApplication
 
 from .colors import Theme
+from .stage_style import set_widget_scale
 
 _BASE_FONT: dict[str, float] = {}
+
+
+def base_point_size() -> float:
+    """The application's own font size in points, before any scaling."""
+    if "size" not in _BASE_FONT:
+        _BASE_FONT["size"] = QApplication.instance().font().pointSizeF()
+    return _BASE_FONT["size"]
 
 
 def palette_for(theme: Theme) -> QPalette:
@@ -41,7 +50,8 @@ def style_plot(item: pg.PlotItem, widget, theme: Theme, scale: float) -> None:
     """Background, axes, tick fonts and labels of one pyqtgraph plot."""
     widget.setBackground(theme.background)
     font = QFont(QApplication.font())
-    font.setPointSizeF(_BASE_FONT.get("size", 9.0) * 0.95 * scale)
+    # Tick labels a little smaller than the text, except on a stage: there the type's size.
+    font.setPointSizeF(base_point_size() * (0.95 if scale <= 1.0 else 1.0) * scale)
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
         axis.setPen(pg.mkPen(theme.text, width=max(1.0, scale)))
@@ -63,9 +73,30 @@ def style_plot(item: pg.PlotItem, widget, theme: Theme, scale: float) -> None:
         legend.setLabelTextColor(theme.text)
         legend.setBrush(pg.mkBrush(*theme.background, 215))     # readable over the curves
         legend.setLabelTextSize(f"{font.pointSizeF():.1f}pt")
-        for _sample, label in legend.items:          # existing labels keep their old color
+        for sample, label in legend.items:           # existing labels keep their old color
             label.setText(label.text, color=pg.mkColor(theme.text).name(),
                           size=f"{font.pointSizeF():.1f}pt")
+            # The line sample level with its label, whose text sits at the top of a row that
+            # the plot beside it may stretch.
+            sample.setFixedHeight(max(20.0, label.item.boundingRect().height()))
+            for item in (sample, label):
+                legend.layout.setAlignment(item, Qt.AlignmentFlag.AlignLeft
+                                           | Qt.AlignmentFlag.AlignTop)
+
+
+#: Tick steps to choose from for an axis with a fixed range (accuracy 0…1, R² −1…1).
+TICK_STEPS = (0.1, 0.2, 0.25, 0.5, 1.0, 2.0)
+
+
+def fit_ticks(axis: pg.AxisItem, span: float, length: float) -> float:
+    """The finest step from :data:`TICK_STEPS` whose labels do not overprint on an axis
+    ``length`` pixels long showing ``span`` units (pyqtgraph always draws at least 2.25
+    intervals' labels, which overlap on a short axis in large type).  Returns the step."""
+    text = QFontMetricsF(axis.style["tickFont"] or QApplication.font()).height()
+    room = max(length / (1.5 * text), 1.0)             # labels with half a line between
+    step = next((s for s in TICK_STEPS if span / s <= room), TICK_STEPS[-1])
+    axis.setTickSpacing(step, step / 2)
+    return step
 
 
 def no_si_prefix(axis: pg.AxisItem) -> None:
@@ -81,14 +112,13 @@ def no_si_prefix(axis: pg.AxisItem) -> None:
 def apply_appearance(window, theme: Theme, scale: float = 1.0) -> None:
     """The theme and scale to the app's font and palette and to every view of ``window``."""
     app = QApplication.instance()
-    if "size" not in _BASE_FONT:
-        _BASE_FONT["size"] = app.font().pointSizeF()
     font = QFont(app.font())
-    font.setPointSizeF(_BASE_FONT["size"] * scale)
+    font.setPointSizeF(base_point_size() * scale)
+    set_widget_scale(scale)
     app.setFont(font)
     app.setPalette(palette_for(theme))
 
-    line = 1.0 if scale <= 1.0 else 2.0
+    line = 1.0 if scale <= 1.0 else max(2.0, scale)
     window.network_view.theme = theme
     window.network_view.font_scale = scale
     window.network_view.line_scale = line

@@ -113,6 +113,7 @@ class BoundaryView(QWidget):
     def set_data(self, data, grid=None, target=None) -> None:
         """New dataset: its points, the plot's range and (regression) the target image."""
         self.data = data
+        self.output = None                 # the old data's output fits no new drawing
         self.draw_box.setEnabled(self.can_draw)
         if self.drawing and not self.can_draw:
             self.set_drawing(False)

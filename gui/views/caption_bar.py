@@ -1,4 +1,5 @@
-"""A caption with controls beside it, or under it when the two do not fit on one line.
+"""A caption with controls beside it, or under it when the two do not fit on one line (and
+the controls on more lines when even they do not).
 
 Used over the output plot (caption, then Add points / Test points / Discretize) and over the
 loss plot (the current values, then Pin run / ‖dW‖ / Log scale), so that neither the text nor
@@ -6,19 +7,21 @@ the controls are cut short on a 1280-pixel screen or in presentation mode.
 """
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from .flow_layout import FlowLayout
 
 
 class CaptionBar(QWidget):
     def __init__(self, caption: QLabel, controls: list[QWidget], parent=None):
         super().__init__(parent)
         self.caption = caption
+        caption.setWordWrap(True)        # a narrow column (a stage's third) wraps, not cuts
         self.controls = QWidget()
-        row = QHBoxLayout(self.controls)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addStretch(1)
+        # The controls wrap when narrow, each row at the right.
+        self.row = FlowLayout(self.controls, spacing=6, right_aligned=True)
         for control in controls:
-            row.addWidget(control)
+            self.row.addWidget(control)
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setVerticalSpacing(0)

@@ -44,31 +44,45 @@ def lut_indices(values: np.ndarray, lo: float, hi: float, n: int = 256) -> np.nd
 
 
 def unit_indices(A: np.ndarray, shape: tuple[int, int], activation: str,
-                 n: int = 256) -> np.ndarray:
+                 per_unit: bool = False, n: int = 256) -> np.ndarray:
     """One layer's outputs A (h·w, n_units) over a grid of ``shape`` (h, w), row 0 at the
-    bottom → (n_units, h, w) uint8 indices into an n-entry diverging table, each unit on its
-    own scale (as :func:`scaled_units`), row 0 at the *top* (as images are stored)."""
-    t = scaled_units(A.reshape(*shape, A.shape[1]), activation)
+    bottom → (n_units, h, w) uint8 indices into an n-entry diverging table, on the
+    activation's scale or each unit on its own (``per_unit``; see :func:`scaled_units`), row 0
+    at the *top* (as images are stored)."""
+    t = scaled_units(A.reshape(*shape, A.shape[1]), activation, per_unit)
     idx = lut_indices(t, -1.0, 1.0, n)
     return np.ascontiguousarray(idx.transpose(2, 0, 1)[:, ::-1])
 
 
+#: Activations with a fixed output range [−1, 1]: drawn on that range, so an almost constant
+#: unit looks almost flat (not stretched to full contrast).
+SYMMETRIC_RANGE = ("tanh", "step_sign")
+
+
 def unit_images(layer_outputs: list[np.ndarray], activations: list[str], lut: np.ndarray,
-                step: int) -> list[list[np.ndarray]]:
-    """Per layer, per unit: an RGB thumbnail from every ``step``-th grid row and column."""
+                step: int, per_unit: bool = False) -> list[list[np.ndarray]]:
+    """Per layer, per unit: an RGB thumbnail from every ``step``-th grid row and column, on
+    the activation's own scale (see :func:`scaled_units`), or each unit stretched to its own
+    peak when ``per_unit`` (more contrast, less truth)."""
     images = []
     for A, act in zip(layer_outputs, activations):
-        rgb = diverging_image(scaled_units(A[::step, ::step], act), lut)     # (h, w, n, 3)
+        rgb = diverging_image(scaled_units(A[::step, ::step], act, per_unit), lut)  # (h, w, n, 3)
         images.append([rgb[:, :, u] for u in range(rgb.shape[2])])
     return images
 
 
-def scaled_units(values: np.ndarray, activation: str) -> np.ndarray:
-    """Like :func:`scaled` for (h, w, n) arrays, each unit (last axis) on its own scale."""
+def scaled_units(values: np.ndarray, activation: str, per_unit: bool = True) -> np.ndarray:
+    """(h, w, n) outputs → t in [−1, 1] for the diverging scale.  Fixed scales by activation:
+    sigmoid and softmax [0, 1] (0.5 neutral), tanh [−1, 1]; unbounded ones (ReLU, identity)
+    on the layer's largest |value|.  ``per_unit``: every unit on its own largest |value|."""
     values = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
     if activation in UNIT_INTERVAL:
         return np.clip(2.0 * values - 1.0, -1.0, 1.0)
+    if activation in SYMMETRIC_RANGE and not per_unit:
+        return np.clip(values, -1.0, 1.0)
     peak = np.abs(values).max(axis=(0, 1))
+    if not per_unit:
+        peak = np.full_like(peak, peak.max() if peak.size else 1.0)
     return values / np.where(peak > 0, peak, 1.0)
 
 

@@ -189,6 +189,10 @@ class LossPlot(QWidget):
         if self.grads_box.isChecked() != on:
             self.grads_box.setChecked(on)
         self.grads.setVisible(on)
+        # A hidden item still holds its row in a QGraphicsGridLayout: squeeze the legend too.
+        self.grads.legend.setVisible(on)
+        for item in (self.grads, self.grads.legend):
+            item.setMaximumHeight(10_000 if on else 0)
         self.canvas.ci.layout.setRowStretchFactor(2, 2 if on else 0)
         self.canvas.ci.layout.setRowMaximumHeight(2, 10_000 if on else 0)
         self.score.setLabel("bottom", "" if on else "epoch")

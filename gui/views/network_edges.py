@@ -87,4 +87,6 @@ class EdgeStyles:
         legend = f"edges: {self.edge_mode_label} · blue +, orange − · width ∝ |value|, {scale}"
         if any(s is not None for s in self.edge_subsets):
             legend += f" · wide layers: the {MAX_DRAWN_EDGES} strongest edges"
+        if self.thumbnail_note:
+            legend += f" · {self.thumbnail_note}"
         return legend

@@ -72,7 +72,10 @@ def paint_phase_band(view, p: QPainter) -> None:
     font.setBold(True)
     p.setFont(font)
     p.setPen(view.theme.qcolor("highlight"))
-    p.drawText(QRectF(left, band.bottom() - 22 * view.font_scale, right - left,
+    # As wide as the text needs (a narrow band's label would be cut), inside the view.
+    width = max(right - left, QFontMetricsF(font).horizontalAdvance(label) + 8)
+    x = min(max((left + right - width) / 2, 0.0), max(view.width() - width, 0.0))
+    p.drawText(QRectF(x, band.bottom() - 22 * view.font_scale, width,
                       20 * view.font_scale), Qt.AlignmentFlag.AlignCenter, label)
 
 def paint_phase_flow(view, p: QPainter) -> None:
@@ -109,7 +112,8 @@ def paint_unit_marks(view, p: QPainter) -> None:
             p.fillRect(rect, QColor(128, 128, 128, 170))
             if len(view._rects[c]) <= COMPACT_UNITS:      # a thin bar has no room for words
                 p.setPen(QColor(255, 255, 255))
-                p.drawText(rect, Qt.AlignmentFlag.AlignCenter, "dead")
+                fits = QFontMetricsF(font).horizontalAdvance("dead") <= rect.width() - 2
+                p.drawText(rect, Qt.AlignmentFlag.AlignCenter, "dead" if fits else "×")
     for (c, u), group in view.identical_units.items():
         if c < len(view._rects) and u < len(view._rects[c]):
             rect = view._rects[c][u]
@@ -195,6 +199,8 @@ def paint_labels(view, p: QPainter) -> None:
     p.drawText(QRectF(last.left() - label_w - 4, last.top() - 4, label_w, last.height() + 8),
                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "layers:")
     box = QRectF(8, last.top() - 4, last.left() - label_w - 24, last.height() + 8)
+    if QFontMetricsF(p.font()).horizontalAdvance(legend) > box.width():     # large type
+        legend = f"edges: {view.edge_mode_label} · blue +, orange −"
     p.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                QFontMetricsF(p.font()).elidedText(legend, Qt.TextElideMode.ElideRight,
                                                   box.width()))

@@ -74,6 +74,7 @@ class NetworkView(EdgeStyles, QWidget):
         self.edge_values: list[np.ndarray] | None = None   # per layer (n_in, n_out); None: weights
         self.edge_subsets: list[np.ndarray | None] = []    # per layer: the edges drawn (None: all)
         self.edge_mode_label = "weight"
+        self.thumbnail_note = ""         # said under the graph when thumbnails are rescaled
         self._rects: list[list[QRectF]] = []
         self._lines: list[list[QLineF]] = []
         self._buttons: list[Button] = []

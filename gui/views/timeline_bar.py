@@ -3,13 +3,15 @@
 The slider's positions are the epochs the session's :class:`backprop_lab.engine.training.timeline.Timeline` kept
 (dense over the last epochs, doubling intervals before).  At its right end it follows
 training live; anywhere else the window shows that epoch's weights and "Resume from here"
-branches training from it.
+branches training from it.  On a narrow column the two buttons move under the slider.
 """
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QWidget
+
+from .flow_layout import FlowLayout
 
 
 class TimelineBar(QWidget):
@@ -35,15 +37,25 @@ class TimelineBar(QWidget):
         self.live_button = QPushButton("Latest")
         self.live_button.setToolTip("Back to the latest epoch")
         self.live_button.clicked.connect(self.go_live)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 2, 6, 2)
         self.title = QLabel("Timeline")
         self.title.setMinimumWidth(1)     # may shrink (and hide, below) on narrow screens
-        layout.addWidget(self.title)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.label)
-        layout.addWidget(self.live_button)
-        layout.addWidget(self.resume_button)
+        track = QWidget()
+        row = QHBoxLayout(track)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.title)
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.label)
+        track.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        buttons = QWidget()
+        row = QHBoxLayout(buttons)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.live_button)
+        row.addWidget(self.resume_button)
+        layout = FlowLayout(self, spacing=6, margin=2)
+        layout.addWidget(track)
+        layout.addWidget(buttons)
+        self.slider.setAccessibleName("Timeline")
+        self.slider.setAccessibleDescription(self.slider.toolTip())
         self._show_state()
 
     @property
@@ -96,6 +108,8 @@ class TimelineBar(QWidget):
     def _show_state(self) -> None:
         epoch = int(self.epochs[self.slider.value()])
         self.label.setText(f"epoch {epoch}")
+        self.slider.setAccessibleDescription(f"Showing epoch {epoch}" + (
+            " (the latest)" if self.live else ": drag right for later epochs"))
         self.label.setToolTip("The latest epoch" if self.live else
                               "An earlier epoch: Resume from here, or Latest to go back")
         self.resume_button.setEnabled(not self.live)

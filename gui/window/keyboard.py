@@ -7,6 +7,11 @@ typed value and gives the keys back, Esc closes the topmost thing first.
 * Enter in a field (a learning rate, a unit count) commits it and returns the focus to the
   graph, so the next Space plays instead of typing.
 * Esc closes the shortcuts overlay if it is open, and only then leaves presentation mode.
+* A button reached by Tab takes Space (it is pressed, as everywhere); buttons made later (a
+  lesson's try buttons) take the focus by Tab only, like the others.
+* Every menu action is also the window's own, so its key works while the menu bar is hidden
+  (presentation mode).  While drawing data, the number keys choose the class (they choose
+  the stage otherwise).
 """
 from __future__ import annotations
 
@@ -18,7 +23,9 @@ COMMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 #: Keys that are not menu actions, for the shortcuts overlay.
 MORE_KEYS = (("Esc", "Close this overlay, then leave presentation mode"),
              ("Enter", "Commit a typed value and give the keys back to training"),
-             ("Tab", "Move through every control"))
+             ("Tab", "Move through every control (Space presses a button)"))
+PRESS_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Select)
+DRAW_CLASS_KEYS = range(Qt.Key.Key_0, Qt.Key.Key_7 + 1)
 
 
 def is_text_field(widget: QWidget | None) -> bool:
@@ -38,11 +45,14 @@ class Keyboard(QObject):
         self.w = window
         window.network_view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         for button in window.findChildren(QAbstractButton):
-            # Clicking a button must not keep the keyboard: Space would press it again.
-            if button.focusPolicy() != Qt.FocusPolicy.NoFocus:
-                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        QApplication.instance().installEventFilter(self)
+            tab_only(button)
+        window.addActions(list(window.actions.values()))
+        # The application's keys are watched while the window is shown (a closed window's
+        # filter would still cost every event of the app something).
+        window.installEventFilter(self)
         window.destroyed.connect(self._detach)
+        if window.isVisible():
+            QApplication.instance().installEventFilter(self)
 
     def _detach(self, *_args) -> None:
         app = QApplication.instance()
@@ -51,6 +61,17 @@ class Keyboard(QObject):
 
     def eventFilter(self, watched, event) -> bool:
         kind = event.type()
+        if watched is self.w and kind in (QEvent.Type.Show, QEvent.Type.Hide):
+            app = QApplication.instance()
+            app.removeEventFilter(self)
+            if kind == QEvent.Type.Show:
+                app.installEventFilter(self)
+            return False
+        if kind == QEvent.Type.Polish and isinstance(watched, QAbstractButton):
+            tab_only(watched)
+            return False
+        if kind == QEvent.Type.ShortcutOverride and isinstance(watched, QWidget):
+            return self._keep_for_widget(watched, event)
         if kind != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
             return False
         if watched.window() is not self.w:
@@ -60,6 +81,19 @@ class Keyboard(QObject):
             return self._escape()
         if key in COMMIT_KEYS and is_text_field(watched):
             QTimer.singleShot(0, self.give_keys_back)    # after the field has committed
+        return False
+
+    def _keep_for_widget(self, watched: QWidget, event) -> bool:
+        """True (the key goes to the widget, not to a shortcut) for Space on a button that
+        Tab brought the focus to, and for a class key while drawing data."""
+        key, plain = event.key(), event.modifiers() == Qt.KeyboardModifier.NoModifier
+        boundary = self.w.boundary
+        if plain and ((key in PRESS_KEYS and isinstance(watched, QAbstractButton)
+                       and watched.hasFocus())
+                      or (key in DRAW_CLASS_KEYS and watched is boundary.plot
+                          and boundary.drawing)):
+            event.accept()
+            return True
         return False
 
     def give_keys_back(self) -> None:
@@ -77,3 +111,10 @@ class Keyboard(QObject):
             w.presentation.set_presenting(False)
             return True
         return False
+
+
+def tab_only(button: QAbstractButton) -> None:
+    """Clicking a button must not keep the keyboard (Space would press it again): buttons
+    take the focus by Tab only."""
+    if button.focusPolicy() != Qt.FocusPolicy.NoFocus:
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)

@@ -1,11 +1,13 @@
 """Where everything sits: panels on the left, the graph over the inspectors in the middle, the
 lesson card, the output plot and the loss plot (with the timeline) on the right, the transport
-bar on top.  ``build(window)`` creates the widgets as attributes of the window."""
+bar on top.  ``build(window)`` creates the widgets as attributes of the window; presentation
+mode lends the views to the stage (:mod:`.stage`) and ``home(window)`` puts them back."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-                               QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
+                               QSizePolicy, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout,
+                               QWidget)
 
 from backprop_lab.engine.training.inspection import EDGE_MODES
 
@@ -16,6 +18,7 @@ from ..panels.transport_bar import TransportBar
 from ..views.activation_view import ActivationPanel
 from ..views.boundary_view import BoundaryView
 from ..views.diagnostics_banner import DiagnosticsBanner
+from ..views.flow_layout import FlowLayout
 from ..views.lesson_card import LessonCard
 from ..views.loss_plot import LossPlot
 from ..views.network_view import NetworkView
@@ -65,11 +68,15 @@ def build(w) -> None:
     w.gradient_check_button.setToolTip("Compare backprop's gradients with numerical ones "
                                        "(central differences)")
     w.graph_bar = QWidget()
-    bar = QHBoxLayout(w.graph_bar)
-    bar.setContentsMargins(6, 2, 6, 2)
-    bar.addWidget(QLabel("Edges show"))
-    bar.addWidget(w.edge_mode_box)
-    bar.addStretch(1)
+    edges = QWidget()
+    row = QHBoxLayout(edges)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(QLabel("Edges show"))
+    row.addWidget(w.edge_mode_box)
+    row.addStretch(1)
+    edges.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    bar = FlowLayout(w.graph_bar, spacing=6, margin=2)     # wraps in a narrow window
+    bar.addWidget(edges)
     bar.addWidget(w.gradient_check_button)
     graph_box = QWidget()
     graph = QVBoxLayout(graph_box)
@@ -78,11 +85,18 @@ def build(w) -> None:
     graph.addWidget(w.graph_bar)
     graph.addWidget(w.banner)
     graph.addWidget(w.network_view, 1)
+    w.graph_box = graph_box
 
     w.tabs = QTabWidget()
-    w.tabs.addTab(w.step_inspector, "Step inspector")
-    w.tabs.addTab(w.unit_inspector, "Unit inspector")
-    w.tabs.addTab(w.activation_view, "Activation")
+    w.tab_pages = ((w.step_inspector, "Step inspector"), (w.unit_inspector, "Unit inspector"),
+                   (w.activation_view, "Activation"))
+    tips = ("One training step, phase by phase: formulas, meanings and matrices",
+            "The unit clicked in the graph: its weights, bias and activity",
+            "A layer's activation and slope over its pre-activations")
+    for (page, title), tip in zip(w.tab_pages, tips):
+        page.setAccessibleDescription(tip)
+        w.tabs.addTab(page, title)
+    describe_tabs(w)
 
     w.center_splitter = QSplitter(Qt.Orientation.Vertical)
     w.center_splitter.addWidget(graph_box)
@@ -104,6 +118,7 @@ def build(w) -> None:
     loss.setSpacing(0)
     loss.addWidget(w.loss_plot, 1)
     loss.addWidget(w.timeline_bar)
+    w.loss_box = loss_box
     w.right_splitter.addWidget(loss_box)
     w.right_splitter.setStretchFactor(1, 3)
     w.right_splitter.setStretchFactor(2, 2)
@@ -118,23 +133,57 @@ def build(w) -> None:
     w.splitter.setStretchFactor(2, 2)
     w.splitter.setSizes([270, 700, 520])
 
-    body = QWidget()
-    main = QVBoxLayout(body)
+    w.body = QWidget()
+    main = QVBoxLayout(w.body)
     main.setContentsMargins(0, 0, 0, 0)
     main.setSpacing(0)
     main.addWidget(w.transport)
     main.addWidget(w.splitter, 1)
-    w.setCentralWidget(body)
+    # The body, or in presentation mode the stage: one of them is shown (a stacked widget
+    # would take the larger minimum size of the two).
+    central = QWidget()
+    w.pages = QVBoxLayout(central)
+    w.pages.setContentsMargins(0, 0, 0, 0)
+    w.pages.setSpacing(0)
+    w.pages.addWidget(w.body, 1)
+    w.setCentralWidget(central)
+
+
+def home(w) -> None:
+    """Every view back in its place of the normal window (after presentation mode)."""
+    w.body.layout().insertWidget(0, w.transport)
+    w.transport.show()
+    w.graph_box.layout().insertWidget(1, w.banner)
+    w.center_splitter.insertWidget(0, w.graph_box)
+    for k, (page, title) in enumerate(w.tab_pages):
+        if w.tabs.indexOf(page) < 0:
+            w.tabs.insertTab(k, page, title)
+        page.show()
+    describe_tabs(w)
+    w.right_splitter.insertWidget(0, w.lesson_card)
+    w.right_splitter.insertWidget(1, w.output_stack)
+    w.right_splitter.insertWidget(2, w.loss_box)
+    w.loss_plot.setMinimumHeight(0)
+    for view in (w.graph_box, w.output_stack, w.loss_box):
+        view.show()
+    w.lesson_card.set_columns(False)
+    w.lesson_card.setVisible(w.lesson_card.lesson is not None and not w.lesson_card.closed)
+
+
+def describe_tabs(w) -> None:
+    """Each tab's tip, also what a screen reader says of it."""
+    for k in range(w.tabs.count()):
+        w.tabs.setTabToolTip(k, w.tabs.widget(k).accessibleDescription())
 
 
 def share_output_column(w, planar: bool) -> None:
     """The matrix, samples and weight images of data that is not 2-D need more of the right
     column's height than the square output plot."""
-    if getattr(w, "_planar_layout", None) == planar:
-        return
-    w._planar_layout = planar
     splitter = w.right_splitter
     stack = splitter.indexOf(w.output_stack)
+    if getattr(w, "_planar_layout", None) == planar or stack < 0:     # (on stage)
+        return
+    w._planar_layout = planar
     sizes = splitter.sizes()
     plots = sizes[stack] + sizes[stack + 1]
     share = 0.54 if planar else 0.66
@@ -144,7 +193,10 @@ def share_output_column(w, planar: bool) -> None:
 
 def make_room_for_lesson_card(w) -> None:
     """A lesson opened while its card was squeezed away: give the card a quarter again."""
-    splitter = w.center_splitter if w.presentation.presenting else w.right_splitter
+    if w.presentation.presenting:
+        w.stage.fit()
+        return
+    splitter = w.right_splitter
     if w.lesson_card.height() < 80:
         sizes = splitter.sizes()
         k = splitter.indexOf(w.lesson_card)

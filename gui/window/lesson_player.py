@@ -3,12 +3,14 @@ line), show its card, and go to the next or previous one.  Opening a lesson repl
 session; Ctrl+Z brings the previous one back."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from ..model.lessons import Lesson, find_lesson, list_lessons, load_lesson, same_lesson_file
 
 
 class LessonPlayer(QObject):
+    lessonOpened = Signal(object)        # the Lesson, once its session and card are shown
+
     def __init__(self, window):
         super().__init__(window)
         self.w = window
@@ -34,6 +36,7 @@ class LessonPlayer(QObject):
             w.say(f"Lesson: {lesson.title} — training its first {lesson.epochs} epochs…")
         else:
             w.say(f"Lesson: {lesson.title} (Ctrl+Z goes back to what you had)")
+        self.lessonOpened.emit(lesson)
         return True
 
     def finish_preparing(self) -> None:

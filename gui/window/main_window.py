@@ -24,7 +24,9 @@ from ..model.config import Config
 from ..session.controller import SessionController
 from ..session.stepper import PhaseStepper
 from ..session.training_loop import TrainingLoop
-from . import layout, window_settings
+from . import layout, try_next, window_settings
+from .accessibility import Accessibility
+from .analyses import Analyses
 from .data_editing import DataEditing
 from .exports import Exports
 from .keyboard import MORE_KEYS, Keyboard
@@ -33,6 +35,8 @@ from .pinned_runs import PinnedRuns
 from .presentation import Presentation
 from .renderer import Renderer
 from .session_files import SessionFiles
+from .stage import Stage
+from .teacher_console import Console
 from .view_state import ViewState
 
 MENUS = (file_menu, training_menu, view_menu, lessons_menu, help_menu)
@@ -50,15 +54,19 @@ class MainWindow(QMainWindow):
         self.view_state = ViewState(self.controller, self.loop, self.stepper, self)
         layout.build(self)
         self.renderer = Renderer(self)
+        self.stage = Stage(self)
         self.presentation = Presentation(self)
+        self.console = Console(self)
         self.files = SessionFiles(self)
         self.exports = Exports(self)
         self.data_editing = DataEditing(self)
         self.lessons = LessonPlayer(self)
         self.pins = PinnedRuns(self)
+        self.analyses = Analyses(self)
         self.actions, self.menus = build_menus(self, [m.menu(self) for m in MENUS])
         self.overlay = ShortcutsOverlay(self)
         self.keyboard = Keyboard(self)
+        self.access = Accessibility(self)
         self._connect()
         self.files.refresh_recent()
         self._on_rebuilt()
@@ -106,6 +114,7 @@ class MainWindow(QMainWindow):
         card.previousRequested.connect(self.lessons.previous)
         card.restartRequested.connect(self.lessons.restart)
         card.closeRequested.connect(card.hide)
+        card.suggestionChosen.connect(lambda suggestion: try_next.apply(self, suggestion))
         net = self.network_view
         net.unitSelected.connect(self._on_unit_selected)
         net.weightTyped.connect(self._weight_typed)
@@ -119,12 +128,13 @@ class MainWindow(QMainWindow):
         self.loss_plot.clearPinsRequested.connect(self.pins.clear)
         self.timeline_bar.epochChosen.connect(state.show_epoch)
         self.timeline_bar.resumeRequested.connect(self.resume_from)
+        self.analyses.connect()
 
     def show_metrics(self, on: bool) -> None:
         """The scores view in place of the output plot (data that is not 2-D always has it)."""
         planar = self.controller.session.data.is_planar
         scores = bool(on) or not planar
-        self.actions["metrics"].setChecked(scores)
+        self.actions["metrics"].setChecked(bool(on))
         self.output_stack.setCurrentWidget(self.predictions if scores else self.boundary)
         layout.share_output_column(self, not scores)
         self.predictions.set_data(self.controller.session.data)
@@ -132,8 +142,7 @@ class MainWindow(QMainWindow):
 
     def _on_rebuilt(self) -> None:
         session = self.controller.session
-        data = session.data
-        self.show_metrics(self.actions["metrics"].isChecked() and data.is_planar)
+        self.show_metrics(self.actions["metrics"].isChecked())
         self.boundary.set_traced(None)
         self.loss_plot.set_marker(None)
         self.loss_plot.clear_hover()
@@ -191,7 +200,7 @@ class MainWindow(QMainWindow):
         """One phase of one training step (Shift+→)."""
         self.loop.pause()
         self.view_state.go_live()
-        self.tabs.setCurrentWidget(self.step_inspector)
+        self.stage.show_view("inspector")
         self.stepper.step_phase()
 
     def reset(self) -> None:
@@ -246,12 +255,16 @@ class MainWindow(QMainWindow):
                      "start from fresh weights.", 8000)
             self.banner.show_messages([])
 
-    def open_gradient_check(self) -> GradientCheckDialog:
+    def open_gradient_check(self) -> GradientCheckDialog | None:
         self.loop.pause()
-        dialog = GradientCheckDialog(self.controller.session, self)
+        try:
+            dialog = GradientCheckDialog(self.controller.session, self)
+        except ValueError as exc:                   # e.g. a step unit has no gradient
+            self.show_error(str(exc))
+            return None
         dialog.setModal(False)
         dialog.show()
-        self.say("Gradient check " + ("passed" if dialog.result.passed else "FAILED"), 8000)
+        self.say(dialog.result.sentence(), 8000)
         return dialog
 
     def _on_diverged(self, text: str) -> None:

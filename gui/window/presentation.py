@@ -1,18 +1,35 @@
 """Presentation mode, themes and zoom: how big and in which colors the window shows itself.
 
-Presentation mode goes full screen with large type and thick lines, hides the panels and puts
-the lesson card under the graph; Esc (after closing any overlay) leaves it.  Every size a
+Presentation mode goes full screen and shows the stage (:mod:`.stage`): a few views large,
+the lesson card along the bottom, the transport bar on top, no menu bar and no panels; Esc
+(after closing any overlay) leaves it.  Type, lines and matrix cells scale with the window's
+height — :func:`stage_pixel_size`: 24-pixel type at 1080 lines, 16 at 720 — and are fitted
+again whenever the window changes size (another screen, a screenshot's size).  Every size a
 view takes from the scale is set again when the scale changes, both ways.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from ..style import colors
-from ..style.appearance import apply_appearance
+from ..style.appearance import apply_appearance, base_point_size, fit_ticks
 
-PRESENTATION_SCALE = 1.6
+#: Lines of type that fit the screen's height (1080 / 45 = 24-pixel type).
+LINES_PER_SCREEN = 45
+#: Smallest presentation type, in pixels.
+MIN_STAGE_PIXELS = 13
+#: The loss plot shows the per-layer ‖dW‖ under loss and accuracy when its curves get this
+#: share of the screen's height and the plot this share of its width (three plots in less
+#: would be slivers).
+GRADIENT_NORMS_SHARE = 0.4
+#: ... and leave the loss curves at least this share of the screen's height.
+LOSS_CURVES_SHARE = 0.12
+
+
+def stage_pixel_size(height: int) -> int:
+    """Presentation type in pixels for a stage ``height`` logical pixels tall."""
+    return max(MIN_STAGE_PIXELS, round(height / LINES_PER_SCREEN))
 
 
 class Presentation(QObject):
@@ -22,53 +39,122 @@ class Presentation(QObject):
         self.presenting = False
         self.scale = 1.0
         self.theme = colors.LIGHT
-        self._before = None          # (maximized, geometry, splitter state) before presenting
+        self._before = None          # (maximized, geometry) before presenting
+        self._fit_pending = False
+        #: Other windows that follow the theme and scale (the teacher's console).
+        self.listeners: list = []              # f(theme, scale)
+        window.installEventFilter(self)
+        window.loss_plot.canvas.installEventFilter(self)
 
     # ------------------------------------------------------------------ presentation mode
     def toggle(self) -> None:
         self.set_presenting(not self.presenting)
 
-    def set_presenting(self, on: bool) -> None:
-        """Full screen, type ×1.6, thick lines, advanced panels hidden (Esc leaves)."""
+    def set_presenting(self, on: bool, screen=None) -> None:
+        """Full screen (on ``screen``, default the window's), the stage, type for the room."""
         w = self.w
+        if not on and w.console.open:           # closing the console ends presenting
+            w.console.set_open(False)
+            return
         w.actions["presentation"].setChecked(on)
         if on == self.presenting:
+            if on and screen is not None:
+                self.full_screen(screen)
             return
         self.presenting = on
         if on:
-            self._before = (w.isMaximized(), w.saveGeometry(), w.splitter.saveState())
-            w.panels.hide()
+            self._before = (w.isMaximized(), w.saveGeometry(), w.screen())
+            w.menuBar().hide()
             w.graph_bar.hide()
-            w.tabs.setVisible(w.stepper.active or bool(w.stepper.done))
-            # The lesson card moves under the graph, where the inspectors were.
-            w.center_splitter.insertWidget(1, w.lesson_card)
-            w.center_splitter.setSizes([700, 240, 240])
-            w.splitter.setSizes([0, 1100, 800])
-            w.showFullScreen()
+            w.stage.enter()
+            self.full_screen(screen)
         else:
-            maximized, geometry, splitter = self._before
-            w.panels.show()
+            w.stage.leave()
+            w.menuBar().show()
             w.graph_bar.show()
-            w.tabs.show()
-            w.splitter.restoreState(splitter)
-            w.right_splitter.insertWidget(0, w.lesson_card)
-            w.right_splitter.setSizes([220, 540, 460])
-            w.center_splitter.setSizes([640, 300])
+            maximized, geometry, screen = self._before
             w.showNormal()
+            self._move_to(screen)                    # back from the projector, if it went
             if maximized:
                 w.showMaximized()
             else:
                 w.restoreGeometry(geometry)
-        self.scale = PRESENTATION_SCALE if on else 1.0
-        self.apply()
-        # Three stacked plots need height: on small screens keep the loss and accuracy only.
-        w.loss_plot.show_gradient_norms(
-            not on or (self._screen_height() >= 1000 and w.controller.session.data.is_planar))
+                w.show()
+            self.scale = 1.0
+            self.apply()
+            w.loss_plot.grads.legend.setColumnCount(1)
+            w.loss_plot.show_gradient_norms(True)
+        self.fit_now()
 
-    def _screen_height(self) -> int:
-        """Height of the screen the window is on (full screen takes effect only later)."""
-        screen = self.w.screen()
-        return screen.geometry().height() if screen is not None else self.w.height()
+    def full_screen(self, screen=None) -> None:
+        """Show the window full screen on ``screen`` (set explicitly: without a window
+        manager, as under Xvfb, nobody else sizes a full-screen window)."""
+        w = self.w
+        screen = screen or w.screen()
+        self._move_to(screen)
+        w.setGeometry(screen.geometry())
+        w.showFullScreen()
+
+    def _move_to(self, screen) -> None:
+        """Put the window on ``screen`` (hidden meanwhile: X screens are separate desktops
+        that a shown window cannot cross)."""
+        w = self.w
+        w.winId()                                   # a native window to place
+        handle = w.windowHandle()
+        if screen is None or handle.screen() is screen:
+            return
+        if w.isVisible():
+            w.hide()
+        handle.setScreen(screen)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.w.loss_plot.canvas and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self.fit_score_ticks)
+        elif (watched is self.w and event.type() == QEvent.Type.Resize and self.presenting
+                and not self._fit_pending):
+            self._fit_pending = True
+            QTimer.singleShot(0, self.fit_now)
+        return False
+
+    def fit_now(self) -> None:
+        """Type and stage to the window's present size (presentation mode only)."""
+        self._fit_pending = False
+        w = self.w
+        if not self.presenting:
+            return
+        height = w.height()
+        pixels = stage_pixel_size(height)
+        base = base_point_size() * w.logicalDpiY() / 72.0
+        scale = pixels / base
+        if abs(scale - self.scale) > 1e-6:
+            self.scale = scale
+            self.apply()
+        w.stage.fit()                           # (and the loss plot's ‖dW‖ row)
+
+    def fit_gradient_norms(self) -> None:
+        """The per-layer ‖dW‖ under loss and accuracy only where three plots have room."""
+        w = self.w
+        plot = w.loss_plot
+        if not w.loss_box.isVisibleTo(w):
+            return
+        plot.layout().activate()
+        curves = plot.height() - plot.caption_bar.height()
+        room = (curves >= GRADIENT_NORMS_SHARE * w.height()
+                and plot.width() >= GRADIENT_NORMS_SHARE * w.width())
+        legend = plot.grads.legend                # many layers: their names in two columns
+        legend.setColumnCount(2 if len(legend.items) > 4 else 1)
+        plot.show_gradient_norms(room)
+        if room:                       # a long ‖dW‖ legend can still squeeze the loss row
+            plot.canvas.ci.layout.activate()
+            loss = plot.loss.getViewBox().sceneBoundingRect().height()
+            plot.show_gradient_norms(loss >= LOSS_CURVES_SHARE * w.height())
+
+    def fit_score_ticks(self) -> None:
+        """Accuracy (0…1) or R² (−1…1) labels that never overprint, however short the plot."""
+        plot = self.w.loss_plot
+        low, high = plot.score.getViewBox().viewRange()[1]
+        fit_ticks(plot.score.getAxis("left"), high - low,
+                  plot.score.getViewBox().sceneBoundingRect().height())
 
     # ------------------------------------------------------------------ themes and zoom
     def set_theme(self, name: str) -> None:
@@ -96,6 +182,9 @@ class Presentation(QObject):
         w.renderer.set_theme(self.theme)
         if past is not None:                         # a new look keeps the epoch in view
             w.view_state.show_epoch(past)
+        for listener in self.listeners:
+            listener(self.theme, self.scale)
+        self.fit_score_ticks()
 
     def plots(self):
         """(PlotItem, widget) of every pyqtgraph plot, for the appearance module."""

@@ -50,6 +50,8 @@ class Renderer(QObject):
         self._due = {"loss": 0.0, "predictions": 0.0, "diagnosis": 0.0}
         self._timeline_shown = None
         self._drawn_output: tuple | None = None       # (network, output) last drawn
+        #: Thumbnails each stretched to their own peak, instead of the activation's scale.
+        self.per_unit_contrast = False
         self.timer = QTimer(self)
         # A precise timer: a coarse one may fire 5 % late, just below 60 frames a second.
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -63,6 +65,12 @@ class Renderer(QObject):
     def request(self) -> None:
         """Ask for a frame at the next display tick."""
         self._needed = True
+
+    def set_per_unit_contrast(self, on: bool) -> None:
+        self.per_unit_contrast = bool(on)
+        self.w.network_view.thumbnail_note = (
+            "thumbnails: each unit on its own scale" if on else "")
+        self.request()
 
     def render_if_needed(self) -> None:
         if self._needed:
@@ -90,7 +98,7 @@ class Renderer(QObject):
         w.network_view.set_network(session.network, data.input_titles)
         self._input_indices = (
             heatmaps.unit_indices(self.plane.input_thumbnails(), self.plane.thumbnail_shape,
-                                  "identity") if self.plane is not None else None)
+                                  "identity", per_unit=True) if self.plane is not None else None)
         self._drawn_output = None
         self._due = dict.fromkeys(self._due, 0.0)
         self.request()
@@ -176,8 +184,9 @@ class Renderer(QObject):
                  else self.plane.run(net, keep))
         shape = self.plane.thumbnail_shape
         w.network_view.set_thumbnails(
-            [self._input_indices] + [heatmaps.unit_indices(A, shape, act) for A, act in
-                                     zip(frame.thumbnails, net.activations)], lut=self.lut)
+            [self._input_indices] + [heatmaps.unit_indices(A, shape, act, self.per_unit_contrast)
+                                     for A, act in zip(frame.thumbnails, net.activations)],
+            lut=self.lut)
         if self._output_changed(net, frame.output, playing):
             w.boundary.set_output(frame.output)
         if selected is None:

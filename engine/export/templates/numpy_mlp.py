@@ -5,6 +5,7 @@ The export fills in a session's data, layers, current weights, loss and optimize
 backprop_lab.engine.export.readable_numpy.
 """
 import argparse
+import math
 from pathlib import Path
 
 import numpy as np
@@ -86,6 +87,10 @@ EPS = 1e-8
 BETA1 = 0.9
 BETA2 = 0.999
 L1, L2 = 0.0, 0.0001
+CLIP_NORM = 1.0
+STEP_SIZE = 100
+GAMMA = 0.5
+COSINE_EPOCHS = 300
 
 
 def forward(X):
@@ -144,46 +149,86 @@ def backward(A, Y):
     return grads
 
 
-def update__sgd(grads, t):
+def clip_by_norm(grads):
+    """Gradient clipping: scale all the gradients down together, in place, so that the norm
+    of the whole gradient, sqrt(sum of every g^2), is at most CLIP_NORM."""
+    norm = np.sqrt(sum(np.sum(g**2) for g in grads))
+    for g in grads:
+        g *= min(1.0, CLIP_NORM / (norm + 1e-6))
+
+
+def update__sgd(grads, t, lr):
     """Gradient descent: theta <- theta - lr * g."""
     for p, g in zip(params, grads):
-        p -= LEARNING_RATE * g
+        p -= lr * g
 
 
 velocity = [np.zeros_like(p) for p in params]
 
 
-def update__momentum(grads, t):
-    """Momentum, an average of the gradients: v <- beta*v + (1 - beta)*g; theta -= lr * v."""
+def update__momentum(grads, t, lr):
+    """Momentum, as torch's SGD(momentum=BETA): v <- beta*v + g; theta -= lr * v."""
     for p, g, v in zip(params, grads, velocity):
-        v[...] = BETA * v + (1.0 - BETA) * g
-        p -= LEARNING_RATE * v
+        v[...] = BETA * v + g
+        p -= lr * v
+
+
+def update__nesterov(grads, t, lr):
+    """Nesterov momentum: v <- beta*v + g; theta -= lr * (g + beta*v)."""
+    for p, g, v in zip(params, grads, velocity):
+        v[...] = BETA * v + g
+        p -= lr * (g + BETA * v)
 
 
 square_avg = [np.zeros_like(p) for p in params]
 
 
-def update__rmsprop(grads, t):
+def update__rmsprop(grads, t, lr):
     """RMSprop: s <- rho*s + (1 - rho)*g^2; theta -= lr * g / (sqrt(s) + eps)."""
     for p, g, s in zip(params, grads, square_avg):
         s[...] = RHO * s + (1.0 - RHO) * g**2
-        p -= LEARNING_RATE * g / (np.sqrt(s) + EPS)
+        p -= lr * g / (np.sqrt(s) + EPS)
 
 
 moment1 = [np.zeros_like(p) for p in params]
 moment2 = [np.zeros_like(p) for p in params]
 
 
-def update__adam(grads, t):
+def update__adam(grads, t, lr):
     """Adam at step t = 1, 2, ...: running averages of g and g^2, bias-corrected."""
     for p, g, m, v in zip(params, grads, moment1, moment2):
         m[...] = BETA1 * m + (1.0 - BETA1) * g
         v[...] = BETA2 * v + (1.0 - BETA2) * g**2
         m_hat, v_hat = m / (1.0 - BETA1**t), v / (1.0 - BETA2**t)
-        p -= LEARNING_RATE * m_hat / (np.sqrt(v_hat) + EPS)
+        p -= lr * m_hat / (np.sqrt(v_hat) + EPS)
 
 
 update = update__adam
+
+
+def learning_rate__constant(epoch):
+    """The learning rate of every epoch."""
+    return LEARNING_RATE
+
+
+def learning_rate__step(epoch):
+    """The learning rate of epoch 0, 1, ...: times GAMMA every STEP_SIZE epochs."""
+    return LEARNING_RATE * GAMMA ** (epoch // STEP_SIZE)
+
+
+def learning_rate__exponential(epoch):
+    """The learning rate of epoch 0, 1, ...: times GAMMA after every epoch."""
+    return LEARNING_RATE * GAMMA**epoch
+
+
+def learning_rate__cosine(epoch):
+    """The learning rate of epoch 0, 1, ...: half a cosine wave down to 1% of LEARNING_RATE
+    over COSINE_EPOCHS epochs, then constant."""
+    wave = 0.5 * (1.0 + math.cos(math.pi * min(epoch, COSINE_EPOCHS) / COSINE_EPOCHS))
+    return LEARNING_RATE * (0.01 + 0.99 * wave)
+
+
+learning_rate = learning_rate__cosine
 
 
 def evaluate__binary(X, Y):
@@ -214,12 +259,15 @@ def train(epochs):
     shuffler = np.random.default_rng(SEED)
     t = 0
     for epoch in range(1, epochs + 1):
+        lr = learning_rate(epoch - 1)
         order = shuffler.permutation(len(X_train))
         for start in range(0, len(order), BATCH_SIZE):
             batch = order[start:start + BATCH_SIZE]
             A, Z = forward(X_train[batch])
+            grads = backward(A, Y_train[batch])
+            clip_by_norm(grads)
             t += 1
-            update(backward(A, Y_train[batch]), t)
+            update(grads, t, lr)
         if epoch % max(1, epochs // 10) == 0 or epoch == epochs:
             print(f"epoch {epoch}: train {evaluate(X_train, Y_train)}")
 

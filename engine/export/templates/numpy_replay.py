@@ -20,6 +20,7 @@ RHO = 0.99
 BETA1 = 0.9
 BETA2 = 0.999
 EPS = 1e-08
+CLIP_NORM = 1.0  # gradient clipping: the longest the whole gradient may be
 BATCH_SIZE = None  # samples per step (None: the whole training set)
 SEED = 0  # the seed of the mini-batch shuffler
 EPOCH = 0  # epochs completed when exported
@@ -174,25 +175,53 @@ def backward(params, caches, Y):
     return grads
 
 
-def update__sgd(params, grads, state):
-    """One step of gradient descent, in place: theta <- theta - lr * g."""
+def clip_by_norm(grads):
+    """Gradient clipping, in place: when the whole gradient (every dW and db end to end) is
+    longer than CLIP_NORM, scale it down to that length, g <- g * CLIP_NORM / (|g| + 1e-6)."""
+    flat = np.concatenate([grad[key].ravel() for grad in grads for key in ("W", "b")])
+    scale = float(np.abs(flat).max())
+    if scale == 0.0:
+        return
+    if scale > 1e150:                                    # g * g would overflow
+        norm = scale * math.sqrt(float(np.dot(flat / scale, flat / scale)))
+    else:
+        norm = math.sqrt(float(np.dot(flat, flat)))
+    factor = min(1.0, CLIP_NORM / (norm + 1e-6))
+    if factor < 1.0:
+        for grad in grads:
+            for key in ("W", "b"):
+                grad[key] *= factor
+
+
+def update__sgd(params, grads, state, lr):
+    """One step of gradient descent at learning rate lr, in place: theta <- theta - lr * g."""
     state["t"] += 1
     for layer, grad in zip(params, grads):
         for key in ("W", "b"):
-            layer[key] += grad[key] * -LEARNING_RATE
+            layer[key] += grad[key] * -lr
 
 
-def update__momentum(params, grads, state):
-    """One momentum step, in place, with v an exponential average of the gradients:
-    v <- BETA * v + (1 - BETA) * g;  theta <- theta - lr * v."""
+def update__momentum(params, grads, state, lr):
+    """One momentum step, in place, with v a running sum of the gradients (PyTorch's
+    SGD(momentum=BETA)):  v <- BETA * v + g;  theta <- theta - lr * v."""
     state["t"] += 1
     for layer, grad, v in zip(params, grads, state["v"]):
         for key in ("W", "b"):
-            v[key] = BETA * v[key] + (1.0 - BETA) * grad[key]
-            layer[key] += v[key] * -LEARNING_RATE
+            v[key] = BETA * v[key] + grad[key]
+            layer[key] += v[key] * -lr
 
 
-def update__rmsprop(params, grads, state):
+def update__nesterov(params, grads, state, lr):
+    """One Nesterov momentum step, in place (PyTorch's SGD(momentum=BETA, nesterov=True)):
+    v <- BETA * v + g;  theta <- theta - lr * (g + BETA * v)."""
+    state["t"] += 1
+    for layer, grad, v in zip(params, grads, state["v"]):
+        for key in ("W", "b"):
+            v[key] = BETA * v[key] + grad[key]
+            layer[key] += (v[key] * BETA + grad[key]) * -lr
+
+
+def update__rmsprop(params, grads, state, lr):
     """One RMSprop step, in place:
     s <- RHO * s + (1 - RHO) * g^2;  theta <- theta - lr * g / (sqrt(s) + EPS)."""
     state["t"] += 1
@@ -200,10 +229,10 @@ def update__rmsprop(params, grads, state):
         for key in ("W", "b"):
             g = grad[key]
             s[key] = RHO * s[key] + (1.0 - RHO) * (g * g)
-            layer[key] += (g / (np.sqrt(s[key]) + EPS)) * -LEARNING_RATE
+            layer[key] += (g / (np.sqrt(s[key]) + EPS)) * -lr
 
 
-def update__adam(params, grads, state):
+def update__adam(params, grads, state, lr):
     """One Adam step, in place (bias-corrected, arranged as PyTorch does):
     m <- BETA1 * m + (1 - BETA1) * g;   v <- BETA2 * v + (1 - BETA2) * g^2;
     theta <- theta - lr / (1 - BETA1^t) * m / (sqrt(v) / sqrt(1 - BETA2^t) + EPS)."""
@@ -215,7 +244,7 @@ def update__adam(params, grads, state):
             m[key] = BETA1 * m[key] + (1.0 - BETA1) * g
             v[key] = BETA2 * v[key] + (1.0 - BETA2) * (g * g)
             denominator = np.sqrt(v[key]) * (1.0 / math.sqrt(1.0 - BETA2 ** t)) + EPS
-            layer[key] += (m[key] / denominator) * (-LEARNING_RATE / (1.0 - BETA1 ** t))
+            layer[key] += (m[key] / denominator) * (-lr / (1.0 - BETA1 ** t))
 
 
 update = update__sgd
@@ -247,6 +276,11 @@ def evaluate(params, X, Y, labels):
     return loss(Z, A, Y), score(A, labels)
 
 
+def largest_weight(params):
+    """max |w| over every W and b (nan if any is nan)."""
+    return float(np.max([np.abs(layer[key]).max() for layer in params for key in ("W", "b")]))
+
+
 def main():
     parser = argparse.ArgumentParser(
         description="Train the network exported from Backprop Lab on from where it was.")
@@ -270,9 +304,10 @@ def main():
         train_loss, train_score = evaluate(params, X_train, Y_train, y_train)
         print(f"epoch {epoch} (exported): train loss {train_loss:.6g}, "
               f"{METRIC} {train_score:.4g}")
-        last_good = (epoch, [{k: a.copy() for k, a in p.items()} for p in params])
+        healthy = (HEALTHY_EPOCH, load_healthy_weights(params))   # to go back to
         diverged = None
         for i in range(args.epochs):
+            lr = learning_rate(epoch)            # the schedule's rate for this epoch
             finished = False
             while not finished:                  # the steps of one epoch
                 idx = batches.next()
@@ -281,20 +316,22 @@ def main():
                 if not all(np.isfinite(g[k]).all() for g in grads for k in g):
                     diverged = "the gradient overflowed"
                     break
-                update(params, grads, state)
+                clip_by_norm(grads)
+                update(params, grads, state, lr)
                 finished = batches.advance()
             if diverged:
                 break
             epoch += 1
             train_loss, train_score = evaluate(params, X_train, Y_train, y_train)
-            if not math.isfinite(train_loss):
-                diverged = "the loss became infinite or NaN"
+            diverged = divergence(train_loss, largest_weight(params))
+            if diverged:
                 break
-            last_good = (epoch, [{k: a.copy() for k, a in p.items()} for p in params])
+            if is_healthy(train_loss):
+                healthy = (epoch, [{k: a.copy() for k, a in p.items()} for p in params])
             if (i + 1) % every == 0 or i + 1 == args.epochs:
                 print(f"epoch {epoch}: train loss {train_loss:.6g}, {METRIC} {train_score:.4g}")
         if diverged:
-            epoch, params = last_good
+            epoch, params = healthy
             train_loss, train_score = evaluate(params, X_train, Y_train, y_train)
             print(f"training diverged ({diverged}): stopped, back to the weights of "
                   f"epoch {epoch}; try a lower learning rate")
@@ -310,9 +347,13 @@ def main():
         print(f"final test {METRIC}: {test_score!r}")
 
 
-# The data, the weights and the mini-batches: the export pastes that module's code here.
+# The schedule and divergence, then the data, the weights and the mini-batches: the export
+# pastes those modules' code here.
+from backprop_lab.engine.export.templates.replay_rules import (  # noqa: E402
+    divergence, is_healthy, learning_rate)
 from backprop_lab.engine.export.templates.replay_data import (  # noqa: E402
-    Batches, load_data, load_optimizer_state, load_weights, targets)
+    HEALTHY_EPOCH, Batches, load_data, load_healthy_weights, load_optimizer_state, load_weights,
+    targets)
 
 
 if __name__ == "__main__":

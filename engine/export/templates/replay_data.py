@@ -79,13 +79,36 @@ def load_weights__npz():
 load_weights = load_weights__literal
 
 
+def copy_of(params):
+    """A copy of params: [{"W": (n_in, n_out), "b": (n_out,)}, ...]."""
+    return [{"W": p["W"].copy(), "b": p["b"].copy()} for p in params]
+
+
+def load_healthy_weights__literal(params):
+    """The weights training goes back to if it diverges: the latest healthy ones when
+    exported (HEALTHY_WEIGHTS, or a copy of params when they are the same)."""
+    return copy_of(params) if HEALTHY_WEIGHTS is None else as_arrays(HEALTHY_WEIGHTS)
+
+
+def load_healthy_weights__npz(params):
+    """The weights training goes back to if it diverges: the latest healthy ones when
+    exported (healthy_W1, … in WEIGHTS_NPZ, or a copy of params when they are the same)."""
+    with np.load(io.BytesIO(base64.b64decode(WEIGHTS_NPZ)), allow_pickle=False) as npz:
+        if "healthy_W1" not in npz.files:
+            return copy_of(params)
+    return load_npz_layers("healthy_")
+
+
+load_healthy_weights = load_healthy_weights__literal
+
+
 def zeros_like(params):
     """Zeros shaped like params: [{"W": (n_in, n_out), "b": (n_out,)}, ...]."""
     return [{"W": np.zeros_like(p["W"]), "b": np.zeros_like(p["b"])} for p in params]
 
 
 def load_optimizer_state__literal(params):
-    """The optimizer's step count t and running averages (shaped like params)."""
+    """The optimizer's step count t and running state (shaped like params)."""
     state = {"t": OPTIMIZER_STEPS}
     for name, layers in OPTIMIZER_STATE.items():
         state[name] = zeros_like(params) if layers is None else as_arrays(layers)
@@ -93,7 +116,7 @@ def load_optimizer_state__literal(params):
 
 
 def load_optimizer_state__npz(params):
-    """The optimizer's step count t and running averages (shaped like params)."""
+    """The optimizer's step count t and running state (shaped like params)."""
     state = {"t": OPTIMIZER_STEPS}
     for name, saved in OPTIMIZER_STATE_SAVED.items():
         state[name] = load_npz_layers(f"{name}_") if saved else zeros_like(params)
@@ -152,6 +175,9 @@ WEIGHTS = [
     {"W": [[0.5, -0.4, 0.3, -0.2], [-0.3, 0.5, 0.2, -0.4]], "b": [0.1, 0.0, -0.1, 0.0]},
     {"W": [[0.6], [-0.5], [0.4], [-0.3]], "b": [0.0]},
 ]
+# The latest healthy weights when exported and their epoch (None: the weights above)
+HEALTHY_WEIGHTS = None
+HEALTHY_EPOCH = 0
 WEIGHTS_NPZ = ""
 OPTIMIZER_STEPS = 0  # optimizer steps taken so far
 # The optimizer's running state by name, shaped like WEIGHTS (None: all zeros)

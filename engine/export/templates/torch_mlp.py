@@ -5,6 +5,7 @@ The export fills in a session's data, layers, current weights, loss and optimize
 backprop_lab.engine.export.readable_torch.
 """
 import argparse
+import math
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,9 @@ model.load_state_dict(weights)
 
 loss_fn = nn.BCEWithLogitsLoss()
 optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
+# Backprop Lab's learning-rate schedule, stepped once per epoch
+scheduler = torch.optim.lr_scheduler.LambdaLR(
+    optimizer, lambda epoch: 0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * min(epoch, 300) / 300)))
 L1, L2 = 0.0, 0.0001
 
 
@@ -79,7 +83,9 @@ def train(epochs):
             optimizer.zero_grad()
             loss = loss_fn(model(X), y) + penalty()
             loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
             optimizer.step()
+        scheduler.step()
         if epoch % max(1, epochs // 10) == 0 or epoch == epochs:
             print(f"epoch {epoch}: train {evaluate(X_train, y_train)}")
 

@@ -5,7 +5,6 @@ session's settings, weights, optimizer state, data and shuffler (see
 backprop_lab.engine.export.replay), so that training on continues as in the app, to rounding.
 """
 import argparse
-import math
 
 import numpy as np
 import torch
@@ -24,6 +23,8 @@ RHO = 0.99
 BETA1 = 0.9
 BETA2 = 0.999
 EPS = 1e-08
+NESTEROV = False
+CLIP_NORM = 1.0  # gradient clipping: the longest the whole gradient may be
 BATCH_SIZE = None  # samples per step (None: the whole training set)
 SEED = 0  # the seed of the mini-batch shuffler
 EPOCH = 0  # epochs completed when exported
@@ -129,6 +130,12 @@ def evaluate(model, X, Y, labels):
         return data_loss(Z, A, Y, labels).item(), score(A, labels)
 
 
+def largest_weight(model):
+    """max |w| over every W and b (nan if any is nan)."""
+    with torch.no_grad():
+        return torch.stack([p.abs().max() for p in model.parameters()]).max().item()
+
+
 def as_parameters(layers):
     """[{"W": (n_in, n_out), "b": (n_out,)}, ...] (NumPy) -> tensors in the order and
     layout of model.parameters(): [W1.T, b1, W2.T, b2, ...]."""
@@ -143,12 +150,9 @@ def make_optimizer__sgd(model, state):
 def make_optimizer__momentum(model, state):
     """torch.optim configured as Backprop Lab's optimizer, continuing from its running state
     (state: from load_optimizer_state, shaped like Backprop Lab's weights)."""
-    # Backprop Lab's momentum averages the gradients: v <- BETA v + (1 - BETA) g,
-    # theta <- theta - lr v.  That is torch's SGD with dampening = momentum = BETA, as
-    # long as v starts from a buffer (torch would start it at g, not (1 - BETA) g):
-    # so the buffer is always given, zero before the first step.
+    # v <- BETA v + g;  theta <- theta - lr v  (Nesterov: theta <- theta - lr (g + BETA v))
     params = list(model.parameters())            # W1, b1, W2, b2, ...
-    optimizer = torch.optim.SGD(params, lr=LEARNING_RATE, momentum=BETA, dampening=BETA)
+    optimizer = torch.optim.SGD(params, lr=LEARNING_RATE, momentum=BETA, nesterov=NESTEROV)
     for p, v in zip(params, as_parameters(state["v"])):
         optimizer.state[p] = {"momentum_buffer": v}
     return optimizer
@@ -197,13 +201,15 @@ def main():
     weights = load_weights()                     # Backprop Lab's layout: W (n_in, n_out)
     model = MLP(weights)
     optimizer = make_optimizer(model, load_optimizer_state(weights))
+    # The learning rate of each epoch: LEARNING_RATE * schedule(epochs completed before it)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda e: schedule(EPOCH + e))
     batches = Batches(len(X_train))
     epoch = EPOCH
     every = max(1, args.epochs // 10)        # report about ten times
 
     train_loss, train_score = evaluate(model, X_train, Y_train, y_train)
     print(f"epoch {epoch} (exported): train loss {train_loss:.6g}, {METRIC} {train_score:.4g}")
-    last_good = (epoch, {k: v.clone() for k, v in model.state_dict().items()})
+    healthy = (HEALTHY_EPOCH, MLP(load_healthy_weights(weights)).state_dict())  # to go back to
     diverged = None
     for i in range(args.epochs):
         finished = False
@@ -218,20 +224,23 @@ def main():
             if not all(torch.isfinite(p.grad).all() for p in model.parameters()):
                 diverged = "the gradient overflowed"
                 break
+            nn.utils.clip_grad_norm_(model.parameters(), CLIP_NORM)
             optimizer.step()
             finished = batches.advance()
         if diverged:
             break
         epoch += 1
+        scheduler.step()
         train_loss, train_score = evaluate(model, X_train, Y_train, y_train)
-        if not math.isfinite(train_loss):
-            diverged = "the loss became infinite or NaN"
+        diverged = divergence(train_loss, largest_weight(model))
+        if diverged:
             break
-        last_good = (epoch, {k: v.clone() for k, v in model.state_dict().items()})
+        if is_healthy(train_loss):
+            healthy = (epoch, {k: v.clone() for k, v in model.state_dict().items()})
         if (i + 1) % every == 0 or i + 1 == args.epochs:
             print(f"epoch {epoch}: train loss {train_loss:.6g}, {METRIC} {train_score:.4g}")
     if diverged:
-        epoch, weights = last_good
+        epoch, weights = healthy
         model.load_state_dict(weights)
         train_loss, train_score = evaluate(model, X_train, Y_train, y_train)
         print(f"training diverged ({diverged}): stopped, back to the weights of "
@@ -248,9 +257,13 @@ def main():
         print(f"final test {METRIC}: {test_score!r}")
 
 
-# The data, the weights and the mini-batches: the export pastes that module's code here.
+# The schedule and divergence, then the data, the weights and the mini-batches: the export
+# pastes those modules' code here.
+from backprop_lab.engine.export.templates.replay_rules import (  # noqa: E402
+    divergence, is_healthy, schedule)
 from backprop_lab.engine.export.templates.replay_data import (  # noqa: E402
-    Batches, load_data, load_optimizer_state, load_weights, targets)
+    HEALTHY_EPOCH, Batches, load_data, load_healthy_weights, load_optimizer_state, load_weights,
+    targets)
 
 
 if __name__ == "__main__":
