@@ -99,3 +99,40 @@ def test_large_batches_step_exactly_as_their_phases(batch_size):
             pass
     np.testing.assert_array_equal(by_step.network.theta, by_phase.network.theta)
     np.testing.assert_array_equal(by_step.history.table(), by_phase.history.table())
+
+
+def make_with_everything(**kw):
+    """Validation share, dropout, early stopping that restores the best epoch, a stop rule,
+    clipping and a schedule: everything a session carries from epoch to epoch."""
+    data = datasets.load("moons", n_samples=90, seed=3, validation_fraction=0.2)
+    net = Network([2, 7, 5, 1], hidden="tanh", output="sigmoid", seed=1)
+    return TrainingSession(net, data, optimizer="adam", learning_rate=0.05, batch_size=9,
+                           seed=2, dropout=0.25, clip_norm=1.0,
+                           schedule={"name": "step", "step_size": 5, "gamma": 0.7},
+                           early_stopping={"patience": 4, "restore_best": True}, **kw)
+
+
+def test_a_copy_with_every_session_feature_stops_and_comes_back_exactly_alike():
+    here, there = make_with_everything(), make_with_everything()
+    traveller = pickle.loads(pickle.dumps(there))
+    assert traveller.dropout == 0.25 and traveller.data.has_validation
+    here.run(10_000)
+    traveller.run(10_000)
+    assert here.stopped and "early stopping" in here.stopped.lower()
+    there.adopt(traveller)
+    same_state(here, there)
+    assert there.stopped == here.stopped
+    np.testing.assert_array_equal(there.history.table(), here.history.table())
+    here.run(3)
+    there.run(3)                                       # and trains on alike past the stop
+    same_state(here, there)
+
+
+def test_a_stop_rule_reached_in_a_copy_is_the_one_reached_here():
+    here = make_with_everything(stop_at={"epoch": 7})
+    there = make_with_everything(stop_at={"epoch": 7})
+    traveller = pickle.loads(pickle.dumps(there))
+    assert here.run(100) == traveller.run(100) == 7
+    there.adopt(traveller)
+    same_state(here, there)
+    assert there.stopped == here.stopped is not None

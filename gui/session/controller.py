@@ -323,6 +323,7 @@ class SessionController(QObject):
         """Train on from weights θ (P,) picked on the loss landscape: a copy of the session
         with those weights and a fresh optimizer state (no momentum carried over from where
         the weights were) replaces it; Ctrl+Z brings back the session as it was."""
+        self.settle()
         theta = np.asarray(theta, dtype=np.float64)
         old = self.session
         if theta.shape != old.network.theta.shape or not np.isfinite(theta).all():

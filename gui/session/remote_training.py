@@ -40,6 +40,9 @@ class Live:
         self.diagnosis = None
         self.has_update = session.optimizer.last_delta is not None
         self.update = np.zeros_like(session.network.theta)
+        #: The timeline's (epochs, weights) as the worker last sent them (None: not asked for
+        #: yet; the session's own timeline still holds the path).
+        self.path = None
 
     def absorb(self, progress) -> None:
         self.epoch = progress.epoch
@@ -51,6 +54,8 @@ class Live:
             self.timeline_version, self.timeline_epochs = ("remote", version), epochs
         if progress.diagnosis is not None:
             self.diagnosis = progress.diagnosis
+        if progress.path is not None:
+            self.path = progress.path
 
     def edge_values(self, session, mode: str, sample: int | None):
         """As :func:`engine.training.inspection.edge_values`, with the last update the worker
@@ -127,9 +132,10 @@ class RemoteTraining:
             None, False
         self._conn.send(("start", session, until, self._memory.name))
 
-    def frame(self, with_gradients: bool) -> bool:
+    def frame(self, with_gradients: bool, with_path: bool = False) -> bool:
         """Take in what the worker published since the last call and ask for the next
-        frame; True when new weights were copied into the session's network."""
+        frame (with the gradient and last update, with the timeline's weights: see
+        :class:`Live`); True when new weights were copied into the session's network."""
         fresh = False
         while self._conn.poll():
             kind, *rest = self._conn.recv()
@@ -140,7 +146,7 @@ class RemoteTraining:
             elif kind in ("stopped", "error"):
                 self.stopped = rest[0] if kind == "stopped" else f"error: {rest[0]}"
         if not self._asked and self.stopped is None:
-            self._conn.send(("frame", with_gradients))
+            self._conn.send(("frame", with_gradients, with_path))
             self._asked = True
         return fresh
 

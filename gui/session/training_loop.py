@@ -49,6 +49,8 @@ class TrainingLoop(QObject):
         self.target: int | None = None
         #: Publish the gradient and the last update with the weights (the edges show them).
         self.publish_gradients = False
+        #: Publish the timeline's weights too (the loss landscape draws their path).
+        self.publish_path = False
         self._remote: RemoteTraining | None = None
         self._start_theta = None
         controller.diverged.connect(lambda _msg: self.pause())
@@ -152,7 +154,7 @@ class TrainingLoop(QObject):
             self._start_theta = session.network.theta.copy()
             remote.start(self, session, self.target)
         try:
-            if remote.frame(self.publish_gradients):
+            if remote.frame(self.publish_gradients, self.publish_path):
                 session.notify("trained")
         except (EOFError, OSError) as exc:
             self._lost(remote, exc)

@@ -5,7 +5,7 @@ The window (:class:`..remote_training.RemoteTraining`) talks to it through a pip
 
     window → worker                          worker → window
     ("start", session, until, memory name)   ("ready",)               once, when it is up
-    ("frame", with_gradients)                ("frame", Progress)      θ (and g, Δθ) in memory
+    ("frame", with_gradients, with_path)     ("frame", Progress)      θ (and g, Δθ) in memory
     ("settle",)                              ("state", session)       stopped, the whole state
     ("quit",)                                ("stopped", why)         "target" reached, "diverged",
                                                                       "stopped" (a stop rule)
@@ -29,6 +29,9 @@ SLICE = 0.004
 #: diagnoses (dead and identical units, gradients: ~4 Hz) in the frames published.
 HISTORY_INTERVAL = 0.1
 DIAGNOSIS_INTERVAL = 0.25
+#: Seconds between two copies of the timeline's weights (the loss landscape's path), sent
+#: only while the window asks for them.
+PATH_INTERVAL = 0.25
 
 
 @dataclass
@@ -43,6 +46,8 @@ class Progress:
     timeline: tuple[int, np.ndarray] | None = None
     diagnosis: object | None = None
     has_update: bool = False          # Δθ of a last step exists (the optimizer has stepped)
+    #: The timeline's (epochs (T,), weights (T, P)) when asked for and changed, else None.
+    path: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def serve(conn, blas_threads: int | None) -> None:
@@ -66,8 +71,8 @@ class _Worker:
         self.memory = None
         self.views: tuple[np.ndarray, ...] = ()
         self.training = False
-        self._history_sent = self._diagnosed = 0.0
-        self._timeline_sent = None
+        self._history_sent = self._diagnosed = self._path_sent = 0.0
+        self._timeline_sent = self._path_version = None
 
     def loop(self) -> None:
         while True:
@@ -86,11 +91,11 @@ class _Worker:
             _, self.session, self.until, name = message
             self._attach(name)
             self.training = True
-            self._history_sent = self._diagnosed = 0.0
-            self._timeline_sent = None
+            self._history_sent = self._diagnosed = self._path_sent = 0.0
+            self._timeline_sent = self._path_version = None
         elif kind == "frame":
             if self.session is not None:
-                self._publish(with_gradients=message[1])
+                self._publish(with_gradients=message[1], with_path=message[2])
         elif kind == "settle":
             self.training = False
             session, self.session = self.session, None
@@ -139,7 +144,7 @@ class _Worker:
             self.training = False
             self.conn.send(("stopped", "target"))
 
-    def _publish(self, with_gradients: bool) -> None:
+    def _publish(self, with_gradients: bool, with_path: bool) -> None:
         session = self.session
         net = session.network
         theta, grad, delta = self.views
@@ -158,6 +163,12 @@ class _Worker:
         if version != self._timeline_sent:
             progress.timeline = (version, session.timeline.epochs())
             self._timeline_sent = version
+        if with_path and version != self._path_version and now - self._path_sent >= PATH_INTERVAL:
+            timeline = session.timeline
+            epochs = timeline.epochs()
+            progress.path = (epochs, np.stack([timeline.theta_at(int(e)) for e in epochs])
+                             if epochs.size else np.empty((0, net.theta.size)))
+            self._path_version, self._path_sent = version, now
         if now - self._diagnosed >= DIAGNOSIS_INTERVAL:
             progress.diagnosis = session.diagnose()
             self._diagnosed = now
