@@ -123,3 +123,25 @@ def test_a_stop_in_the_process_pauses_the_window_with_the_sessions_reason(make_w
     session.run(4)                                     # and trains on exactly alike
     twin.run(4)
     np.testing.assert_array_equal(session.network.theta, twin.network.theta)
+
+
+def test_the_landscape_draws_the_path_the_process_trains(make_window, qtbot):
+    window = make_window(CONFIG, size=(1500, 1000))
+    session = window.controller.session
+    session.run(3)
+    link, view = window.analyses.landscape, window.analyses.landscape_view
+    window.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(view.isVisible, timeout=2000)
+    link.refresh()
+    link.wait()
+    play_elsewhere(window, qtbot, epochs=1)
+    live = window.loop.live
+    start = len(session.timeline)                     # as the process took it
+    qtbot.waitUntil(lambda: live.path is not None and len(live.path[0]) > start + 5,
+                    timeout=30000)
+    assert len(session.timeline) == start             # the window's own waits for the pause
+    link.refresh()
+    assert len(view.path.getData()[0]) == len(live.path[0])
+    window.loop.pause()
+    link.refresh()
+    assert len(view.path.getData()[0]) == len(session.timeline) > start + 5
