@@ -100,9 +100,21 @@ class RemoteTraining:
         self._asked = False
         self.stopped: str | None = None       # "target", "diverged", "stopped" or "error: …"
 
+    @classmethod
+    def stop_shared(cls) -> None:
+        """End the application's training process, if one was started (at quit)."""
+        if cls._shared is not None:
+            cls._shared.quit()
+            cls._shared = None
+
     @property
     def alive(self) -> bool:
         return self._process.is_alive()
+
+    @property
+    def pid(self) -> int | None:
+        """The training process's id."""
+        return self._process.pid
 
     def free_for(self, owner) -> bool:
         """True when ``owner`` may train here: nobody else holds the process (a holder that
@@ -194,8 +206,15 @@ class RemoteTraining:
             self._memory = None
 
     def quit(self) -> None:
+        """Stop the process: asked first, ended if it does not go within a second (it may be
+        in the middle of a long epoch)."""
         try:
             self._conn.send(("quit",))
         except (OSError, ValueError):
             pass
         self._process.join(timeout=1.0)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(timeout=1.0)
+        self._release()
+        self._conn.close()
