@@ -145,3 +145,16 @@ def test_the_landscape_draws_the_path_the_process_trains(make_window, qtbot):
     window.loop.pause()
     link.refresh()
     assert len(view.path.getData()[0]) == len(session.timeline) > start + 5
+
+
+def test_without_the_process_play_trains_in_the_window(make_window, qtbot, monkeypatch):
+    from backprop_lab.gui.session.training_loop import TrainingLoop
+    monkeypatch.setattr(TrainingLoop, "use_process", False)
+    window = make_window(CONFIG)
+    session = window.controller.session
+    window.loop.play()
+    qtbot.waitUntil(lambda: session.epoch >= 10, timeout=30000)
+    assert window.loop.live is None
+    window.loop.pause()
+    twin = trained_here(session.epoch)
+    np.testing.assert_array_equal(session.network.theta, twin.network.theta)

@@ -10,6 +10,7 @@ session trains here in time-boxed slices between frames, so the window keeps ans
 """
 from __future__ import annotations
 
+import os
 import time
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -31,8 +32,9 @@ class TrainingLoop(QObject):
 
     FRAME = 1 / 60
     MIN_BUDGET, MAX_BUDGET = 0.002, 0.012
-    #: False: train in this process only (no training process is started).
-    use_process = True
+    #: False: train in this process only (no training process is started); the environment
+    #: variable BACKPROP_LAB_TRAINING_PROCESS=0 chooses that for the application.
+    use_process = os.environ.get("BACKPROP_LAB_TRAINING_PROCESS", "1") != "0"
 
     def __init__(self, controller: SessionController, parent=None):
         super().__init__(parent)
@@ -132,7 +134,12 @@ class TrainingLoop(QObject):
             return None
         remote = self._remote
         if remote is None or not remote.alive:
-            remote = self._remote = RemoteTraining.shared()
+            try:
+                remote = self._remote = RemoteTraining.shared()
+            except OSError as exc:            # no process to be had: train here from now on
+                self.use_process = False
+                self.controller.message.emit(f"Training runs in the window ({exc}).")
+                return None
         if not remote.free_for(self):
             return None
         try:
