@@ -220,7 +220,9 @@ class LandscapeLink(QObject):
         self._job = None
         self.view.set_busy(False)
         session = self.w.controller.session
-        fits = self._job_for == (session.data, _shape(session))
+        data, shape = self._job_for
+        # (data by identity: two data sets' == would compare their arrays)
+        fits = data is session.data and shape == _shape(session)
         try:
             result = job.result()
         except ValueError as exc:
