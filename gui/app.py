@@ -77,7 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.screenshot is not None:
         window.lessons.finish_preparing()        # the picture shows the prepared lesson
-    csv_options = {"standardize": True, "missing": args.missing}
+    shares = window.controller.config          # --test-fraction, --validation-fraction, --data-seed
+    csv_options = {"standardize": True, "missing": args.missing,
+                   "test_fraction": shares.test_fraction,
+                   "validation_fraction": shares.validation_fraction, "seed": shares.data_seed}
     if args.target is not None:
         csv_options["target"] = int(args.target) - 1 if args.target.isdigit() else args.target
     if args.ignore is not None:

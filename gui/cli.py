@@ -56,9 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
                  "activations": "activation of every hidden layer",
                  "features": "input features, e.g. x1,x2,x1*x2",
                  "batch_size": "samples per step, or 'full'"}
+        if setting.kind == "bool":
+            limits = " (on or off)"
         choices = setting.choices() if setting.kind in ("choice", "choices") else None
         settings.add_argument(option(name), dest=f"setting_{name}",
-                              metavar=OPTION_NAMES.get(name, name).upper(),
+                              metavar="ON|OFF" if setting.kind == "bool"
+                              else OPTION_NAMES.get(name, name).upper(),
                               choices=choices,
                               help=(helps.get(name) or setting.tip or setting.label) + limits
                               + (f"; one of {', '.join(choices)}" if choices else ""))

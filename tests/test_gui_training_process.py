@@ -3,7 +3,7 @@ what it takes back, what is typed or saved meanwhile, is exactly what training h
 import numpy as np
 import pytest
 
-from backprop_lab.engine import Network, TrainingSession, datasets
+from backprop_lab.engine import TrainingSession
 from backprop_lab.engine.io.session_file import load_session
 from backprop_lab.gui.model.config import Config
 from backprop_lab.gui.session.remote_training import RemoteTraining
@@ -73,49 +73,40 @@ def test_saving_while_training_elsewhere_saves_the_state_reached(make_window, qt
     np.testing.assert_array_equal(saved.history.table(), twin.history.table())
 
 
-def with_every_feature(**kw) -> TrainingSession:
-    """Validation share, dropout, early stopping that restores the best epoch, clipping and a
-    schedule (and what ``kw`` adds): all that a session carries from epoch to epoch."""
-    data = datasets.load("moons", n_samples=120, seed=4, validation_fraction=0.2)
-    net = Network([2, 6, 5, 1], hidden="tanh", output="sigmoid", seed=3)
-    return TrainingSession(net, data, optimizer="adam", learning_rate=0.05, batch_size=12,
-                           seed=5, dropout=0.2, clip_norm=1.0,
-                           schedule={"name": "step", "step_size": 10, "gamma": 0.8}, **kw)
-
-
-def stopped_elsewhere(window, qtbot, session) -> list[str]:
-    """Install ``session`` in the window, play it in the training process until it stops by
-    itself; the events the window's session announced."""
-    remote = RemoteTraining.shared()                  # up before Play: no epoch trains here
-    qtbot.waitUntil(remote.poll_ready, timeout=60000)
-    window.controller.load(CONFIG, session)
-    events = []
-    session.subscribe(lambda event, _session: events.append(event))
-    window.loop.play()
-    qtbot.waitUntil(lambda: window.loop.live is not None or not window.loop.running,
-                    timeout=10000)
-    qtbot.waitUntil(lambda: not window.loop.running, timeout=60000)
-    assert window.loop.live is None
-    return events
+def with_every_feature(**stop) -> Config:
+    """Validation share, dropout, clipping and a schedule, and a way to stop (``stop``): all
+    that a session carries from epoch to epoch, as the window's settings."""
+    return Config(dataset="moons", n_samples=120, data_seed=4, validation_fraction=0.2,
+                  hidden=[6, 5], activations=["tanh", "tanh"], optimizer="adam",
+                  learning_rate=0.05, batch_size=12, seed=3, dropout=0.2, clip_norm=1.0,
+                  schedule="step", schedule_step=10, schedule_gamma=0.8, **stop).normalized()
 
 
 def _not_here(*_args, **_kw):
     raise AssertionError("the window's process trained: the test is meant for the process")
 
 
-@pytest.mark.parametrize("stop", [{"stop_at": {"epoch": 90}},
-                                  {"early_stopping": {"patience": 5, "restore_best": True}}])
+@pytest.mark.parametrize("stop", [{"stop_epoch": 90},
+                                  {"early_stopping": True, "patience": 5}])
 def test_a_stop_in_the_process_pauses_the_window_with_the_sessions_reason(make_window, qtbot,
                                                                           monkeypatch, stop):
-    window = make_window(CONFIG)
-    session = with_every_feature(**stop)
+    config = with_every_feature(**stop)
+    window = make_window(config)
+    session = window.controller.session
+    assert session.dropout == 0.2 and session.data.has_validation
+    said = []
+    window.controller.stopped.connect(said.append)
+    remote = RemoteTraining.shared()                  # up before Play: no epoch trains here
+    qtbot.waitUntil(remote.poll_ready, timeout=60000)
     with monkeypatch.context() as here:
         here.setattr(TrainingSession, "run", _not_here)
-        events = stopped_elsewhere(window, qtbot, session)
-    twin = with_every_feature(**stop)
+        window.loop.play()
+        qtbot.waitUntil(lambda: not window.loop.running, timeout=60000)
+    assert window.loop.live is None and window.controller.session is session
+    twin = config.build_session()
     twin.run(100_000)
     assert session.stopped is not None and session.stopped == twin.stopped
-    assert "stopped" in events
+    assert len(said) == 1 and said[0]                  # the window said why, once
     assert (session.epoch, session.steps) == (twin.epoch, twin.steps)
     np.testing.assert_array_equal(session.network.theta, twin.network.theta)
     np.testing.assert_array_equal(session.history.table(), twin.history.table())

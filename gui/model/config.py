@@ -45,6 +45,8 @@ class Config:
     n_samples: int = 300
     noise: float = 0.3
     test_fraction: float = 0.3
+    #: Share of the samples kept apart as the validation set (0: none).
+    validation_fraction: float = 0.0
     data_seed: int = 0
     n_classes: int = 2
     features: tuple[str, ...] = ("x1", "x2")
@@ -76,6 +78,16 @@ class Config:
     schedule_step: int = 10          # k
     schedule_gamma: float = 0.5      # γ
     schedule_epochs: int = 100       # T
+    #: Dropout rate p of every hidden layer while training (0: off).
+    dropout: float = 0.0
+    #: Early stopping on the validation loss (see engine/training/stopping.py).
+    early_stopping: bool = False
+    patience: int = 20
+    restore_best: bool = True
+    #: Stop rules; 0 is off.
+    stop_epoch: int = 0
+    stop_loss: float = 0.0
+    stop_metric: float = 0.0
 
     # ---------------------------------------------------------------- derived choices
     @property
@@ -112,6 +124,18 @@ class Config:
                 "exponential": {"name": "exponential", "gamma": self.schedule_gamma},
                 "cosine": {"name": "cosine", "epochs": self.schedule_epochs}}[self.schedule]
 
+    def early_stopping_spec(self) -> dict | None:
+        """Early stopping as the engine takes it (None: off)."""
+        if not self.early_stopping:
+            return None
+        return {"patience": self.patience, "min_delta": 0.0, "restore_best": self.restore_best}
+
+    def stop_at_spec(self) -> dict | None:
+        """The stop rules as the engine takes them (None: none); a 0 is a rule that is off."""
+        spec = {"epoch": self.stop_epoch or None, "loss": self.stop_loss or None,
+                "metric": self.stop_metric or None}
+        return None if all(v is None for v in spec.values()) else spec
+
     def apply_training(self, session: TrainingSession) -> None:
         """Give a live session this config's training settings (TRAINING_FIELDS), from its
         next step; ValueError (from the engine) for a setting it refuses."""
@@ -124,6 +148,13 @@ class Config:
         session.l1, session.l2 = self.l1, self.l2
         session.clip_norm = self.clip_norm or None
         session.schedule = self.schedule_spec()
+        session.dropout = self.dropout
+        # Setting these restarts their watch: only when they change, so that changing the
+        # learning rate does not reset the patience already used up.
+        if session.early_stopping != self.early_stopping_spec():
+            session.early_stopping = self.early_stopping_spec()
+        if session.stop_at != self.stop_at_spec():
+            session.stop_at = self.stop_at_spec()
 
     def normalized(self) -> "Config":
         """A copy with every field valid and consistent (e.g. a loss that fits the task).
@@ -148,7 +179,9 @@ class Config:
         defaults = Config()
         for name in ("learning_rate", "noise", "test_fraction", "l1", "l2", "n_samples",
                      "data_seed", "seed", "batch_size", "beta", "beta1", "beta2", "rho", "eps",
-                     "clip_norm", "schedule_step", "schedule_gamma", "schedule_epochs"):
+                     "clip_norm", "schedule_step", "schedule_gamma", "schedule_epochs",
+                     "validation_fraction", "dropout", "patience", "stop_epoch", "stop_loss",
+                     "stop_metric"):
             value = getattr(c, name)
             try:
                 if isinstance(value, bool) or not isinstance(value, (int, float, type(None))):
@@ -162,7 +195,11 @@ class Config:
             c.optimizer = Config.optimizer
         if c.schedule not in SCHEDULES:
             c.schedule = Config.schedule
+        if c.test_fraction + c.validation_fraction >= 1:
+            c.validation_fraction = 0.0
         c.nesterov = c.nesterov is True
+        c.early_stopping = c.early_stopping is True
+        c.restore_best = c.restore_best is not False
         return c
 
     def changed(self, **changes) -> "Config":
@@ -189,6 +226,11 @@ class Config:
             most = GENERATORS[dataset].max_samples
             if "n_samples" in changes and new.n_samples > most:
                 raise ValueError(f"{dataset!r} has at most {most} samples, not {new.n_samples}.")
+        if changes.keys() & {"test_fraction", "validation_fraction"} \
+                and new.test_fraction + new.validation_fraction > 0.9 + 1e-9:
+            held_out = (new.test_fraction + new.validation_fraction) * 100
+            raise ValueError(f"The test and validation shares add up to {held_out:.0f} %; keep "
+                             "at least 10 % of the samples for training.")
         if "activations" in changes and len(new.activations) != len(new.hidden):
             raise ValueError("Give one activation per hidden layer.")
         if "loss" in changes and new.loss not in new.losses():
@@ -207,7 +249,8 @@ class Config:
         n_classes = self.n_classes if GENERATORS[self.dataset].classes[1] > 2 else None
         return datasets.load(self.dataset, n_samples=self.n_samples, noise=self.noise,
                              test_fraction=self.test_fraction, seed=self.data_seed,
-                             n_classes=n_classes, features=self.features)
+                             n_classes=n_classes, features=self.features,
+                             validation_fraction=self.validation_fraction)
 
     def build_network(self, data) -> Network:
         sizes = [data.n_inputs, *self.hidden, data.n_outputs]
@@ -221,7 +264,9 @@ class Config:
                                optimizer=self.optimizer, learning_rate=self.learning_rate,
                                batch_size=self.batch_size, l1=self.l1, l2=self.l2, seed=self.seed,
                                clip_norm=self.clip_norm or None, schedule=self.schedule_spec(),
-                               optimizer_settings=self.optimizer_settings())
+                               optimizer_settings=self.optimizer_settings(),
+                               dropout=self.dropout, early_stopping=self.early_stopping_spec(),
+                               stop_at=self.stop_at_spec())
 
     @classmethod
     def from_session(cls, session: TrainingSession, stored: dict | None = None) -> "Config":
@@ -242,6 +287,7 @@ class Config:
             l1=float(settings["l1"]), l2=float(settings["l2"]),
             features=tuple(data.features) if data.is_planar else base.features,
             clip_norm=float(session.clip_norm or 0.0),
+            **_stopping_fields(session, base),
             **_schedule_fields(session.schedule.to_dict()),
             **{k: v for k, v in session.optimizer_settings.items()
                if k in OPTIMIZER_FIELDS.get(settings["optimizer"], ())})
@@ -252,11 +298,13 @@ class Config:
             changes.update(dataset=data.name, n_classes=max(data.n_classes, 2),
                            **{k: params[k] for k in ("n_samples", "noise", "test_fraction")
                               if k in params},
+                           validation_fraction=float(params.get("validation_fraction", 0.0)),
                            data_seed=params.get("seed", base.data_seed))
         else:
             changes.update(dataset=CUSTOM, custom_task=data.task,
                            n_classes=max(data.n_classes, 2),
-                           test_fraction=float(params.get("test_fraction", base.test_fraction)))
+                           test_fraction=float(params.get("test_fraction", base.test_fraction)),
+                           validation_fraction=float(params.get("validation_fraction", 0.0)))
         return cls(**{**base.__dict__, **changes}).normalized()
 
     # ---------------------------------------------------------------- persistence
@@ -303,6 +351,21 @@ def migrate(d: dict) -> dict:
     """Bring an older settings dict up to CONFIG_VERSION (version 1 is the first)."""
     d.pop("version", None)
     return d
+
+
+def _stopping_fields(session: TrainingSession, base: Config) -> dict:
+    """Config fields of a session's dropout, early stopping and stop rules (what the session
+    does not use keeps ``base``'s values, e.g. the patience while early stopping is off)."""
+    fields = {"dropout": float(session.dropout), "early_stopping": False}
+    early = session.early_stopping
+    if early is not None:
+        fields.update(early_stopping=True, restore_best=bool(early["restore_best"]),
+                      patience=min(int(early["patience"]), int(SETTINGS["patience"].high)))
+    rules = session.stop_at or {}
+    fields.update(stop_epoch=int(rules.get("epoch") or 0),
+                  stop_loss=float(rules.get("loss") or 0.0),
+                  stop_metric=float(rules.get("metric") or 0.0))
+    return fields
 
 
 def _schedule_fields(spec: dict) -> dict:

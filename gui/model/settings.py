@@ -125,6 +125,9 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
                 "(to the targets, for regression)"),
     Setting("test_fraction", "The test share", DATA, "float", 0.0, 0.9, step=0.05,
             tip="Share of the samples held out as the test set"),
+    Setting("validation_fraction", "The validation share", DATA, "float", 0.0, 0.9, step=0.05,
+            tip="Share of the samples kept apart as the validation set: what early stopping "
+                "watches, so the test set stays unseen"),
     Setting("data_seed", "The data seed", DATA, "int", 0, MAX_SEED,
             tip="Seed of the generated points and of the train/test split"),
     Setting("n_classes", "The number of classes", DATA, "int", 2, MAX_CLASSES),
@@ -172,6 +175,25 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             tip="Factor of the step and exponential schedules"),
     Setting("schedule_epochs", "The schedule's length", TRAINING, "int", 1, 1_000_000, step=50,
             tip="Epochs over which the cosine schedule comes down"),
+    Setting("dropout", "The dropout rate", TRAINING, "float", 0.0, 0.95, step=0.05,
+            tip="While training, each hidden unit's output is dropped with probability p "
+                "(the rest scaled by 1/(1 − p)); evaluation and the plots never drop units; "
+                "0: off"),
+    Setting("early_stopping", "Early stopping", TRAINING, "bool",
+            tip="Stop when the validation loss (the test loss without a validation set) has "
+                "not fallen for 'patience' epochs"),
+    Setting("patience", "The patience", TRAINING, "int", 1, 100_000, step=5,
+            tip="Epochs without a lower watched loss before early stopping stops training"),
+    Setting("restore_best", "Restore best weights", TRAINING, "bool",
+            tip="When early stopping stops, bring back the epoch of the lowest watched loss"),
+    Setting("stop_epoch", "The epoch to stop at", TRAINING, "int", 0, 100_000_000, step=50,
+            tip="Pause when training reaches this epoch; 0: off"),
+    Setting("stop_loss", "The target loss", TRAINING, "float", 0.0, 1e6, step=0.01,
+            tip="Pause when the training loss falls to this value or below; 0: off"),
+    Setting("stop_metric", "The target accuracy or R²", TRAINING, "float", 0.0, 1.0,
+            step=0.01,
+            tip="Pause when the training accuracy (R² for a regression) rises to this value "
+                "or above; 0: off"),
 )}
 
 DATA_FIELDS = tuple(n for n, s in SETTINGS.items() if s.applies == DATA)

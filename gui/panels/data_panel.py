@@ -1,4 +1,5 @@
-"""Data panel: dataset, noise, samples, test fraction, classes, seed, and input features; and
+"""Data panel: dataset, noise, samples, test and validation shares, classes, seed, and input
+features; and
 the ways to bring your own data (import a CSV, draw points) and to take it out (export CSV)."""
 from __future__ import annotations
 
@@ -45,9 +46,15 @@ class DataPanel(QWidget):
                                    to_setting=lambda v: v / 100)
         self.test.setSuffix(" %")
         self.test.setSingleStep(5)
+        self.validation = SettingSpinBox(SETTINGS["validation_fraction"], low=0, high=90,
+                                         to_setting=lambda v: v / 100)
+        self.validation.setSuffix(" %")
+        self.validation.setSingleStep(5)
+        self.validation.setSpecialValueText("none")
         self.classes = SettingSpinBox(SETTINGS["n_classes"])
         self.seed = SettingSpinBox(SETTINGS["data_seed"])
-        for field in (self.noise, self.samples, self.test, self.classes, self.seed):
+        for field in (self.noise, self.samples, self.test, self.validation, self.classes,
+                      self.seed):
             field.refused.connect(controller.error)
         self.regenerate = QPushButton("Regenerate")
         self.regenerate.setToolTip("Draw a new sample of the same dataset (next data seed)")
@@ -57,6 +64,8 @@ class DataPanel(QWidget):
                             (self.classes, "n_classes"), (self.seed, "data_seed")):
             spin.valueChanged.connect(lambda v, f=field: controller.apply(**{f: v}))
         self.test.valueChanged.connect(lambda v: controller.apply(test_fraction=v / 100))
+        self.validation.valueChanged.connect(
+            lambda v: controller.apply(validation_fraction=v / 100))
 
         data_box = QGroupBox("Data")
         form = QFormLayout(data_box)
@@ -64,6 +73,7 @@ class DataPanel(QWidget):
         form.addRow("Noise", self.noise)
         form.addRow("Samples", self.samples)
         form.addRow("Test set", self.test)
+        form.addRow("Validation", self.validation)
         form.addRow("Classes", self.classes)
         form.addRow("Data seed", self.seed)
         form.addRow(self.regenerate)
@@ -74,7 +84,8 @@ class DataPanel(QWidget):
         self.draw_button.setToolTip("Start a blank canvas and click points onto the output plot")
         self.draw_button.clicked.connect(self.drawRequested)
         self.export_button = QPushButton("Export CSV…")
-        self.export_button.setToolTip("Save the current data (train, then test rows) as CSV")
+        self.export_button.setToolTip("Save the current data (training, test, then validation "
+                                      "rows) as CSV")
         self.export_button.clicked.connect(self.exportRequested)
         own = QHBoxLayout()
         own.setSpacing(4)
@@ -102,7 +113,8 @@ class DataPanel(QWidget):
 
     def refresh(self) -> None:
         c = self.controller.config
-        widgets = [self.dataset, self.noise, self.samples, self.test, self.classes, self.seed,
+        widgets = [self.dataset, self.noise, self.samples, self.test, self.validation,
+                   self.classes, self.seed,
                    *self.feature_boxes.values()]
         blockers = [QSignalBlocker(w) for w in widgets]
         self._sync_custom_item()
@@ -110,6 +122,7 @@ class DataPanel(QWidget):
         self.noise.setValue(c.noise)
         self.samples.setValue(c.n_samples)
         self.test.setValue(round(c.test_fraction * 100))
+        self.validation.setValue(round(c.validation_fraction * 100))
         lo, hi = (c.n_classes, c.n_classes) if c.is_custom else GENERATORS[c.dataset].classes
         self.classes.set_limits(lo, hi)
         if not c.is_custom:

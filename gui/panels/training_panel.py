@@ -1,4 +1,5 @@
-"""Training panel: loss, optimizer, learning rate, batch size and L1/L2 regularization.
+"""Training panel: loss, optimizer, learning rate, batch size, L1/L2 regularization, the
+optimizer's own settings, dropout, early stopping and the stop rules.
 
 These apply to the running session from its next step.  Every field is bound to its declared
 setting: what is typed goes to the controller, whose config checks it and says the limit
@@ -15,6 +16,7 @@ from ..model.settings import SETTINGS
 from ..session.controller import SessionController
 from .optimizer_fields import OptimizerFields
 from .setting_fields import SettingDoubleSpinBox, SettingSpinBox
+from .stopping_fields import StoppingFields
 
 LEARNING_RATES = ("0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",
                   "3", "10")
@@ -60,6 +62,7 @@ class TrainingPanel(QGroupBox):
         form.addRow("L1", self.l1)
         form.addRow("L2", self.l2)
         self.more = OptimizerFields(form, controller)
+        self.stopping = StoppingFields(form, controller)
         controller.configChanged.connect(self.refresh)
         controller.rebuilt.connect(self.refresh)
         self.refresh()
@@ -93,3 +96,4 @@ class TrainingPanel(QGroupBox):
         self.l2.setValue(c.l2)
         del blockers
         self.more.refresh()
+        self.stopping.refresh()

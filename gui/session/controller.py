@@ -43,6 +43,7 @@ class SessionController(QObject):
     trained = Signal()            # the epoch count or weights moved through training
     weightsEdited = Signal()      # the user typed a weight or bias
     diverged = Signal(str)        # training stopped on a non-finite loss; the message
+    stopped = Signal(str)         # early stopping or a stop rule ended training; the message
     message = Signal(str)         # something to tell the user (status bar)
     error = Signal(str)           # something the user asked for was refused
     configChanged = Signal()      # the config changed (panels re-read it)
@@ -70,6 +71,8 @@ class SessionController(QObject):
     def _on_session_event(self, event: str, session: TrainingSession) -> None:
         if event == "diverged":
             self.diverged.emit(session.diverged or "Training diverged.")
+        elif event == "stopped":
+            self.stopped.emit(stop_sentence(session))
         elif event == "weights":
             self.weightsEdited.emit()
         elif event in ("trained", "reset", "resumed"):
@@ -177,8 +180,9 @@ class SessionController(QObject):
         if new.is_custom:
             if custom is None:
                 raise ValueError("there is no imported or drawn data to go back to")
-            if changed & {"test_fraction", "data_seed"}:
-                custom = resplit(custom, new.test_fraction, new.data_seed)
+            if changed & {"test_fraction", "validation_fraction", "data_seed"}:
+                custom = resplit(custom, new.test_fraction, new.data_seed,
+                                 new.validation_fraction)
             data = self._with_features(custom, new)
         elif keep_data:
             data = self._with_features(self.session.data, new)
@@ -207,12 +211,24 @@ class SessionController(QObject):
                          "features": data.features if data.is_planar else base.features,
                          "test_fraction": float(data.params.get("test_fraction",
                                                                 base.test_fraction)),
+                         "validation_fraction": float(data.params.get("validation_fraction",
+                                                                      0.0)),
                          "loss": loss}).normalized()
 
     def use_data(self, data: Dataset) -> bool:
         """Train on imported or drawn ``data`` with a new network of the current hidden
-        layers (its input and output layers fit the data).  False (and a message) if refused."""
+        layers (its input and output layers fit the data).  False (and a message) if refused.
+
+        An imported file read without a validation set gets the validation share the data
+        panel shows (as the import dialog takes its test share)."""
         self.settle()
+        share = self.config.validation_fraction
+        if share and "source" in data.params and not data.has_validation:
+            try:
+                data = resplit(data, float(data.params.get("test_fraction", 0.0)),
+                               int(data.params.get("seed", 0)), share)
+            except ValueError as exc:
+                self.message.emit(f"No validation set: {exc}.")
         config = self._custom_config(data)
         try:
             session = config.build_session(data)
@@ -221,8 +237,9 @@ class SessionController(QObject):
             return False
         self._install(session, config, data, reason=f"loading {data.name}")
         self.configChanged.emit()
+        val = f", {len(data.y_val)} validation" if data.has_validation else ""
         self.message.emit(f"Training on {data.name}: {len(data.y_train)} training and "
-                          f"{len(data.y_test)} test samples, {data.n_inputs} input(s); "
+                          f"{len(data.y_test)} test{val} samples, {data.n_inputs} input(s); "
                           f"new weights from seed {config.seed}.")
         return True
 
@@ -338,3 +355,19 @@ class SessionController(QObject):
         self.message.emit(f"Weights set from the loss landscape at epoch {session.epoch}: "
                           "training goes on from there (Ctrl+Z brings the old weights back).")
         return True
+
+
+def stop_sentence(session: TrainingSession) -> str:
+    """What the status line says when early stopping or a stop rule ended training: the
+    session's sentence, shortened for early stopping so it fits a 1024-pixel window."""
+    stop = session.stop_report
+    if stop is None:
+        return "Training stopped."
+    early = session.early_stopping
+    if stop.reason != "early_stopping" or early is None:
+        return stop.message
+    patience = early["patience"]
+    kept = (f"best epoch {stop.best_epoch} restored" if stop.restored else
+            f"the weights stay (best: epoch {stop.best_epoch})")
+    return (f"Stopped at epoch {stop.epoch}: no lower {stop.watched} loss for {patience} "
+            f"epoch{'s' * (patience != 1)}; {kept}.")

@@ -57,6 +57,8 @@ class TrainingLoop(QObject):
         self._start_theta = None
         controller.diverged.connect(lambda _msg: self.pause())
         controller.settling.connect(self.settle)
+        # Early stopping and the stop rules end Play too (the window says why).
+        controller.stopped.connect(lambda _msg: self.pause())
 
     @property
     def running(self) -> bool:
@@ -208,10 +210,12 @@ class TrainingLoop(QObject):
             self.settle()                         # a speed was chosen while at full speed
         session = self.controller.session
         if self.target is not None:
-            left = self.target - session.epoch
+            # A divergence or a stop pauses (and clears the target) inside run: keep it here.
+            target = self.target
+            left = target - session.epoch
             if left > 0 and not session.diverged:
                 session.run(left, max_seconds=self.MAX_BUDGET)
-            if session.epoch >= self.target or session.diverged:
+            if session.epoch >= target or session.diverged or session.stopped:
                 reached = session.epoch
                 self.pause()
                 self.targetReached.emit(reached)

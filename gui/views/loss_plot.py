@@ -1,4 +1,5 @@
-"""Loss against epoch (train and test, log-scale toggle) over accuracy or R², with the
+"""Loss against epoch (train, test and validation when there is a validation set; log-scale
+toggle) over accuracy or R², with the
 current values as text and the value under the mouse on hover.
 
 The history the engine keeps is already decimated (a few thousand rows however long the run),
@@ -18,6 +19,9 @@ from .caption_bar import CaptionBar
 
 TRAIN_COLOR = (33, 102, 172)
 TEST_COLOR = (230, 97, 1)
+#: Bluish green (Okabe–Ito): apart from the blue train and orange test curves, also for the
+#: colour-blind; drawn dash-dotted besides.
+VALIDATION_COLOR = (0, 158, 115)
 #: Per-layer gradient-norm curves: a colorblind-safe sequence from the first layer on.
 GRADIENT_COLORS = [(0, 114, 178), (0, 158, 115), (204, 121, 167), (213, 94, 0), (86, 180, 233),
                    (230, 159, 0), (90, 90, 90), (240, 228, 66), (0, 0, 0)]
@@ -97,6 +101,9 @@ class LossPlot(QWidget):
         self.test_curve = self.loss.plot(name="test", pen=test_pen, antialias=False)
         self.train_score = self.score.plot(pen=train_pen, antialias=False)
         self.test_score = self.score.plot(pen=test_pen, antialias=False)
+        val_pen = pg.mkPen(VALIDATION_COLOR, width=2, style=Qt.PenStyle.DashDotLine)
+        self.val_curve = self.loss.plot(pen=val_pen, antialias=False)
+        self.val_score = self.score.plot(pen=val_pen, antialias=False)
         self.hover = pg.TextItem(anchor=(0, 1), color=self.theme.text,
                                  fill=(*self.theme.background, 225))
         self.hover.setZValue(10)
@@ -210,8 +217,10 @@ class LossPlot(QWidget):
             curve.setPen(pen)
         train = pg.mkPen(TRAIN_COLOR, width=2 * line)
         test = pg.mkPen(TEST_COLOR, width=2 * line, style=Qt.PenStyle.DashLine)
+        val = pg.mkPen(VALIDATION_COLOR, width=2 * line, style=Qt.PenStyle.DashDotLine)
         for curve, pen in ((self.train_curve, train), (self.train_score, train),
-                           (self.test_curve, test), (self.test_score, test)):
+                           (self.test_curve, test), (self.test_score, test),
+                           (self.val_curve, val), (self.val_score, val)):
             curve.setPen(pen)
         for k, curve in enumerate(self.grad_curves):
             curve.setPen(pg.mkPen(GRADIENT_COLORS[k % len(GRADIENT_COLORS)], width=2 * line))
@@ -229,15 +238,28 @@ class LossPlot(QWidget):
         table = history.table()
         self._table, self._columns = table, history.columns
         col = {name: i for i, name in enumerate(history.columns)}
+        if f"train_{self.metric_name}" not in col:       # a history of the other task's kind
+            self.set_metric("r2" if "train_r2" in col else "accuracy")
         epochs = table[:, 0]
         train, test = table[:, col["train_loss"]], table[:, col["test_loss"]]
         if self.log_box.isChecked():
             train, test = _positive(train), _positive(test)
         self.train_curve.setData(epochs, train, connect="finite")
         has_test = np.isfinite(table[:, col["test_loss"]]).any()
-        self._show_test_in_legend(has_test)
+        self._show_in_legend(self.test_curve, "test", has_test)
         self.test_curve.setData(epochs if has_test else [], test if has_test else [],
                                 connect="finite")
+        has_val = "val_loss" in col
+        self._show_in_legend(self.val_curve, "validation", has_val)
+        if has_val:
+            val = table[:, col["val_loss"]]
+            self.val_curve.setData(epochs, _positive(val) if self.log_box.isChecked() else val,
+                                   connect="finite")
+            self.val_score.setData(epochs, table[:, col[f"val_{self.metric_name}"]],
+                                   connect="finite")
+        else:
+            self.val_curve.setData([], [])
+            self.val_score.setData([], [])
         self.train_score.setData(epochs, table[:, col[f"train_{self.metric_name}"]], connect="finite")
         if has_test:
             self.test_score.setData(epochs, table[:, col[f"test_{self.metric_name}"]], connect="finite")
@@ -298,14 +320,24 @@ class LossPlot(QWidget):
         for curve, name in zip(self.grad_curves, names):
             curve.setData(epochs, _positive(table[:, col[name]]), connect="finite")
 
-    def _show_test_in_legend(self, shown: bool) -> None:
+    def _show_in_legend(self, curve, label: str, shown: bool) -> None:
         legend = self.loss.legend
-        listed = any(item is self.test_curve for _sample, item in
+        listed = any(item is curve for _sample, item in
                      ((s, getattr(s, "item", None)) for s, _l in legend.items))
         if shown and not listed:
-            legend.addItem(self.test_curve, "test")
+            legend.addItem(curve, label)
+            # As the theme sets the others (style/appearance.py): the line level with its label.
+            sample, text = legend.items[-1]
+            sample.setFixedHeight(max(20.0, text.item.boundingRect().height()))
+            for item in (sample, text):
+                legend.layout.setAlignment(item, Qt.AlignmentFlag.AlignLeft
+                                           | Qt.AlignmentFlag.AlignTop)
         elif not shown and listed:
-            legend.removeItem(self.test_curve)
+            legend.removeItem(curve)
+
+    def legend_labels(self) -> list[str]:
+        """The texts of the loss plot's legend, top to bottom."""
+        return [label.text for _sample, label in self.loss.legend.items]
 
     def _summary(self, latest: dict, has_test: bool, past: int | None = None) -> str:
         if not latest:
@@ -324,6 +356,9 @@ class LossPlot(QWidget):
             parts.append(f"<span style='color:{self.theme.negative_text}'><b>test</b> loss "
                          f"{fmt(latest['test_loss'])}, {name} "
                          f"{fmt(latest[f'test_{metric}'], True)}</span>")
+        if "val_loss" in latest:
+            parts.append(f"<b>validation</b> loss {fmt(latest['val_loss'])}, {name} "
+                         f"{fmt(latest[f'val_{metric}'], True)}")
         if past is not None:
             parts[0] = f"<i>epoch {int(latest['epoch'])}:</i> " + parts[0]
         return "<br>".join(parts)
@@ -348,6 +383,8 @@ class LossPlot(QWidget):
         text = f"epoch {int(row['epoch'])}\ntrain loss {row['train_loss']:.4g}"
         if np.isfinite(row["test_loss"]):
             text += f"\ntest loss {row['test_loss']:.4g}"
+        if np.isfinite(row.get("val_loss", np.nan)):
+            text += f"\nvalidation loss {row['val_loss']:.4g}"
         return text
 
     def _mouse_moved(self, pos) -> None:

@@ -11,7 +11,7 @@ import html
 
 import numpy as np
 from ..style.plotting import pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, QSignalBlocker, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QLabel, QScrollArea, QSizePolicy,
                                QVBoxLayout, QWidget)
@@ -279,9 +279,17 @@ class PredictionsView(QWidget):
 
     def set_data(self, data) -> None:
         self.data = data
+        self._network = None          # drawn again with the network that fits this data
         has_test = len(data.y_test) > 0
-        self.split.setEnabled(has_test)
-        self.split.setCurrentIndex(0 if has_test else 1)
+        with QSignalBlocker(self.split):
+            self.split.clear()
+            if has_test:
+                self.split.addItem("Test set", "test")
+            if data.has_validation:
+                self.split.addItem("Validation set", "validation")
+            self.split.addItem("Training set", "train")
+            self.split.setCurrentIndex(0)
+        self.split.setEnabled(self.split.count() > 1)
         image = image_shape(data) is not None
         regression = data.task == REGRESSION
         self.weights_title.setVisible(image)
@@ -293,8 +301,9 @@ class PredictionsView(QWidget):
         self.samples_text.setVisible(not image)
         kind = ("images" if image else
                 f"samples of {data.n_inputs} input{'s' if data.n_inputs != 1 else ''}")
+        val = f" / {len(data.y_val)} validation" if data.has_validation else ""
         self.title.setText(f"<b>{html.escape(data.name)}</b>: {len(data.y_train)} train / "
-                           f"{len(data.y_test)} test {kind}")
+                           f"{len(data.y_test)} test{val} {kind}")
         self.title.setToolTip("The confusion matrix (or predictions against targets), the "
                               "scores of every class and sample predictions" + (
                                   "" if data.is_planar else
@@ -311,12 +320,12 @@ class PredictionsView(QWidget):
         data = self.data
         if data is None:
             return
-        test = self.split.currentData() == "test" and len(data.y_test) > 0
-        X = data.X_test if test else data.X_train
-        y = data.y_test if test else data.y_train
-        which = "test" if test else "training"
+        split = self.split.currentData() or "train"
+        X, y = {"test": (data.X_test, data.y_test), "validation": (data.X_val, data.y_val)}.get(
+            split, (data.X_train, data.y_train))
+        which = {"train": "training"}.get(split, split)
         with np.errstate(all="ignore"):
-            A = network.forward(X)
+            A = network.forward(X)           # evaluation: no unit is dropped
         shape = image_shape(data)
         if shape is not None and len(network.layers) > 1:
             self.weights_title.setText(WEIGHTS_TITLE)
@@ -329,6 +338,7 @@ class PredictionsView(QWidget):
                                     enumerate(weight_images(network.layers[0].W, shape,
                                                             self.lut))])
         if data.task == REGRESSION:
+            A = data.target_units(A)         # the network's outputs in the data's units
             self._show_regression(A[:, 0], y, which)
             self.scores.setText(f"<b>R²</b> {r_squared(A, y):.3f} &nbsp; <b>mean absolute "
                                 f"error</b> {mean_absolute_error(A, y):.4g} ({which})")

@@ -220,9 +220,8 @@ class LandscapeLink(QObject):
         self._job = None
         self.view.set_busy(False)
         session = self.w.controller.session
-        data, shape = self._job_for
-        # (data by identity: two data sets' == would compare their arrays)
-        fits = data is session.data and shape == _shape(session)
+        # The same data object (a Dataset's == would compare its arrays element-wise).
+        fits = self._job_for[0] is session.data and self._job_for[1] == _shape(session)
         try:
             result = job.result()
         except ValueError as exc:

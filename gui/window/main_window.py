@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         c.trained.connect(r.request)
         c.weightsEdited.connect(r.request)
         c.diverged.connect(self._on_diverged)
+        c.stopped.connect(lambda text: self.say(f"■ {text}", 20000))
         c.message.connect(lambda text: self.say(text))
         c.error.connect(self.show_error)
         state.changed.connect(r.request)
