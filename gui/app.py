@@ -61,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot is not None:
         quiet_offscreen_notices()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    # The training process ends with the window (were the window to crash instead, the
+    # process sees its pipe close and ends too).
+    from .session.remote_training import RemoteTraining
+    app.aboutToQuit.connect(RemoteTraining.stop_shared)
     app.setApplicationName("Backprop Lab")
     app.setOrganizationName("BackpropLab")
     settings = None if args.screenshot is not None else settings_store()

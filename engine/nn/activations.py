@@ -31,7 +31,15 @@ def row_max(M: np.ndarray) -> np.ndarray:
 def row_sum(M: np.ndarray) -> np.ndarray:
     """The sum of each row of M (m, k), shape (m,), as one BLAS matrix-vector product:
     ``M.sum(axis=1)`` is 6× slower for few columns (38 µs vs 6 µs for 1797×10)."""
-    return M @ np.ones(M.shape[1], M.dtype)
+    key = (M.shape[1], M.dtype)
+    ones = _ONES.get(key)
+    if ones is None:
+        ones = _ONES[key] = np.ones(M.shape[1], M.dtype)
+    return M @ ones
+
+
+#: (k, dtype) → a vector of k ones (read only), for row_sum.
+_ONES: dict = {}
 
 
 class Activation:
@@ -168,10 +176,17 @@ class Softmax(Activation):
     formula = "e^(z_k) / Σⱼ e^(z_j)"
     elementwise = False
 
-    def forward(self, Z, out=None):
-        out = np.subtract(Z, row_max(Z)[:, None], out=out)
+    def forward(self, Z, out=None, logsumexp=None):
+        """A = softmax(Z); with ``logsumexp`` (m,), also log Σⱼ e^(Z_j) of each row into it
+        (the cross-entropy loss needs exactly these numbers: no second pass of exp)."""
+        zmax = row_max(Z)
+        out = np.subtract(Z, zmax[:, None], out=out)
         np.exp(out, out=out)
-        out /= row_sum(out)[:, None]
+        total = row_sum(out)
+        out /= total[:, None]
+        if logsumexp is not None:
+            np.log(total, out=logsumexp)
+            logsumexp += zmax
         return out
 
     def derivative(self, Z, A, out=None):

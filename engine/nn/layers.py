@@ -19,24 +19,46 @@ import numpy as np
 from .activations import Activation
 
 
+#: Batches of at least this many samples keep their arrays column by column (Fortran
+#: order): adding the bias row b to Z (m, n) then runs along m, not along rows of n numbers
+#: (4× faster for 5000×16), and so do the other element-wise passes.
+COLUMNS_FROM = 256
+
+
+def batch_order(array: np.ndarray) -> np.ndarray:
+    """An (m, k) array in the order the layers keep a batch of m samples in (by column from
+    :data:`COLUMNS_FROM` samples on): element-wise work with their arrays then runs along
+    contiguous memory."""
+    return np.asfortranarray(array) if len(array) >= COLUMNS_FROM else array
+
+
 class _Workspace:
     """Preallocated arrays of one batch size m."""
 
     def __init__(self, m: int, n_in: int, n_out: int, dtype):
         self.m = m
-        self.Z = np.empty((m, n_out), dtype)
-        self.A = np.empty((m, n_out), dtype)
-        self.dZ = np.empty((m, n_out), dtype)
-        self.dA_prev = np.empty((m, n_in), dtype)
+        order = "F" if m >= COLUMNS_FROM else "C"
+        self.Z = np.empty((m, n_out), dtype, order=order)
+        self.A = np.empty((m, n_out), dtype, order=order)
+        self.dZ = np.empty((m, n_out), dtype, order=order)
+        self.dA_prev = np.empty((m, n_in), dtype, order=order)
         # db = mean over samples, computed as a (1/m)-row times dZ: far faster than dZ.sum(0).
         self.mean_row = np.full(m, 1.0 / m, dtype)
+        #: A softmax layer's log Σⱼ e^(Z_j) per row, kept from the forward pass for the loss.
+        self.logsumexp = np.empty(m, dtype)
         # Matrix products: np.dot calls BLAS with less overhead than np.matmul (0.5 vs 0.9 µs
-        # on tiny arrays) and, unlike np.matmul, uses BLAS for an inner dimension of 1 (dZ·Wᵀ
-        # of a one-unit output layer: 1.3 vs 7.2 µs for 500×8, 48 vs 125 µs for 5000×16);
-        # np.matmul is faster for larger products of C-ordered operands (X·W, dZ·Wᵀ).
-        small = m * n_in * n_out <= 65536
-        self.dot_forward = np.dot if small or n_in == 1 else np.matmul
-        self.dot_back = np.dot if small or n_out == 1 else np.matmul
+        # on tiny arrays), but writes C-ordered arrays only; np.matmul is faster for larger
+        # products.  With an inner dimension of 1 (a one-input layer's X·W, a one-unit output
+        # layer's dZ·Wᵀ) the product is an outer product: one broadcast multiply, the same
+        # single rounding per element, 3–10× faster than either.
+        small = order == "C" and m * n_in * n_out <= 65536
+        self.dot_forward = _outer if n_in == 1 else np.dot if small else np.matmul
+        self.dot_back = _outer if n_out == 1 else np.dot if small else np.matmul
+
+
+def _outer(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """a (m, 1) · b (1, n) into ``out`` (m, n): every element one product aᵢ·bⱼ."""
+    return np.multiply(a, b[0], out=out)
 
 
 class Dense:
@@ -51,7 +73,15 @@ class Dense:
         self.activation = activation
         self._workspaces: OrderedDict[int, _Workspace] = OrderedDict()
         self._last_workspace: _Workspace | None = None
-        self.A_prev = self.Z = self.A = self.dZ = None
+        self.A_prev = self.Z = self.A = self.dZ = self.logsumexp = None
+
+    def __getstate__(self) -> dict:
+        """Pickled without its workspaces and cached pass (scratch memory, rebuilt on use);
+        the network that owns the layer binds its parameters again when unpickled."""
+        state = dict(self.__dict__)
+        state.update(_workspaces=OrderedDict(), _last_workspace=None, A_prev=None, Z=None,
+                     A=None, dZ=None, logsumexp=None)
+        return state
 
     def bind(self, W: np.ndarray, b: np.ndarray, dW: np.ndarray, db: np.ndarray) -> None:
         """Attach the views into the network's flat parameter and gradient vectors."""
@@ -109,7 +139,11 @@ class Dense:
         Z = dot(A_prev, self._W, out=ws.Z)
         Z += self._b
         self.A_prev, self.Z = A_prev, Z
-        self.A = self.activation.forward(Z, out=ws.A)
+        if self.activation.name == "softmax":
+            self.A = self.activation.forward(Z, out=ws.A, logsumexp=ws.logsumexp)
+            self.logsumexp = ws.logsumexp
+        else:
+            self.A = self.activation.forward(Z, out=ws.A)
         return self.A
 
     def dZ_from(self, dA: np.ndarray) -> np.ndarray:

@@ -19,6 +19,9 @@ from .layers import Dense
 from .losses import get_loss
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
+#: The default dtype: float64, unless a training session finds its training set large and
+#: trains in float32 (see :data:`engine.training.session.FLOAT32_WORK`).
+AUTO = "auto"
 RELU_BIAS = 0.1
 
 
@@ -29,11 +32,13 @@ class Network:
     one hidden layer of 4 ReLU units and one sigmoid output.  ``activations=[...]`` names the
     activation of every layer instead (one per layer, the last being the output's).
     ``Network([2, 1], output="sigmoid")`` has no hidden layer: logistic regression.
+    ``dtype`` "float64" or "float32" fixes the number type; the default, "auto", is float64
+    until a :class:`~engine.training.session.TrainingSession` on large data makes it float32.
     """
 
     def __init__(self, sizes: Sequence[int], hidden: str = "relu", output: str = "sigmoid",
                  activations: Sequence[str] | None = None, init: str = "he", seed: int | None = 0,
-                 dtype: str = "float64"):
+                 dtype: str = AUTO):
         sizes = _check_sizes(sizes)
         n_layers = len(sizes) - 1
         if activations is None:
@@ -46,10 +51,12 @@ class Network:
             if a.name not in HIDDEN_ACTIVATIONS + FORWARD_ONLY_ACTIVATIONS:
                 raise ValueError(f"hidden layer {i + 1} cannot use {a.name!r}; "
                                  f"choose one of {', '.join(HIDDEN_ACTIVATIONS)}")
-        if dtype not in DTYPES:
+        if dtype not in DTYPES and dtype != AUTO:
             raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
         self.sizes = sizes
-        self.dtype = DTYPES[dtype]
+        #: False while the dtype is the default ("auto"), which a session may make float32.
+        self.dtype_chosen = dtype != AUTO
+        self.dtype = DTYPES["float64" if dtype == AUTO else dtype]
         self.init = get_initializer(init).name
         self.seed = seed
         self.layers = [Dense(n_in, n_out, act)
@@ -66,9 +73,34 @@ class Network:
             b = slice(w.stop, w.stop + layer.n_out)
             start = b.stop
             self.slices.append((w, b))
-            layer.bind(self.theta[w].reshape(layer.n_in, layer.n_out), self.theta[b],
-                       self.grad[w].reshape(layer.n_in, layer.n_out), self.grad[b])
+        self._bind()
         self.initialize(seed)
+
+    def _bind(self) -> None:
+        """Make every layer's W, b, dW and db views into θ and g."""
+        for layer, (w, b) in zip(self.layers, self.slices):
+            shape = (layer.n_in, layer.n_out)
+            layer.bind(self.theta[w].reshape(shape), self.theta[b],
+                       self.grad[w].reshape(shape), self.grad[b])
+
+    def __setstate__(self, state: dict) -> None:
+        """Unpickling: the layers' parameters become views into θ and g again."""
+        self.__dict__.update(state)
+        self._bind()
+
+    def set_dtype(self, dtype: str) -> None:
+        """Hold θ and g in ``dtype`` from now on (the weights rounded to it); arrays taken
+        from the layers before (``layer.W``) no longer follow the network."""
+        if dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
+        self.dtype_chosen = True
+        if DTYPES[dtype] == self.dtype:
+            return
+        self.dtype = DTYPES[dtype]
+        self.theta = self.theta.astype(self.dtype)
+        self.grad = self.grad.astype(self.dtype)
+        self.forward_serial += 1
+        self._bind()
 
     # ---------------------------------------------------------------- description
     @property
@@ -95,6 +127,11 @@ class Network:
     @property
     def dtype_name(self) -> str:
         return np.dtype(self.dtype).name
+
+    @property
+    def multiply_adds(self) -> int:
+        """Multiply-adds of one sample's forward pass: Σ n_in · n_out over the layers."""
+        return sum(n_in * n_out for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]))
 
     def spec(self) -> dict:
         """Everything needed to rebuild this network's architecture (not its weights)."""

@@ -20,6 +20,7 @@ import numpy as np
 
 from . import metrics
 from ..data.dataset import REGRESSION
+from ..nn.layers import batch_order
 
 SPLITS = ("train", "test", "validation")
 
@@ -47,7 +48,8 @@ class Evaluation:
         self._labels = {"train": data.scaled_targets(data.y_train),
                         "test": data.scaled_targets(data.y_test),
                         "validation": data.scaled_targets(data.y_val)}
-        self._Y = self._loss.targets(self._labels["train"], net.n_outputs, net.dtype)
+        # Targets in the order of the output layer's arrays: Â − Y runs along memory.
+        self._Y = batch_order(self._loss.targets(self._labels["train"], net.n_outputs, net.dtype))
         self._X_test, self._Y_test = self._split_arrays(data.X_test, self._labels["test"])
         self._X_val, self._Y_val = self._split_arrays(data.X_val, self._labels["validation"])
         with _quiet():
@@ -57,7 +59,7 @@ class Evaluation:
         if not len(labels):
             return self._X[:0], self._Y[:0]
         net = self.network
-        return net.as_input(X), self._loss.targets(labels, net.n_outputs, net.dtype)
+        return net.as_input(X), batch_order(self._loss.targets(labels, net.n_outputs, net.dtype))
 
     def _arrays(self, split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(X, Y, labels in training units) of "train", "test" or "validation"."""
@@ -75,7 +77,8 @@ class Evaluation:
             return math.nan, math.nan
         net = self.network
         A = net.propagate(X)
-        loss = float(self._loss.value(net.layers[-1].Z, A, Y))
+        out = net.layers[-1]
+        loss = float(self._loss.value(out.Z, A, Y, logsumexp=out.logsumexp))
         score = (metrics.r_squared(A, labels) if self.metric == "r2"
                  else metrics.accuracy(A, labels))
         return loss, float(score)

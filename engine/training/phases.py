@@ -232,7 +232,8 @@ def step_phases(session):
                 A = dropped[i - 1] if rate else net.layers[i - 1].A
             A_prev = A
             A = layer.forward(A_prev)
-            saved.append((A_prev.copy(), layer.Z.copy(), A.copy()))
+            # (order="K": large batches keep column order, and step's products see it too)
+            saved.append((A_prev.copy(order="K"), layer.Z.copy(order="K"), A.copy(order="K")))
             act = layer.activation.name
             values = {"A_prev": A_prev, "W": layer.W, "b": layer.b, "Z": layer.Z, "A": A}
             hidden_rate = rate if i < L - 1 else 0.0

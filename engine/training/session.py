@@ -35,6 +35,7 @@ from .branching import Branching, _overflow_is_handled
 from .diagnostics import Diagnosis, diagnose
 from .divergence import Divergence, DivergenceWatch
 from .evaluation import Evaluation, history_columns
+from .handover import Handover
 from .history import History
 from .notebook import NotebookView
 from .settings import TrainingSettings
@@ -43,8 +44,15 @@ from .timeline import Timeline
 
 Listener = Callable[[str, "TrainingSession"], None]
 
+#: A network left to the default dtype trains in float32 when one pass over the training set
+#: takes at least this many multiply-adds (m · Σ n_in·n_out): the memory-bound passes of
+#: large data run twice as fast, and float32's seven digits lie far below what any view
+#: shows.  Step and the step inspector compute the same float32 numbers; the gradient check
+#: always works on a float64 copy.
+FLOAT32_WORK = 1_000_000
 
-class TrainingSession(TrainingSettings, Branching, Evaluation, NotebookView):
+
+class TrainingSession(TrainingSettings, Branching, Evaluation, NotebookView, Handover):
     """Owns everything training needs; see the module docstring."""
 
     def __init__(self, network: Network, data: Dataset, loss: str | None = None,
@@ -56,6 +64,8 @@ class TrainingSession(TrainingSettings, Branching, Evaluation, NotebookView):
         self.network = network
         self.data = data
         self._check_fit(network, data)
+        if not network.dtype_chosen and len(data.y_train) * network.multiply_adds >= FLOAT32_WORK:
+            network.set_dtype("float32")
         self.epoch = 0
         self._init_settings(loss, optimizer, learning_rate, l1, l2, clip_norm, schedule,
                             optimizer_settings)
@@ -300,8 +310,9 @@ class TrainingSession(TrainingSettings, Branching, Evaluation, NotebookView):
     # ------------------------------------------------------------------ epochs and history
     def _end_epoch(self) -> None:
         self.epoch += 1
-        self._last_grad_norms = np.sqrt(
-            [np.vdot(layer.dW, layer.dW) for layer in self.network.layers]) / self._clip[1]
+        norms = np.sqrt([np.vdot(layer.dW, layer.dW) for layer in self.network.layers])
+        factor = self._clip[1]
+        self._last_grad_norms = norms if factor == 1.0 else norms / factor
         loss = self._record()
         verdict = self.watch.after_epoch(self.epoch, self.steps, loss, self.network.theta)
         if verdict is not None:

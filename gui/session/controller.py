@@ -47,6 +47,7 @@ class SessionController(QObject):
     message = Signal(str)         # something to tell the user (status bar)
     error = Signal(str)           # something the user asked for was refused
     configChanged = Signal()      # the config changed (panels re-read it)
+    settling = Signal()           # the session is about to change or be saved: see settle()
 
     def __init__(self, config: Config | None = None, parent=None):
         super().__init__(parent)
@@ -59,6 +60,12 @@ class SessionController(QObject):
         self.session.subscribe(self._on_session_event)
         self._undo: list[_Kept] = []
         self._redo: list[_Kept] = []
+
+    def settle(self) -> None:
+        """Before the session is changed or saved: whatever trains it elsewhere (the training
+        loop's process) hands the state it reached back first, so :attr:`session` is the
+        whole truth."""
+        self.settling.emit()
 
     # ------------------------------------------------------------------ events
     def _on_session_event(self, event: str, session: TrainingSession) -> None:
@@ -108,12 +115,14 @@ class SessionController(QObject):
     def revert(self) -> None:
         """Put back the session the last change replaced, and forget that change (it could
         not be completed: e.g. an opened file that cannot be shown)."""
+        self.settle()
         if self._undo:
             kept = self._undo.pop()
             self._install(kept.session, kept.config, kept.custom_data)
             self.configChanged.emit()
 
     def _swap(self, source: list[_Kept], target: list[_Kept], verb: str) -> bool:
+        self.settle()
         if not source:
             self.message.emit("Nothing to undo." if verb == "Undid" else "Nothing to redo.")
             return False
@@ -132,6 +141,7 @@ class SessionController(QObject):
         Training settings (and a loss that fits the output layer) apply to the live session
         from its next step; data and architecture changes build a new session, keep the old
         one for Undo, and say what was rebuilt."""
+        self.settle()
         try:
             new = self.config.changed(**changes)
         except ValueError as exc:
@@ -211,6 +221,7 @@ class SessionController(QObject):
 
         An imported file read without a validation set gets the validation share the data
         panel shows (as the import dialog takes its test share)."""
+        self.settle()
         share = self.config.validation_fraction
         if share and "source" in data.params and not data.has_validation:
             try:
@@ -235,6 +246,7 @@ class SessionController(QObject):
     def edit_data(self, data: Dataset) -> bool:
         """The data changed by hand (a point drawn or removed): keep the network and its
         weights when it still fits, else rebuild it (a new class needs a new output unit)."""
+        self.settle()
         session = self.session
         if session.network.n_outputs != data.n_outputs or session.data.task != data.task:
             if not self.use_data(data):
@@ -256,6 +268,7 @@ class SessionController(QObject):
     def load(self, config: Config, session: TrainingSession, checkpoint: str | None = None) -> None:
         """Adopt a ready session and the config it was built from (a lesson, a file); with
         ``checkpoint`` (what is opening), the replaced session is kept for Undo."""
+        self.settle()
         data = session.data
         custom = None
         if config.is_custom or data.name not in GENERATORS or data.params.get("edited"):
@@ -267,6 +280,7 @@ class SessionController(QObject):
     def rebuild(self) -> None:
         """New data and network from the current config (the Regenerate button; imported or
         drawn data is kept, with a new network)."""
+        self.settle()
         try:
             self._install(self.config.build_session(
                 self._with_features(self.custom_data, self.config)
@@ -281,6 +295,7 @@ class SessionController(QObject):
     # ------------------------------------------------------------------ actions
     def step_epoch(self) -> bool:
         """One epoch; False (and the reason) when the session cannot train."""
+        self.settle()
         try:
             self.session.step_epoch()
         except ValueError as exc:            # e.g. a network with a step unit
@@ -291,6 +306,7 @@ class SessionController(QObject):
     def reset(self) -> None:
         """New random weights from the weight seed, epoch 0, on the same data; the run that
         was there is kept for Undo."""
+        self.settle()
         old = self.session
         try:
             session = self.config.build_session(old.data)
@@ -303,6 +319,7 @@ class SessionController(QObject):
                           f"epoch 0{undo}.")
 
     def set_weight(self, layer: int, i: int, j: int, value: float) -> bool:
+        self.settle()
         try:
             self.session.set_weight(layer, i, j, value)
         except (ValueError, IndexError) as exc:
@@ -311,6 +328,7 @@ class SessionController(QObject):
         return True
 
     def set_bias(self, layer: int, j: int, value: float) -> bool:
+        self.settle()
         try:
             self.session.set_bias(layer, j, value)
         except (ValueError, IndexError) as exc:
@@ -322,6 +340,7 @@ class SessionController(QObject):
         """Train on from weights θ (P,) picked on the loss landscape: a copy of the session
         with those weights and a fresh optimizer state (no momentum carried over from where
         the weights were) replaces it; Ctrl+Z brings back the session as it was."""
+        self.settle()
         theta = np.asarray(theta, dtype=np.float64)
         old = self.session
         if theta.shape != old.network.theta.shape or not np.isfinite(theta).all():

@@ -1,7 +1,9 @@
 """Turning grid outputs into colors: unit thumbnails and the output heatmap.
 
 Inputs are the arrays of :func:`backprop_lab.engine.data.plane.plane_outputs` (each (r, r, n_units), row 0 at the
-bottom of the plane); outputs are uint8 RGB images in the same orientation.
+bottom of the plane); outputs are uint8 RGB images in the same orientation, or — for the
+graph's thumbnails, which the window redraws every frame — uint8 *indices* into a lookup table
+(:func:`unit_indices`), which the view turns into pixels with one table look-up.
 """
 from __future__ import annotations
 
@@ -24,10 +26,32 @@ def diverging_image(t: np.ndarray, lut: np.ndarray) -> np.ndarray:
 
 def lut_image(values: np.ndarray, lo: float, hi: float, lut: np.ndarray) -> np.ndarray:
     """Values on [lo, hi], shape (h, w) → (h, w, 3) uint8 through ``lut`` (clipped; NaN → lo)."""
+    return lut.take(lut_indices(values, lo, hi, len(lut)), axis=0)
+
+
+def lut_indices(values: np.ndarray, lo: float, hi: float, n: int = 256) -> np.ndarray:
+    """Values on [lo, hi] → indices 0…n−1 into an n-entry table: round((v − lo)/(hi − lo)·(n − 1))
+    clipped to the table, NaN and −∞ → 0, +∞ → n − 1.  uint8 for n ≤ 256 (any shape)."""
     with np.errstate(invalid="ignore", over="ignore"):
-        t = (values - lo) / (hi - lo if hi > lo else 1.0)
-    t = np.clip(np.nan_to_num(t, nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
-    return lut[np.round(t * (len(lut) - 1)).astype(np.intp)]
+        t = np.subtract(values, lo, dtype=float)
+        t /= hi - lo if hi > lo else 1.0
+    # fmax/fmin ignore NaN (NaN → 0) where clip would keep it: two passes instead of five.
+    np.fmax(t, 0.0, out=t)
+    np.fmin(t, 1.0, out=t)
+    t *= n - 1
+    np.rint(t, out=t)
+    return t.astype(np.uint8 if n <= 256 else np.intp)
+
+
+def unit_indices(A: np.ndarray, shape: tuple[int, int], activation: str,
+                 per_unit: bool = False, n: int = 256) -> np.ndarray:
+    """One layer's outputs A (h·w, n_units) over a grid of ``shape`` (h, w), row 0 at the
+    bottom → (n_units, h, w) uint8 indices into an n-entry diverging table, on the
+    activation's scale or each unit on its own (``per_unit``; see :func:`scaled_units`), row 0
+    at the *top* (as images are stored)."""
+    t = scaled_units(A.reshape(*shape, A.shape[1]), activation, per_unit)
+    idx = lut_indices(t, -1.0, 1.0, n)
+    return np.ascontiguousarray(idx.transpose(2, 0, 1)[:, ::-1])
 
 
 #: Activations with a fixed output range [−1, 1]: drawn on that range, so an almost constant
@@ -68,3 +92,13 @@ def input_images(inputs: np.ndarray, resolution: int, lut: np.ndarray,
     grid = inputs.reshape(resolution, resolution, -1)[::step, ::step]
     rgb = diverging_image(scaled_units(grid, "identity"), lut)
     return [rgb[:, :, k] for k in range(rgb.shape[2])]
+
+
+def weight_indices(W: np.ndarray, shape: tuple[int, int], n: int = 256) -> np.ndarray:
+    """First-layer weights W (n_inputs, n_units) of image data → (n_units, rows, cols) uint8
+    diverging-table indices, row 0 at the top, each unit on its own scale (its largest |w|
+    is full color): the pattern each unit responds to."""
+    W = np.nan_to_num(W, nan=0.0, posinf=0.0, neginf=0.0)
+    peak = np.abs(W).max(axis=0)
+    t = W / np.where(peak > 0, peak, 1.0)
+    return np.ascontiguousarray(lut_indices(t, -1.0, 1.0, n).T.reshape(W.shape[1], *shape))

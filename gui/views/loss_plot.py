@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QLabel, QMenu, QPushButton, QSizePolic
 from ..style import colors
 from ..style.appearance import no_si_prefix
 from ..style.plotting import pg
+from .axis_ranges import SteppedRanges, history_spans
 from .caption_bar import CaptionBar
 from .loss_text import hover_lines, summary_html
 
@@ -44,6 +45,7 @@ class LossPlot(QWidget):
         self._table: np.ndarray | None = None
         self._columns: tuple[str, ...] = ()
         self._grads_wanted = True
+        self.ranges = SteppedRanges()
 
         self.values = QLabel("—")
         self.values.setTextFormat(Qt.TextFormat.RichText)
@@ -71,9 +73,9 @@ class LossPlot(QWidget):
                                                     self.grads_box, self.log_box])
 
         self.canvas = pg.GraphicsLayoutWidget()
-        self.loss = self.canvas.addPlot(row=0, col=0)
-        self.score = self.canvas.addPlot(row=1, col=0)
-        self.grads = self.canvas.addPlot(row=2, col=0)
+        self.loss = self.canvas.addPlot(row=0, col=0, enableMenu=False)
+        self.score = self.canvas.addPlot(row=1, col=0, enableMenu=False)
+        self.grads = self.canvas.addPlot(row=2, col=0, enableMenu=False)
         self.canvas.ci.layout.setRowStretchFactor(0, 3)
         self.canvas.ci.layout.setRowStretchFactor(1, 2)
         self.canvas.ci.layout.setRowStretchFactor(2, 2)
@@ -167,6 +169,7 @@ class LossPlot(QWidget):
             self.pins_menu.addAction("Clear all pinned runs").triggered.connect(
                 self.clearPinsRequested)
         self.hidden_pins = list(hidden)
+        self._fit_ranges()
         self.pins_button.setEnabled(bool(pins or hidden))
         count = f"{len(pins)}" + (f" + {len(hidden)} hidden" if hidden else "")
         self.pins_button.setText(f"Pinned ({count})" if pins or hidden else "Pinned")
@@ -301,15 +304,22 @@ class LossPlot(QWidget):
         else:
             self.test_score.setData([], [])
         self._set_gradient_norms(table, col)
-        last = float(epochs[-1]) if len(epochs) else 0.0
-        if last < 10:                # a young run: epochs 0…10, not a range around 0
-            self.loss.setXRange(0, 10, padding=0.02)
-        else:
-            self.loss.enableAutoRange(axis="x")
-        self.values.setText(summary_html(self._row_at(self._marked) or history.latest,
-                                         has_test, self.metric_name, self.theme, self._marked))
-        self.values.setToolTip(self.values.text())
-        self.caption_bar.relayout()
+        self._fit_ranges()
+        summary = summary_html(self._row_at(self._marked) or history.latest, has_test,
+                               self.metric_name, self.theme, self._marked)
+        if summary != self.values.text():
+            self.values.setText(summary)
+            self.values.setToolTip(summary)
+            self.caption_bar.relayout()
+
+    def _fit_ranges(self) -> None:
+        """Axes that grow in steps, not with every epoch (see :mod:`.axis_ranges`)."""
+        table = self._table if self._table is not None else np.zeros((0, 1))
+        x, y, grads = history_spans(table, self._columns, [c.pin for c in self.pin_curves],
+                                    self.log_box.isChecked())
+        self.ranges.apply(self.loss, "x", x)
+        self.ranges.apply(self.loss, "y", y)
+        self.ranges.apply(self.grads, "y", grads)
 
     def _set_gradient_norms(self, table: np.ndarray, col: dict) -> None:
         """One curve per layer: ‖dW‖ of its last step in each epoch, on a log axis."""
@@ -356,7 +366,7 @@ class LossPlot(QWidget):
         for curve in self.pin_curves:
             _number, epochs, loss = curve.pin
             curve.setData(epochs, _positive(loss) if on else loss, connect="finite")
-        self.loss.enableAutoRange()
+        self._fit_ranges()
 
     def hover_text(self, epoch: float) -> str | None:
         """Text for the mouse at ``epoch``: the nearest recorded epoch and its values."""

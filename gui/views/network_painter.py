@@ -23,32 +23,38 @@ MAX_DRAWN_EDGES = 300
 def drawn_edges(values: np.ndarray) -> np.ndarray | None:
     """Flat indices (row-major over (n_in, n_out)) of the edges drawn for a layer: all of them
     (None) up to :data:`MAX_DRAWN_EDGES`, else the strongest by |value|, weakest first."""
-    flat = np.abs(np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)).ravel()
-    if flat.size <= MAX_DRAWN_EDGES:
+    if np.size(values) <= MAX_DRAWN_EDGES:
         return None
+    flat = np.abs(np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)).ravel()
     top = np.argpartition(flat, -MAX_DRAWN_EDGES)[-MAX_DRAWN_EDGES:]
     return top[np.argsort(flat[top])]
 
 
 def paint_edges(view, p: QPainter) -> None:
+    """Every layer's edges (for vector devices; the screen gets cached pictures of them)."""
+    for layer, style in enumerate(view.edge_styles()):
+        paint_layer_edges(view, p, layer, *style)
+
+
+def paint_layer_edges(view, p: QPainter, layer: int, color: np.ndarray,
+                      width: np.ndarray) -> None:
+    """One layer's edges: one ``drawLines`` per (color step, width), thin ones first so that
+    strong ones stay on top."""
     palette = view.palette_colors()
-    batches: dict[tuple[int, int], list[QLineF]] = {}
     subsets = view.edge_subsets
-    for layer in range(len(view._rects) - 1):
-        color, width = view.edge_style(layer)
-        subset = subsets[layer] if layer < len(subsets) else None
-        lines = view._lines[layer]
-        keys = list(zip(color.ravel().tolist(), width.ravel().tolist()))
-        for k in (range(len(lines)) if subset is None else subset.tolist()):
-            batches.setdefault(keys[k], []).append(lines[k])
+    subset = subsets[layer] if layer < len(subsets) else None
+    lines = view._lines[layer]
+    keys = list(zip(color.ravel().tolist(), width.ravel().tolist()))
+    batches: dict[tuple[int, int], list[QLineF]] = {}
+    for k in (range(len(lines)) if subset is None else subset.tolist()):
+        batches.setdefault(keys[k], []).append(lines[k])
     pen = QPen()
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-    # Thin, pale edges first so that strong ones stay on top.
-    for (c, w), lines in sorted(batches.items(), key=lambda kv: kv[0][1]):
+    for (c, w), batch in sorted(batches.items(), key=lambda kv: kv[0][1]):
         pen.setColor(palette[c])
         pen.setWidthF(w / 4.0)
         p.setPen(pen)
-        p.drawLines(lines)
+        p.drawLines(batch)
 
 def paint_phase_band(view, p: QPainter) -> None:
     cols = view.active_columns()
@@ -118,8 +124,12 @@ def paint_unit_marks(view, p: QPainter) -> None:
             p.drawText(tag, Qt.AlignmentFlag.AlignCenter, "≡")
 
 def paint_units(view, p: QPainter) -> None:
+    """Thumbnails scaled to their cells (nearest cell: they look like cells, and draw 5×
+    faster than smoothed), their outlines in one call, the selected one thicker."""
     border = QPen(view.theme.qcolor("muted"), 1.0 * view.line_scale)
     selected = QPen(view.theme.qcolor("highlight"), 3.0 * view.line_scale)
+    outlines = []
+    panel = view.theme.qcolor("panel")
     for c, col in enumerate(view._rects):
         if len(col) > COMPACT_UNITS:
             paint_compact_column(view, p, c, border, selected)
@@ -127,21 +137,26 @@ def paint_units(view, p: QPainter) -> None:
         images = view.thumbnails[c] if c < len(view.thumbnails) else []
         for u, rect in enumerate(col):
             if u < len(images):
-                p.drawImage(rect.topLeft(), images[u])
+                p.drawImage(rect, images[u])
             else:
-                p.fillRect(rect, view.theme.qcolor("panel"))
-            p.setPen(selected if view.selected == (c, u) else border)
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRect(rect)
+                p.fillRect(rect, panel)
+        outlines.extend(col)
+    p.setPen(border)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawRects(outlines)
+    if view.selected is not None and len(view._rects[view.selected[0]]) <= COMPACT_UNITS:
+        p.setPen(selected)
+        p.drawRect(view.unit_rect(*view.selected))
+
 
 def paint_compact_column(view, p: QPainter, c: int, border: QPen, selected: QPen) -> None:
     """A wide layer: one thin bar per unit, in the mean color of its output over the plane
     (or the panel color), outlined as one strip."""
     col = view._rects[c]
-    arrays = view._thumbnail_arrays[c] if c < len(view._thumbnail_arrays) else []
+    means = view.thumbnail_means(c)
     for u, rect in enumerate(col):
-        if u < len(arrays) and len(arrays[u]):
-            r, g, b = np.asarray(arrays[u]).reshape(-1, 3).mean(axis=0)
+        if means is not None and u < len(means):
+            r, g, b = means[u]
             p.fillRect(rect, QColor(int(r), int(g), int(b)))
         else:
             p.fillRect(rect, view.theme.qcolor("panel"))
@@ -177,13 +192,7 @@ def paint_labels(view, p: QPainter) -> None:
         p.drawRoundedRect(button.rect, 3, 3)
         p.setPen(view.theme.qcolor("text"))
         p.drawText(button.rect, Qt.AlignmentFlag.AlignCenter, "+" if button.delta > 0 else "−")
-    scale = ("scaled per layer" if view.edge_values is not None
-             else f"full at |w| ≥ {view.edge_scale(0):.2g}")
-    legend = f"edges: {view.edge_mode_label} · blue +, orange − · width ∝ |value|, {scale}"
-    if any(s is not None for s in view.edge_subsets):
-        legend += f" · wide layers: the {MAX_DRAWN_EDGES} strongest edges"
-    if view.thumbnail_note:
-        legend += f" · {view.thumbnail_note}"
+    legend = view.legend_text()
     p.setPen(view.theme.qcolor("muted"))
     last = view._buttons[-2].rect
     label_w = QFontMetricsF(p.font()).horizontalAdvance("layers: ")

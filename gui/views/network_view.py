@@ -1,8 +1,11 @@
 """The network graph: units as heatmap thumbnails, edges colored by weight, left to right.
 
 One widget paints everything (edges, thumbnails, headers, +/− buttons) in a single
-``paintEvent``: far cheaper than hundreds of scene items.  Geometry is recomputed on resize or
-when the architecture changes, so the graph always fills the widget.
+``paintEvent``: far cheaper than hundreds of scene items.  On screen, the parts that change
+seldom are pictures kept between frames (:mod:`.network_layers`): a repaint copies the labels,
+each layer's edges (redrawn when an edge changed color step or width) and the thumbnails.
+Geometry is recomputed on resize or when the architecture changes, so the graph always fills
+the widget.
 
 Interaction: hover for exact values (a unit's tooltip shows z = Σ w·x + b with live numbers),
 click a unit to select it, click an edge to type a new weight, +/− under a hidden layer's
@@ -14,15 +17,17 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import (QColor, QImage, QPainter)
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolTip, QWidget
 
 
 from ..style import colors
 from . import network_layout
 from . import network_painter as painter
-from .network_layout import COMPACT_UNITS, Button
 from . import network_text
+from .network_edges import EdgeStyles
+from .network_layers import GraphPictures, Thumbnails, paint_from_pictures, raster
+from .network_layout import Button
 from .weight_editor import WeightEditor
 
 
@@ -39,14 +44,16 @@ def image_from_rgb(rgb: np.ndarray, size: int | None = None) -> QImage:
     return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
 
-class NetworkView(QWidget):
+class NetworkView(EdgeStyles, QWidget):
     unitSelected = Signal(int, int)          # column (0 = inputs, l = layer l), unit; (-1, -1): none
     unitsChangeRequested = Signal(int, int)  # hidden layer index, +1/−1
     layersChangeRequested = Signal(int)      # +1/−1
     weightTyped = Signal(int, int, int, float)   # layer, i, j, value
 
-    EDGE_SCALE = 1.0        # |w| at which an edge's color saturates
-    MAX_EDGE_WIDTH = 7.0
+    #: How many edges one paint may redraw (None: all that changed).  While training plays,
+    #: the renderer sets a budget so that no frame redraws every layer's antialiased edges
+    #: (a layer that waits keeps its picture of one frame ago).
+    edges_per_paint: int | None = None
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -59,8 +66,10 @@ class NetworkView(QWidget):
         self.zoom = 1.0                  # + / − keys: bigger or smaller units
         self.network = None
         self.input_names: tuple[str, ...] = ()
-        self.thumbnails: list[list[QImage]] = []   # per column, per unit, at display size
-        self._thumbnail_arrays: list[list[np.ndarray]] = []
+        self._thumbnails = Thumbnails()
+        self._pictures = GraphPictures()
+        self._layout_version = 0
+        self._palette: tuple | None = None       # (theme, [QColor] of the color steps)
         self.selected: tuple[int, int] | None = None
         self.edge_values: list[np.ndarray] | None = None   # per layer (n_in, n_out); None: weights
         self.edge_subsets: list[np.ndarray | None] = []    # per layer: the edges drawn (None: all)
@@ -90,7 +99,8 @@ class NetworkView(QWidget):
         self.input_names = tuple(input_names)
         if structure_changed:
             self.selected = None
-            self.thumbnails, self._thumbnail_arrays = [], []
+            self._thumbnails.clear()
+            self._pictures.clear()
             self.edge_values = None          # values of the old layers fit no new edge
             self.annotations = {}
         self._choose_edges()
@@ -112,11 +122,6 @@ class NetworkView(QWidget):
         self.edge_subsets = [painter.drawn_edges(self.edge_values_of(k))
                              for k in range(len(layers))]
 
-    def _fits(self, values) -> bool:
-        layers = self.network.layers if self.network is not None else []
-        return len(values) == len(layers) and all(
-            np.shape(v) == layer.W.shape for v, layer in zip(values, layers))
-
     def set_zoom(self, zoom: float) -> None:
         self.zoom = min(max(zoom, 0.4), 2.5)
         self.relayout()
@@ -124,21 +129,28 @@ class NetworkView(QWidget):
     def relayout(self) -> None:
         """Recompute the geometry (after a change of scale or zoom) and repaint."""
         self._layout()
-        self._make_images()
         self.update()
 
-    def set_thumbnails(self, thumbnails: list[list[np.ndarray]]) -> None:
-        """Per column (inputs first), per unit: an RGB array of its output over the plane."""
-        self._thumbnail_arrays = thumbnails
-        self._make_images()
-        self.update()
+    def set_thumbnails(self, thumbnails: list, lut: np.ndarray | None = None) -> None:
+        """Per column (inputs first): with ``lut`` (n, 3), an (n_units, h, w) uint8 array of
+        indices into it, row 0 at the top; without, a list of RGB arrays (h, w, 3) with row 0
+        at the bottom of the plane, one per unit.  None keeps a column as it is.  Only a
+        change of at least one color step repaints."""
+        changed = False
+        for c, column in enumerate(thumbnails):
+            changed |= self._thumbnails.set_column(c, column, lut)
+        if changed:
+            self.update()
 
-    def _make_images(self) -> None:
-        size = int(self._rects[0][0].width()) if self._rects and self._rects[0] else None
-        # Compact columns (wide layers) are painted as bars: no images to scale for them.
-        self.thumbnails = [[] if len(column) > COMPACT_UNITS else
-                           [image_from_rgb(rgb, size) for rgb in column]
-                           for column in self._thumbnail_arrays]
+    @property
+    def thumbnails(self) -> list[list[QImage]]:
+        """Per column, per unit: its picture (empty for columns drawn as bars)."""
+        return self._thumbnails.images
+
+    def thumbnail_means(self, column: int) -> np.ndarray | None:
+        """(n_units, 3) the mean color of each unit's picture in ``column`` (None: none)."""
+        means = self._thumbnails.means
+        return means[column] if column < len(means) else None
 
     def set_phase(self, name: str | None, layer: int | None = None) -> None:
         """Highlight the layer a phase works on (None: no phase) and animate its direction."""
@@ -182,11 +194,11 @@ class NetworkView(QWidget):
     # ------------------------------------------------------------------ geometry
     def resizeEvent(self, event) -> None:
         self._layout()
-        self._make_images()
         super().resizeEvent(event)
 
     def _layout(self) -> None:
         self._rects, self._buttons, self._headers, self._lines = network_layout.layout(self)
+        self._layout_version += 1
 
     def unit_rect(self, column: int, unit: int) -> QRectF:
         return self._rects[column][unit]
@@ -229,67 +241,21 @@ class NetworkView(QWidget):
                 return button
         return None
 
-    # ------------------------------------------------------------------ colors
-    #: Edges are drawn in this many color steps and quarter-pixel widths, one batch per
-    #: (color, width): a few dozen drawLines calls instead of one per edge.
-    COLOR_STEPS = 21
-
-    def edge_values_of(self, layer: int) -> np.ndarray:
-        """What the edges of ``layer`` show: its weights, or the values set by a mode."""
-        if self.edge_values is not None and self._fits(self.edge_values):
-            return self.edge_values[layer]
-        return self.network.layers[layer].W
-
-    def edge_scale(self, layer: int) -> float:
-        """|value| at which an edge reaches full color and width.  Weights: 1, or twice the
-        median |w| once training has grown them (so big nets do not all saturate); gradients
-        and updates: each layer's largest."""
-        if self.edge_values is None or not self._fits(self.edge_values):
-            weights = np.abs(self.network.theta[np.isfinite(self.network.theta)])
-            typical = 2.0 * float(np.median(weights)) if weights.size else 0.0
-            return max(self.EDGE_SCALE, typical)
-        finite = np.abs(self.edge_values[layer][np.isfinite(self.edge_values[layer])])
-        return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
-
-    def edge_style(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
-        """(color step index, width in quarter pixels), each (n_in, n_out), for a layer's edges."""
-        values = np.nan_to_num(self.edge_values_of(layer), nan=0.0, posinf=1e9, neginf=-1e9)
-        relative = values / self.edge_scale(layer)
-        t = np.clip(relative, -1.0, 1.0)
-        color = np.round((t + 1.0) * 0.5 * (self.COLOR_STEPS - 1)).astype(int)
-        # Between wide layers many edges share the room: thinner lines keep them apart.
-        thin = min(1.0, COMPACT_UNITS / 2 / max(values.shape))
-        width = np.minimum(0.6 + 2.4 * thin * np.abs(relative),
-                           max(self.MAX_EDGE_WIDTH * thin, 1.0)) * self.line_scale
-        return color, np.round(width * 4).astype(int)
-
-    def edge_color(self, layer: int, i: int, j: int) -> QColor:
-        """The color the edge is painted in: blue for positive, orange for negative values,
-        neutral grey near 0."""
-        color, _ = self.edge_style(layer)
-        return self.palette_colors()[color[i, j]]
-
-    def edge_width(self, layer: int, i: int, j: int) -> float:
-        return self.edge_style(layer)[1][i, j] / 4.0
-
-    def palette_colors(self) -> list[QColor]:
-        """The edges' color steps, from the most negative to the most positive value."""
-        lut = colors.diverging_lut(self.theme, self.COLOR_STEPS)
-        return [QColor(int(r), int(g), int(b)) for r, g, b in lut]
-
     # ------------------------------------------------------------------ painting
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         try:                          # the painter ends even if drawing fails
-            p.fillRect(self.rect(), self.theme.qcolor("background"))
             if self.network is None or not self._rects:
+                p.fillRect(self.rect(), self.theme.qcolor("background"))
                 return
+            if raster(p):
+                paint_from_pictures(self, p)
+                return
+            p.fillRect(self.rect(), self.theme.qcolor("background"))
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.paint_phase_band(self, p)
             painter.paint_edges(self, p)
             painter.paint_phase_flow(self, p)
-            # Scaled thumbnails draw 5× faster without antialiasing, and their cells should
-            # look like cells anyway.
             p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             painter.paint_units(self, p)
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)

@@ -87,6 +87,7 @@ class Exports(QObject):
         """An animated GIF of the run so far: ``frames`` frames evenly spaced in epochs (see
         :func:`frame_epochs`), each stamped with its epoch.  The live state comes back after."""
         w = self.w
+        w.controller.settle()
         session = w.controller.session
         epochs = frame_epochs(session.timeline.epochs(), frames)
         if len(epochs) < 2:
@@ -160,6 +161,7 @@ class Exports(QObject):
         "exact") that rebuilds the current network from its weights and data and trains it;
         its data or weights go in a file beside it when they are large."""
         self.w.stepper.cancel()
+        self.w.controller.settle()
         try:
             written = write_script(self.w.controller.session, path, kind, style)
         except (OSError, ValueError) as exc:

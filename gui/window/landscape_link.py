@@ -86,6 +86,7 @@ class LandscapeLink(QObject):
     # ------------------------------------------------------------------ what to show
     def request(self, *_args) -> None:
         """Refresh soon (at most every REFRESH_MS while training)."""
+        self.w.loop.publish_path = self.view.isVisible()
         if not self._throttle.isActive():
             self._throttle.start()
 
@@ -102,6 +103,14 @@ class LandscapeLink(QObject):
         return (self.slice is not None and session.data is self._data
                 and self._shape == _shape(session))
 
+    def _path(self, session) -> np.ndarray:
+        """The timeline's weights (T, P): those the training process last sent while it
+        trains the session, else the session's own."""
+        live = self.w.loop.live
+        if live is not None and live.session is session and live.path is not None:
+            return live.path[1]
+        return trajectory(session)[1]
+
     def refresh(self) -> None:
         """Path, ghosts and live point on the slice; a new slice when one is due."""
         if not self.view.isVisible():
@@ -111,7 +120,7 @@ class LandscapeLink(QObject):
             return
         s = self.slice
         session = self.w.controller.session
-        _epochs, thetas = trajectory(session)
+        thetas = self._path(session)
         self.view.set_path(s.project(thetas) if len(thetas) else np.empty((0, 2)))
         shown = self.w.view_state.shown_network().theta.astype(np.float64)
         coords, distance = s.directions.project(s.center, shown)
@@ -159,7 +168,7 @@ class LandscapeLink(QObject):
         session = self.w.controller.session
         network = self.w.view_state.shown_network()
         center = network.theta.astype(np.float64)
-        _epochs, thetas = trajectory(session)
+        thetas = self._path(session)
         if not recenter and self._fits():
             directions, center = self.slice.directions, self.slice.center
         else:

@@ -22,6 +22,7 @@ class PinnedRuns(QObject):
 
     def pin_run(self) -> None:
         """Keep the current loss curve as a labeled ghost trace."""
+        self.w.controller.settle()
         session = self.w.controller.session
         if session.epoch == 0:
             self.w.say("Train first: there is no loss curve to pin yet.", 5000)

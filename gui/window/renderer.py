@@ -1,28 +1,38 @@
-"""One frame of the window: ONE batched forward pass over the plane grid, handed to the views.
+"""One frame of the window: ONE grid pass over the plane, handed to the views.
 
 The views draw what they are given and never read the session themselves.  Frames are
 requested by marking the renderer (:meth:`Renderer.request`) and drawn by one timer at most
-at the display rate; the costly views (loss plot, predictions, diagnosis) refresh at ~10 Hz
-while training plays.
+at the display rate.  While training plays, the views that cost most (loss plot, predictions,
+diagnosis) refresh at ~10 Hz, one of them per frame so that no frame carries two, and views
+hidden behind a tab wait until they are shown; at rest every frame draws everything.  What
+training publishes while it plays elsewhere (:attr:`TrainingLoop.live`) and the session does
+not mirror is drawn from there: the timeline's epochs, the latest diagnosis, the last update.
 """
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, QTimer
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QTimer
 
-from backprop_lab.engine.data.plane import plane_grid, plane_outputs
+from backprop_lab.engine.data.plane import plane_grid
 from backprop_lab.engine.training.inspection import edge_values, phase_unit_values
 
 from ..style import colors
 from ..views import heatmaps
-from ..views.image_strip import image_shape, weight_images
+from ..views.image_strip import image_shape
+from .plane_pass import PlanePass
 
 GRID_RESOLUTION = 160         # output heatmap cells per side
+PLAYING_RESOLUTION = 80       # … while training plays (a quarter of the points)
 THUMBNAIL_STEP = 6            # thumbnails sample every 6th grid point: 27 × 27 cells
 FRAME_INTERVAL_MS = 16        # redraw at most at ~60 Hz
 SLOW_VIEW_INTERVAL = 0.1      # seconds between loss-plot and predictions redraws while playing
 DIAGNOSIS_INTERVAL = 0.25     # seconds between diagnoses (dead/identical units, gradients)
+#: The output plot is redrawn when some point moved by more than half a color step.
+OUTPUT_STEP = 0.5 / 255
+#: Antialiased edges the graph may redraw per frame while playing (the rest the next frame).
+EDGES_PER_FRAME = 160
 
 
 class Renderer(QObject):
@@ -32,18 +42,25 @@ class Renderer(QObject):
         super().__init__(window)
         self.w = window
         self.grid = None
+        self.plane: PlanePass | None = None
         self.lut = colors.diverging_lut(colors.LIGHT)
         self.frame_times: list[float] = []
-        self._input_thumbnails: list = []
+        self._input_indices = None
         self._needed = True
-        self._slow_drawn = self._diagnosed = 0.0
+        self._due = {"loss": 0.0, "predictions": 0.0, "diagnosis": 0.0}
         self._timeline_shown = None
+        self._drawn_output: tuple | None = None       # (network, output) last drawn
         #: Thumbnails each stretched to their own peak, instead of the activation's scale.
         self.per_unit_contrast = False
         self.timer = QTimer(self)
+        # A precise timer: a coarse one may fire 5 % late, just below 60 frames a second.
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(FRAME_INTERVAL_MS)
         self.timer.timeout.connect(self.render_if_needed)
         self.timer.start()
+        tabs = getattr(window, "tabs", None)
+        if tabs is not None:                    # a view behind a tab is drawn when shown
+            tabs.currentChanged.connect(lambda _index: self.request())
 
     def request(self) -> None:
         """Ask for a frame at the next display tick."""
@@ -70,6 +87,8 @@ class Renderer(QObject):
         session = w.controller.session
         data = session.data
         self.grid = plane_grid(data, GRID_RESOLUTION) if data.is_planar else None
+        self.plane = (PlanePass(self.grid, THUMBNAIL_STEP, plane_grid(data, PLAYING_RESOLUTION))
+                      if self.grid is not None else None)
         target = None
         if self.grid is not None and data.task == "regression":
             values = data.target_function(self.grid.points)
@@ -77,10 +96,11 @@ class Renderer(QObject):
         w.boundary.set_data(data, self.grid, target)
         w.predictions.set_data(data)
         w.network_view.set_network(session.network, data.input_titles)
-        self._input_thumbnails = (
-            heatmaps.input_images(self.grid.inputs, GRID_RESOLUTION, self.lut, THUMBNAIL_STEP)
-            if self.grid is not None else [])
-        self._slow_drawn = 0.0
+        self._input_indices = (
+            heatmaps.unit_indices(self.plane.input_thumbnails(), self.plane.thumbnail_shape,
+                                  "identity", per_unit=True) if self.plane is not None else None)
+        self._drawn_output = None
+        self._due = dict.fromkeys(self._due, 0.0)
         self.request()
 
     # ------------------------------------------------------------------ a frame
@@ -90,58 +110,111 @@ class Renderer(QObject):
         self._needed = False
         w, state = self.w, self.w.view_state
         session = w.controller.session
+        live = w.loop.live
         net = state.shown_network()
         w.transport.set_epoch(state.shown_epoch())
-        timeline = (id(session.timeline), session.timeline.version)
-        if not state.looking_back and timeline != self._timeline_shown:
-            w.timeline_bar.set_epochs(session.timeline.epochs())      # only when it changed
-            self._timeline_shown = timeline
+        if not state.looking_back:
+            timeline = (id(session.timeline), session.timeline.version) if live is None \
+                else live.timeline_version
+            if timeline != self._timeline_shown:                  # only when it changed
+                w.timeline_bar.set_epochs(session.timeline.epochs() if live is None
+                                          else live.timeline_epochs)
+                self._timeline_shown = timeline
         if w.network_view.network is not net:
             w.network_view.set_network(net, session.data.input_titles)
         playing = w.loop.running
-        slow_due = not playing or start - self._slow_drawn >= SLOW_VIEW_INTERVAL
-        if self.grid is not None:
-            self._render_plane(net)
-        if slow_due and w.output_stack.currentWidget() is w.predictions:
-            self._render_predictions(net)
+        w.network_view.edges_per_paint = EDGES_PER_FRAME if playing else None
+        if self.plane is not None:
+            self._render_plane(net, playing)
+        w.loop.publish_gradients = state.edge_mode in ("gradient", "update")
         w.network_view.set_edge_values(
             None if state.looking_back else
-            edge_values(session, state.edge_mode, state.traced_sample))
-        if w.network_view.selected is not None:
+            edge_values(session, state.edge_mode, state.traced_sample)
+            if live is None else live.edge_values(session, state.edge_mode,
+                                                  state.traced_sample))
+        if w.network_view.selected is not None and (not playing
+                                                    or w.unit_inspector.isVisible()):
             w.unit_inspector.show_unit(session, *w.network_view.selected)
-        if not playing or start - self._diagnosed >= DIAGNOSIS_INTERVAL:
-            self.diagnose()
-            self._diagnosed = start
-            w.activation_view.refresh()
-        if slow_due:
-            w.loss_plot.set_history(session.history)
-            self._slow_drawn = start
+        if playing:
+            self._render_slow_view(start, net, live)
         else:
-            self._needed = True          # the slow views are owed a frame
+            self._render_slow_views(net, live)
         self.frame_times.append(time.perf_counter() - start)
         if len(self.frame_times) > 600:
             del self.frame_times[:300]
 
-    def _render_plane(self, net) -> None:
+    def _render_slow_views(self, net, live) -> None:
+        """At rest: everything, now."""
+        if self.w.output_stack.currentWidget() is self.w.predictions:
+            self._render_predictions(net)
+        self.diagnose(live)
+        if self.w.activation_view.isVisible():
+            self.w.activation_view.refresh()
+        self.w.loss_plot.set_history(self.w.controller.session.history)
+        self._due = dict.fromkeys(self._due, 0.0)
+
+    def _render_slow_view(self, now: float, net, live) -> None:
+        """While playing: the most overdue of the slow views, one per frame."""
         w = self.w
-        outputs = plane_outputs(net, self.grid)
-        thumbs = heatmaps.unit_images(outputs, net.activations, self.lut, THUMBNAIL_STEP,
-                                      per_unit=self.per_unit_contrast)
-        w.network_view.set_thumbnails([self._input_thumbnails] + thumbs)
-        w.boundary.set_output(outputs[-1])
+        jobs = {"loss": SLOW_VIEW_INTERVAL, "diagnosis": DIAGNOSIS_INTERVAL}
+        if w.output_stack.currentWidget() is w.predictions:
+            jobs["predictions"] = SLOW_VIEW_INTERVAL
+        due = [(self._due[job], job) for job in jobs if now >= self._due[job]]
+        if due:
+            _, job = min(due)
+            if job == "loss":
+                w.loss_plot.set_history(w.controller.session.history)
+            elif job == "predictions":
+                self._render_predictions(net)
+            else:
+                self.diagnose(live)
+                if w.activation_view.isVisible():
+                    w.activation_view.refresh()
+            self._due[job] = now + jobs[job]
+        self._needed = True          # the slow views are owed frames while playing
+
+    def _render_plane(self, net, playing: bool) -> None:
+        w = self.w
         selected = w.network_view.selected
+        keep = selected[0] - 1 if selected is not None and selected[0] > 0 else None
+        # While training plays, the output plot changes too fast for the eye to tell float32
+        # from float64, or 80 from 160 cells a side (at rest it holds exactly the engine's
+        # numbers on the fine grid).
+        frame = (self.plane.run(net, keep, "float32", coarse=True) if playing
+                 else self.plane.run(net, keep))
+        shape = self.plane.thumbnail_shape
+        w.network_view.set_thumbnails(
+            [self._input_indices] + [heatmaps.unit_indices(A, shape, act, self.per_unit_contrast)
+                                     for A, act in zip(frame.thumbnails, net.activations)],
+            lut=self.lut)
+        if self._output_changed(net, frame.output, playing):
+            w.boundary.set_output(frame.output)
         if selected is None:
-            w.boundary.set_overlay(None)
+            if w.boundary.overlay is not None:
+                w.boundary.set_overlay(None)
         elif selected[0] > 0:
             column, unit = selected
             where = "Output" if column == len(net.layers) else f"Layer {column}"
-            w.boundary.set_overlay((f"{where}, unit {unit + 1}", outputs[column - 1][:, :, unit],
+            w.boundary.set_overlay((f"{where}, unit {unit + 1}", frame.kept[:, :, unit],
                                     net.activations[column - 1]))
         else:
             k = selected[1]
             values = self.grid.inputs[:, k].reshape(GRID_RESOLUTION, GRID_RESOLUTION)
             title = w.controller.session.data.input_titles[k]
             w.boundary.set_overlay((f"Input {title}", values, "identity"))
+
+    def _output_changed(self, net, output: np.ndarray, playing: bool) -> bool:
+        """While playing, a classifier's output plot (probabilities on a fixed color scale) is
+        redrawn only when some point moved by more than half a color step since it was last
+        drawn: late in training most frames move none."""
+        drawn = self._drawn_output
+        if (playing and drawn is not None and drawn[0] is net and drawn[1].shape == output.shape
+                and self.w.controller.session.data.task != "regression"):
+            with np.errstate(invalid="ignore"):
+                if np.all(np.abs(output - drawn[1]) <= OUTPUT_STEP):
+                    return False
+        self._drawn_output = (net, output)
+        return True
 
     def _render_predictions(self, net) -> None:
         """Data that is not 2-D: the predictions view and, for images, each first-layer unit's
@@ -150,13 +223,15 @@ class Renderer(QObject):
         shape = image_shape(w.controller.session.data)
         if shape is not None and len(net.layers) > 1:
             w.network_view.set_thumbnails(
-                [[], [rgb[::-1] for rgb in weight_images(net.layers[0].W, shape, self.lut)]])
+                [None, heatmaps.weight_indices(net.layers[0].W, shape)], lut=self.lut)
         w.predictions.show_network(net)
 
-    def diagnose(self) -> None:
+    def diagnose(self, live=None) -> None:
         w = self.w
         session = w.controller.session
-        diagnosis = session.diagnose()
+        if live is not None and live.diagnosis is None:
+            return
+        diagnosis = session.diagnose() if live is None else live.diagnosis
         dead = {(layer + 1, u) for layer, units in diagnosis.dead_units.items() for u in units}
         identical = {(layer + 1, u): k for layer, groups in diagnosis.identical_units.items()
                      for k, group in enumerate(groups) for u in group}

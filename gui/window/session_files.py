@@ -64,6 +64,7 @@ class SessionFiles(QObject):
         """Save the whole session to ``path``; False (and a message) if that failed."""
         path = Path(path)
         self.w.stepper.cancel()
+        self.w.controller.settle()            # what trains elsewhere is saved as it is now
         try:
             save_session(self.w.controller.session, path, extra=self.extra())
         except (OSError, ValueError) as exc:
@@ -188,6 +189,7 @@ class SessionFiles(QObject):
         if not self.unsaved:
             return
         path = self.autosave_path()
+        self.w.controller.settle()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             save_session(self.w.controller.session, path,
