@@ -4,7 +4,7 @@ Left to interpreter shutdown, pyqtgraph's scenes were torn down while Python fre
 wrappers, and one exit in about eight ended in a segmentation fault (exit code -11 after the
 screenshot was written)."""
 import shiboken6
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from backprop_lab.gui import app as app_module
@@ -41,10 +41,18 @@ def test_a_refused_option_still_deletes_the_window(qapp, monkeypatch, tmp_path):
     assert len(made) == 1 and not shiboken6.isValid(made[0])
 
 
-def test_quitting_the_running_app_deletes_its_window(qapp, monkeypatch):
+def test_closing_the_running_app_deletes_its_window(qapp, monkeypatch):
     made = record_windows(monkeypatch)
-    QTimer.singleShot(300, lambda: [w.close() for w in made])
-    QTimer.singleShot(600, QApplication.instance().quit)
+
+    def event_loop_until_closed(_app) -> int:
+        # Stands in for QApplication.exec: the shared test application must not quit (the
+        # training process ends with the application).
+        loop = QEventLoop()
+        QTimer.singleShot(300, lambda: [w.close() for w in made])
+        QTimer.singleShot(600, loop.quit)
+        return loop.exec()
+
+    monkeypatch.setattr(QApplication, "exec", event_loop_until_closed)
     code = app_module.main(["--fresh", "--lesson", "1", "--size", "1024x768"])
     assert code == 0
     assert len(made) == 1 and not shiboken6.isValid(made[0])
