@@ -381,3 +381,13 @@ def test_the_loss_plot_keeps_only_the_rows_it_has_room_for(qtbot):
     assert plot.grads.getAxis("bottom").labelText == "epoch"
     plot.show_gradient_norms(False)                                           # asked away
     assert not plot.grads.isVisible() and plot.score.getAxis("bottom").labelText == "epoch"
+
+
+def test_the_epoch_axis_writes_thousands_short(qtbot):
+    from backprop_lab.gui.views.loss_plot import LossPlot
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    axis = plot.loss.getAxis("bottom")
+    assert axis.tickStrings([0, 500, 1000], 1.0, 500) == ["0", "500", "1000"]
+    assert axis.tickStrings([0, 5000, 10000, 15000], 1.0, 5000) == ["0", "5k", "10k", "15k"]
+    assert axis.tickStrings([1_500_000], 1.0, 500_000) == ["1.5M"]

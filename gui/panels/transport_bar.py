@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QSizePolicy, Q
                                QToolButton, QWidget)
 
 from ..session.training_loop import SPEEDS
+from ..views.counter_label import CounterLabel
 from ..views.flow_layout import FlowLayout
 
 
@@ -59,7 +60,7 @@ class TransportBar(QWidget):
 
         self._hold_play_width()
 
-        self.epoch_label = QLabel()
+        self.epoch_label = CounterLabel()
         self.epoch_label.setObjectName("epochCounter")
         font = self.epoch_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)

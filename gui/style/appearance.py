@@ -109,6 +109,22 @@ def no_si_prefix(axis: pg.AxisItem) -> None:
     axis.update()
 
 
+def compact_thousands(axis: pg.AxisItem) -> None:
+    """Tick labels of 10,000 and more as "10k", "1.5M": a narrow plot's epoch axis printed
+    "500010000" where two five-digit labels met."""
+    plain = axis.tickStrings
+
+    def strings(values, scale, spacing):
+        if max((abs(v) for v in values), default=0) < 10_000:
+            return plain(values, scale, spacing)
+        return ["0" if v == 0 else f"{v / 1e6:g}M" if abs(v) >= 1e6 else f"{v / 1e3:g}k"
+                for v in values]
+
+    axis.tickStrings = strings
+    axis.picture = None
+    axis.update()
+
+
 def apply_appearance(window, theme: Theme, scale: float = 1.0) -> None:
     """The theme and scale to the app's font and palette and to every view of ``window``."""
     app = QApplication.instance()

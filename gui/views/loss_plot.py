@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QLabel, QMenu, QPushButton, QSizePolic
                                QToolButton, QVBoxLayout, QWidget)
 
 from ..style import colors
-from ..style.appearance import no_si_prefix
+from ..style.appearance import compact_thousands, no_si_prefix
 from ..style.plotting import pg
 from .axis_ranges import SteppedRanges, history_spans
 from .caption_bar import CaptionBar
@@ -98,6 +98,7 @@ class LossPlot(QWidget):
             plot.setDownsampling(auto=True, mode="peak")
             no_si_prefix(plot.getAxis("left"))
             no_si_prefix(plot.getAxis("bottom"))
+            compact_thousands(plot.getAxis("bottom"))
         self.loss.legend = self._side_legend(row=0)
         # Dense curves: antialiasing would triple the paint time and shows no difference.
         train_pen = pg.mkPen(TRAIN_COLOR, width=2)

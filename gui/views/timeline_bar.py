@@ -11,6 +11,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSlider, QWidget
 
+from .counter_label import CounterLabel
 from .flow_layout import FlowLayout
 
 
@@ -27,8 +28,7 @@ class TimelineBar(QWidget):
                                "plot show that epoch's weights")
         self.slider.setMinimumWidth(120)
         self.slider.valueChanged.connect(self._moved)
-        self.label = QLabel()
-        self.label.setMinimumWidth(self.fontMetrics().horizontalAdvance("epoch 00000"))
+        self.label = CounterLabel()
         self.resume_button = QPushButton("Resume from here")
         self.resume_button.setToolTip("Go back to this epoch's weights and optimizer state and "
                                       "train on from there (later epochs are forgotten)")
