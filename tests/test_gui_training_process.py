@@ -148,3 +148,24 @@ def test_without_the_process_play_trains_in_the_window(make_window, qtbot, monke
     window.loop.pause()
     twin = trained_here(session.epoch)
     np.testing.assert_array_equal(session.network.theta, twin.network.theta)
+
+
+def test_a_past_epoch_chosen_while_training_elsewhere_pauses_and_shows_it(make_window, qtbot):
+    window = make_window(CONFIG)
+    session = window.controller.session
+    start = session.epoch
+    play_elsewhere(window, qtbot, epochs=30)
+    bar = window.timeline_bar
+    qtbot.waitUntil(lambda: (window.render_now() or True) and len(bar.epochs) > 3
+                    and bar.epochs[-2] > start, timeout=30000)
+    k = len(bar.epochs) - 2                       # a kept epoch the process trained past
+    chosen = int(bar.epochs[k])
+    assert chosen > start
+    bar.slider.setValue(k)                        # the student drags the timeline back
+    assert not window.loop.running
+    assert window.view_state.preview_epoch == chosen
+    np.testing.assert_array_equal(window.view_state.shown_network().theta,
+                                  session.timeline.theta_at(chosen))
+    window.render_now()
+    assert window.transport.epoch_label.text() == f"Epoch {chosen:,}"
+    assert bar.label.text() == f"epoch {chosen}" and bar.resume_button.isEnabled()

@@ -48,11 +48,16 @@ class ViewState(QObject):
 
     def show_epoch(self, epoch: int | None) -> None:
         """Show the weights of a past epoch kept by the timeline (None: the live ones)."""
-        session = self.controller.session
-        if epoch is None or epoch not in session.timeline or epoch == session.epoch:
+        if epoch is None:
             self.go_live()
             return
+        # Pause first: while the training process plays, the epochs the timeline offers are
+        # the process's, and the session holds them only once it has been handed back.
         self.loop.pause()
+        session = self.controller.session
+        if epoch not in session.timeline or epoch == session.epoch:
+            self.go_live()
+            return
         self.stepper.cancel()
         if self.preview_network is None or self.preview_network.sizes != session.network.sizes:
             self.preview_network = session.network.copy()
