@@ -108,3 +108,27 @@ def test_the_console_on_one_screen_on_request(window, qtbot, tmp_path):
     assert not window.console.open and not console.isVisible()
     assert not window.presentation.presenting and window.transport.isVisible()
     assert window.lesson_card.isVisible()
+
+
+def test_the_console_opened_while_playing_shows_pause_and_follows_speed(window, qtbot):
+    window.loop.play()
+    window.console.set_open(True)
+    console = window.console.view
+    assert console.transport.play_button.text() == "Pause"        # what the window is doing
+    window.transport.speed.setValue(2)                            # set on the main window
+    assert console.transport.speed.value() == 2
+    console.transport.speed.setValue(5)                           # set on the console
+    assert window.transport.speed.value() == 5
+    qtbot.mouseClick(console.transport.play_button, Qt.MouseButton.LeftButton)
+    assert not window.loop.running and console.transport.play_button.text() == "Play"
+
+
+def test_closing_the_console_keeps_presentation_mode_that_was_on_before(window):
+    window.presentation.set_presenting(True)                       # F5 first
+    window.console.set_open(True)
+    window.console.set_open(False)
+    assert window.presentation.presenting
+    window.presentation.set_presenting(False)
+    window.console.set_open(True)                                 # the console alone
+    window.console.set_open(False)
+    assert not window.presentation.presenting

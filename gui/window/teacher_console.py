@@ -43,6 +43,7 @@ class Console(QObject):
         self.w = window
         self.view: TeacherConsole | None = None
         self.open = False
+        self._presenting_before = False      # F5 may have been on before the console opened
 
     def set_open(self, on: bool) -> None:
         w = self.w
@@ -53,6 +54,7 @@ class Console(QObject):
             return
         self.open = on
         if on:
+            self._presenting_before = w.presentation.presenting
             teacher = w.screen() or QGuiApplication.primaryScreen()
             projector = projector_for(teacher, QGuiApplication.screens())
             if self.view is None:
@@ -69,7 +71,7 @@ class Console(QObject):
             if self.view is not None:
                 self.view.hide()
             w.stage.set_console_open(False)
-            w.presentation.set_presenting(False)
+            w.presentation.set_presenting(self._presenting_before)
 
     def toggle(self) -> None:
         self.set_open(not self.open)
@@ -141,8 +143,12 @@ class TeacherConsole(QWidget):
         t.stepRequested.connect(w.step_epoch)
         t.phaseRequested.connect(w.step_phase)
         t.resetRequested.connect(w.reset)
+        # The two speed sliders and Play buttons move together, starting from where the
+        # window's are (the console may open while training plays).
         t.speed.setValue(w.transport.speed.value())
         t.speed.valueChanged.connect(w.transport.speed.setValue)
+        w.transport.speed.valueChanged.connect(t.speed.setValue)
+        t.set_running(w.loop.running)
         w.loop.runningChanged.connect(t.set_running)
         card.nextRequested.connect(w.lessons.next)
         card.previousRequested.connect(w.lessons.previous)
