@@ -173,6 +173,7 @@ def screenshot(app, window, path: Path, size: tuple[int, int], presentation: boo
     for _ in range(3):
         app.processEvents()
     window.render_now()
+    window.access.status_line.refresh()          # it follows training on a 250 ms timer
     app.processEvents()
     image = window.grab()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,12 @@ def record_windows(monkeypatch) -> list:
     class RecordedWindow(main_window.MainWindow):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
+            self.status_at_grab = None
             made.append(self)
+
+        def grab(self, *args):
+            self.status_at_grab = self.access.status_line.text()
+            return super().grab(*args)
 
     monkeypatch.setattr(main_window, "MainWindow", RecordedWindow)
     return made
@@ -32,6 +37,7 @@ def test_screenshot_run_deletes_its_window_before_returning(qapp, monkeypatch, t
     assert code == 0 and out.stat().st_size > 10_000
     assert len(made) == 1 and not shiboken6.isValid(made[0])
     assert __import__("sys").excepthook is hook_before
+    assert made[0].status_at_grab.startswith("epoch 3,")    # the picture's status is current
 
 
 def test_a_refused_option_still_deletes_the_window(qapp, monkeypatch, tmp_path):

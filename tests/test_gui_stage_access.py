@@ -173,6 +173,19 @@ def test_the_status_line_says_where_training_stands_and_is_announced(window, mon
     assert said.count(line.text()) == 1
 
 
+def test_the_status_line_of_a_past_epoch_gives_that_epochs_numbers(window):
+    session = window.controller.session
+    session.run(120)
+    past = int(session.timeline.epochs()[1])                    # early: a loss far from now
+    window.view_state.show_epoch(past)
+    window.access.status_line.refresh()
+    text = window.access.status_line.text()
+    row = session.history.row_at(past)
+    assert row["epoch"] == past
+    assert f"{row['train_loss']:.2g}" != f"{session.history.latest['train_loss']:.2g}"
+    assert text.startswith(f"showing epoch {past} of 120, loss {row['train_loss']:.2g},")
+
+
 def test_the_status_line_counts_dead_units(window):
     open_lesson(window, "dead-relus")
     window.network_view.set_diagnosis({(1, 0), (1, 3), (2, 5)}, {})

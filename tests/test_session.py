@@ -386,3 +386,16 @@ def test_bad_training_settings_are_refused(change, message):
     with pytest.raises(ValueError, match=message):
         change(session)
     assert session.settings() == before
+
+
+def test_history_row_at_is_the_latest_recorded_row_at_or_before_an_epoch():
+    h = History(["train_loss"], capacity=8)
+    assert h.row_at(5) == {}
+    for epoch in range(0, 40):
+        h.append(epoch, [1.0 / (epoch + 1)])
+    table = h.table()                                  # thinned: not every epoch is kept
+    kept = table[:, 0]
+    assert len(kept) < 40
+    for epoch in (0, 7, 13, 38, 39, 100):
+        expected = table[kept <= epoch][-1]
+        assert h.row_at(epoch) == {"epoch": expected[0], "train_loss": expected[1]}

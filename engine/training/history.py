@@ -101,6 +101,14 @@ class History:
             return {}
         return dict(zip(self.columns, self._latest.tolist()))
 
+    def row_at(self, epoch: int) -> dict[str, float]:
+        """The row of the latest recorded epoch ≤ ``epoch`` as a dict (empty when there is
+        none): what training showed at a past epoch, as far as the thinned record knows."""
+        if self._latest is not None and self._latest[0] <= epoch:
+            return self.latest
+        k = int(np.searchsorted(self._rows[: self._count, 0], epoch, side="right"))
+        return dict(zip(self.columns, self._rows[k - 1].tolist())) if k else {}
+
     def as_dict(self) -> dict[str, np.ndarray]:
         """Every column over all rows: ``{"epoch": …, "train_loss": …, …}`` (copies, each
         of shape (len(self),); the epochs as int64, the rest float64)."""

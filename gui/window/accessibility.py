@@ -277,8 +277,10 @@ class StatusLine(QLabel):
         epoch = state.shown_epoch()
         parts = [f"epoch {epoch:,}" if not state.looking_back
                  else f"showing epoch {epoch:,} of {session.epoch:,}"]
-        latest = session.history.latest
-        if session.diverged:
+        # The numbers of the epoch shown, also when it is a past one.
+        latest = session.history.latest if not state.looking_back else \
+            session.history.row_at(epoch)
+        if session.diverged and not state.looking_back:
             parts.append("training diverged")
         elif latest:
             loss = latest.get("train_loss", float("nan"))
