@@ -18,6 +18,9 @@ def record_windows(monkeypatch) -> list:
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.status_at_grab = None
+            # The status line's timer would refresh it by chance on a slow run; only the
+            # screenshot's own refresh may.
+            self.access.status_line.timer.timeout.disconnect()
             made.append(self)
 
         def grab(self, *args):
