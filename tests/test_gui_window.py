@@ -391,3 +391,6 @@ def test_the_epoch_axis_writes_thousands_short(qtbot):
     assert axis.tickStrings([0, 500, 1000], 1.0, 500) == ["0", "500", "1000"]
     assert axis.tickStrings([0, 5000, 10000, 15000], 1.0, 5000) == ["0", "5k", "10k", "15k"]
     assert axis.tickStrings([1_500_000], 1.0, 500_000) == ["1.5M"]
+    assert axis.tickStrings([2000, 4000, 6000], 1.0, 2000) == ["2k", "4k", "6k"]
+    assert axis.tickStrings([1000, 1500, 2000], 1.0, 500) == ["1000", "1500", "2000"]
+    assert axis.tickStrings([10_000, 10_500], 1.0, 500) == ["10k", "10.5k"]

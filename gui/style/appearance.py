@@ -110,12 +110,12 @@ def no_si_prefix(axis: pg.AxisItem) -> None:
 
 
 def compact_thousands(axis: pg.AxisItem) -> None:
-    """Tick labels of 10,000 and more as "10k", "1.5M": a narrow plot's epoch axis printed
-    "500010000" where two five-digit labels met."""
+    """Tick labels in thousands ("2k", "10k", "1.5M") once ticks are 1,000 apart or reach
+    10,000: a narrow plot's epoch axis printed "200040006000" where the labels met."""
     plain = axis.tickStrings
 
     def strings(values, scale, spacing):
-        if max((abs(v) for v in values), default=0) < 10_000:
+        if spacing < 1000 and max((abs(v) for v in values), default=0) < 10_000:
             return plain(values, scale, spacing)
         return ["0" if v == 0 else f"{v / 1e6:g}M" if abs(v) >= 1e6 else f"{v / 1e3:g}k"
                 for v in values]
