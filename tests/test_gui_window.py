@@ -394,3 +394,19 @@ def test_the_epoch_axis_writes_thousands_short(qtbot):
     assert axis.tickStrings([2000, 4000, 6000], 1.0, 2000) == ["2k", "4k", "6k"]
     assert axis.tickStrings([1000, 1500, 2000], 1.0, 500) == ["1000", "1500", "2000"]
     assert axis.tickStrings([10_000, 10_500], 1.0, 500) == ["10k", "10.5k"]
+
+
+def test_the_loss_plot_gives_up_a_row_when_its_caption_wraps(qtbot):
+    from backprop_lab.gui.views.loss_plot import ROW_MIN_HEIGHT, LossPlot
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.show()
+    plot.resize(420, plot.caption_bar.height() + 3 * ROW_MIN_HEIGHT + 20)
+    qtbot.waitUntil(lambda: plot.rows_with_room() == 3 and plot.grads.isVisible())
+    height = plot.height()
+    # A longer caption (the test and validation lines) wraps: the canvas shrinks, the widget not.
+    plot.values.setText("<br>".join(["train loss 0.123456, accuracy 99.5%"] * 4))
+    plot.caption_bar.relayout()
+    qtbot.waitUntil(lambda: plot.canvas.height() < 3 * ROW_MIN_HEIGHT)
+    assert plot.height() == height
+    qtbot.waitUntil(lambda: not plot.grads.isVisible())

@@ -8,7 +8,7 @@ and the curves clip to the view and downsample, so a million-epoch run stays fas
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QLabel, QMenu, QPushButton, QSizePolicy,
                                QToolButton, QVBoxLayout, QWidget)
 
@@ -73,6 +73,7 @@ class LossPlot(QWidget):
                                                     self.grads_box, self.log_box])
 
         self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas.installEventFilter(self)
         self.loss = self.canvas.addPlot(row=0, col=0, enableMenu=False)
         self.score = self.canvas.addPlot(row=1, col=0, enableMenu=False)
         self.grads = self.canvas.addPlot(row=2, col=0, enableMenu=False)
@@ -209,11 +210,7 @@ class LossPlot(QWidget):
     def rows_with_room(self) -> int:
         """How many of the three plots (loss, accuracy, ‖dW‖) the canvas can show at
         :data:`ROW_MIN_HEIGHT` pixels each (times the line scale), at least the loss."""
-        return int(max(1, min(3, self.canvas_height() // (ROW_MIN_HEIGHT * self._line))))
-
-    def canvas_height(self) -> int:
-        """The plots' height: the widget's less its caption bar."""
-        return self.height() - self.caption_bar.height()
+        return int(max(1, min(3, self.canvas.height() // (ROW_MIN_HEIGHT * self._line))))
 
     def _fit_rows(self) -> None:
         """Accuracy and ‖dW‖ rows only where they stay readable: on a short canvas (a
@@ -225,7 +222,7 @@ class LossPlot(QWidget):
             self.score if self.score.isVisible() else self.loss)
         # The axis title "epoch" only where a row of curves is left beside it: on a short
         # canvas the curves need that line more (the timeline under the plot says "epoch").
-        titled = self.canvas_height() >= (rows + 0.5) * ROW_MIN_HEIGHT * self._line
+        titled = self.canvas.height() >= (rows + 0.5) * ROW_MIN_HEIGHT * self._line
         for plot in (self.loss, self.score, self.grads):
             plot.setLabel("bottom", "epoch" if plot is last and titled else "")
 
@@ -239,9 +236,11 @@ class LossPlot(QWidget):
         layout.setRowStretchFactor(row, 2 if on else 0)
         layout.setRowMaximumHeight(row, 10_000 if on else 0)
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fit_rows()
+    def eventFilter(self, watched, event) -> bool:
+        # The canvas, not this widget: it also shrinks when the caption above wraps.
+        if watched is self.canvas and event.type() == QEvent.Type.Resize:
+            self._fit_rows()
+        return False
 
     def set_theme(self, theme, line: float = 1.0) -> None:
         """Colors of the hover box and cursor; curve widths (thicker in presentation mode)."""

@@ -208,27 +208,33 @@ class StepInspector(QWidget):
 
         self.matrices_box = QWidget()
         self.matrices_layout = FlowLayout(self.matrices_box, spacing=8)
+        # The formula beside its meaning when there is room (the matrices get the height),
+        # the meaning under it otherwise; formula, meaning and matrices scroll together, so
+        # a short panel (a 720-line projector) scrolls instead of drawing them over each other.
+        self.texts = QGridLayout()
+        self.texts.setHorizontalSpacing(16)
+        self.side_by_side: bool | None = None
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(self.texts)
+        column.addWidget(self.matrices_box)
+        column.addStretch(1)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(self.matrices_box)
+        self.scroll.setWidget(page)
         self.scroll.setMinimumHeight(40)
-        self.scroll.setAccessibleName("Matrices of the phase")
-        self.scroll.setAccessibleDescription("The phase's operands and results; scrolls when "
-                                             "they do not all fit")
+        self.scroll.setAccessibleName("The phase's formula and matrices")
+        self.scroll.setAccessibleDescription("The phase's formula, its meaning, its operands "
+                                             "and results; scrolls when they do not all fit")
         self.views: list[MatrixView] = []
         self._shown: tuple[Phase | None, int, int | None] = (None, 1, None)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(head)
-        # The formula beside its meaning when there is room (the matrices get the height),
-        # the meaning under it otherwise.
-        self.texts = QGridLayout()
-        self.texts.setHorizontalSpacing(16)
-        self.side_by_side: bool | None = None
-        layout.addLayout(self.texts)
         layout.addWidget(self.scroll, 1)
         self.phase: Phase | None = None
         self.show_phase(None, 1, None)
