@@ -536,3 +536,17 @@ def test_every_shipped_exercise_has_a_play_and_there_are_at_least_six():
 @pytest.mark.parametrize("ident", sorted(PLAYS))
 def test_each_exercise_is_met_by_its_solution_and_not_without(ident):
     PLAYS[ident]()
+
+
+def test_a_landscape_or_hidden_space_gets_the_room_of_a_short_screen(make_window, qtbot):
+    w = make_window(Config(dataset="xor_clouds", hidden=[4]), size=(1280, 720))
+    before = w.center_splitter.sizes()
+    assert before[1] < 0.5 * sum(before)                 # the graph has the column
+    show_tab(w, w.analyses.landscape_view, qtbot)
+    sizes = w.center_splitter.sizes()
+    assert sizes[1] >= 0.55 * sum(sizes)
+    assert w.analyses.landscape_view.plot.height() > 150
+    w.center_splitter.setSizes([100, sum(sizes) - 100])   # the student's own split stays
+    own = w.center_splitter.sizes()
+    show_tab(w, w.analyses.hidden_view, qtbot)
+    assert w.center_splitter.sizes() == own

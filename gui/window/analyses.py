@@ -118,7 +118,8 @@ class Analyses(QObject):
         self.hidden = HiddenSpaceLink(window, self.hidden_view)
         self.exercises = ExerciseChecker(window, self.exercise_list)
         window.tabs.currentChanged.connect(lambda _i: (self.landscape.request(),
-                                                        self.hidden.request()))
+                                                        self.hidden.request(),
+                                                        self._give_room()))
         window.lessons.lessonOpened.connect(self._on_lesson)
         self.lr_finder: LrFinderDialog | None = None
 
@@ -137,6 +138,21 @@ class Analyses(QObject):
             style_plot(view.plot.getPlotItem(), view.plot, stage.theme, stage.scale)
             view.set_theme(stage.theme)
         self.exercise_list.set_theme(stage.theme)
+
+    #: The share of the column under the graph that a landscape or hidden space gets at
+    #: least: on a 720-line screen the graph's two thirds left its plot 40 pixels.
+    PLOT_SHARE = 0.6
+
+    def _give_room(self) -> None:
+        w = self.w
+        if (w.tabs.currentWidget() not in (self.landscape_view, self.hidden_view)
+                or w.presentation.presenting):
+            return
+        sizes = w.center_splitter.sizes()
+        total = sum(sizes)
+        if len(sizes) == 2 and total > 0 and sizes[1] < self.PLOT_SHARE * total:
+            tabs = int(self.PLOT_SHARE * total)
+            w.center_splitter.setSizes([total - tabs, tabs])
 
     def _on_lesson(self, lesson) -> None:
         self.exercises.show_lesson(lesson)
