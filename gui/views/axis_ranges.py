@@ -18,14 +18,15 @@ def nice_ceiling(x: float) -> float:
 
 def value_range(values: np.ndarray, log: bool) -> tuple[float, float] | None:
     """A y range holding every finite value: 0 to a nice ceiling, or whole decades (in
-    log10 units, as a log axis counts) for ``log``; None when there is nothing to show."""
+    log10 units, as a log axis counts, at least two) for ``log``; None when there is nothing
+    to show."""
     values = values[np.isfinite(values)]
     if log:
         values = values[values > 0]
         if not values.size:
             return None
         lo, hi = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
-        return float(lo), float(max(hi, lo + 1))
+        return float(lo), float(max(hi, lo + 2))     # one decade would label 2…9 too
     if not values.size:
         return None
     top = float(values.max())
@@ -49,7 +50,10 @@ def history_spans(table: np.ndarray, columns: tuple[str, ...], pins: list[tuple]
     x = (0.0, 10.0 if last < 10 else nice_ceiling(last))
     y = value_range(np.concatenate(losses) if losses else np.zeros(0), log)
     grads = [table[:, i] for name, i in col.items() if name.startswith("grad_norm_")]
-    return x, y, value_range(np.concatenate(grads), True) if grads else None
+    # Before the first step there are no norms: a range of its own (pyqtgraph's default, one
+    # decade, printed its minor labels over each other).
+    norms = value_range(np.concatenate(grads), True) if grads else None
+    return x, y, norms if norms is not None or not grads else (-3.0, 0.0)
 
 
 class SteppedRanges:

@@ -1,0 +1,38 @@
+"""The loss plot's axis ranges: stepped, so a redraw per epoch does not lay ticks out anew."""
+import numpy as np
+
+from backprop_lab.gui.views.axis_ranges import history_spans, nice_ceiling, value_range
+
+
+def test_nice_ceilings_step_through_1_15_2_3_4_5_6_8():
+    assert [nice_ceiling(x) for x in (0.7, 1.2, 2.5, 7.9, 81, 1001)] == \
+        [0.8, 1.5, 3.0, 8.0, 100.0, 1500.0]
+
+
+def test_linear_range_from_zero_to_a_nice_ceiling_and_nothing_for_no_values():
+    assert value_range(np.array([0.2, 0.69, np.nan]), log=False) == (0.0, 0.8)
+    assert value_range(np.array([-0.5, 2.2]), log=False) == (-0.5, 3.0)
+    assert value_range(np.array([np.nan]), log=False) is None
+
+
+def test_log_ranges_span_whole_decades_and_at_least_two():
+    assert value_range(np.array([0.003, 0.4]), log=True) == (-3.0, 0.0)
+    assert value_range(np.array([0.2, 0.5]), log=True) == (-1.0, 1.0)
+    assert value_range(np.array([0.0, -1.0]), log=True) is None
+
+
+def test_history_spans_before_the_first_step_give_the_norms_a_range_of_their_own():
+    columns = ("epoch", "train_loss", "grad_norm_1")
+    table = np.array([[0.0, 0.7, np.nan]])
+    x, y, norms = history_spans(table, columns, [], log=False)
+    assert x == (0.0, 10.0) and y == (0.0, 0.8) and norms == (-3.0, 0.0)
+    x, _y, norms = history_spans(table[:, :2], columns[:2], [], log=False)
+    assert norms is None                            # no norms recorded: nothing to fit
+
+
+def test_pinned_runs_widen_the_epoch_and_loss_ranges():
+    columns = ("epoch", "train_loss")
+    table = np.array([[0.0, 0.7], [20.0, 0.3]])
+    pin = (1, np.arange(0.0, 130.0), np.linspace(2.5, 0.1, 130))
+    x, y, _ = history_spans(table, columns, [pin], log=False)
+    assert x == (0.0, 150.0) and y == (0.0, 3.0)
