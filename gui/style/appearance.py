@@ -49,6 +49,8 @@ def palette_for(theme: Theme) -> QPalette:
 def style_plot(item: pg.PlotItem, widget, theme: Theme, scale: float) -> None:
     """Background, axes, tick fonts and labels of one pyqtgraph plot."""
     widget.setBackground(theme.background)
+    # The opaque background covers the view: Qt need not paint what lies under it first.
+    widget.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
     font = QFont(QApplication.font())
     # Tick labels a little smaller than the text, except on a stage: there the type's size.
     font.setPointSizeF(base_point_size() * (0.95 if scale <= 1.0 else 1.0) * scale)

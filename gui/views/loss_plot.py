@@ -23,6 +23,9 @@ TRAIN_COLOR = (33, 102, 172)
 TEST_COLOR = (230, 97, 1)
 #: The height (pixels at line scale 1) below which a plot row is too short to read.
 ROW_MIN_HEIGHT = 72
+#: Curves unsmoothed (3× cheaper, no visible difference when dense), long ones drawn as each
+#: pixel column's low and high point (pyqtgraph's default keeps 5 points per pixel).
+CURVE = {"antialias": False, "autoDownsampleFactor": 1.0}
 #: Bluish green (Okabe–Ito): apart from the blue train and orange test curves, also for the
 #: colour-blind; drawn dash-dotted besides.
 VALIDATION_COLOR = (0, 158, 115)
@@ -101,16 +104,15 @@ class LossPlot(QWidget):
             no_si_prefix(plot.getAxis("bottom"))
             compact_thousands(plot.getAxis("bottom"))
         self.loss.legend = self._side_legend(row=0)
-        # Dense curves: antialiasing would triple the paint time and shows no difference.
         train_pen = pg.mkPen(TRAIN_COLOR, width=2)
         test_pen = pg.mkPen(TEST_COLOR, width=2, style=Qt.PenStyle.DashLine)
-        self.train_curve = self.loss.plot(name="train", pen=train_pen, antialias=False)
-        self.test_curve = self.loss.plot(name="test", pen=test_pen, antialias=False)
-        self.train_score = self.score.plot(pen=train_pen, antialias=False)
-        self.test_score = self.score.plot(pen=test_pen, antialias=False)
+        self.train_curve = self.loss.plot(name="train", pen=train_pen, **CURVE)
+        self.test_curve = self.loss.plot(name="test", pen=test_pen, **CURVE)
+        self.train_score = self.score.plot(pen=train_pen, **CURVE)
+        self.test_score = self.score.plot(pen=test_pen, **CURVE)
         val_pen = pg.mkPen(VALIDATION_COLOR, width=2, style=Qt.PenStyle.DashDotLine)
-        self.val_curve = self.loss.plot(pen=val_pen, antialias=False)
-        self.val_score = self.score.plot(pen=val_pen, antialias=False)
+        self.val_curve = self.loss.plot(pen=val_pen, **CURVE)
+        self.val_score = self.score.plot(pen=val_pen, **CURVE)
         self.hover = pg.TextItem(anchor=(0, 1), color=self.theme.text,
                                  fill=(*self.theme.background, 225))
         self.hover.setZValue(10)
@@ -155,7 +157,7 @@ class LossPlot(QWidget):
         for number, label, epochs, loss, color in pins:
             pen = pg.mkPen(*color, 170, width=2 * self._line, style=Qt.PenStyle.DotLine)
             curve = self.loss.plot(epochs, _positive(loss) if log else loss, pen=pen,
-                                   name=label, antialias=False, connect="finite")
+                                   name=label, **CURVE, connect="finite")
             curve.setZValue(-1)                 # under the live curves
             curve.pin = (number, epochs, loss)
             self.pin_curves.append(curve)
@@ -332,7 +334,7 @@ class LossPlot(QWidget):
             for k, _name in enumerate(names):
                 color = GRADIENT_COLORS[k % len(GRADIENT_COLORS)]
                 label = "output" if k == len(names) - 1 else f"layer {k + 1}"
-                self.grad_curves.append(self.grads.plot(name=label, antialias=False,
+                self.grad_curves.append(self.grads.plot(name=label, **CURVE,
                                                         pen=pg.mkPen(color, width=2 * self._line)))
         epochs = table[:, 0]
         for curve, name in zip(self.grad_curves, names):

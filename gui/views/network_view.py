@@ -58,6 +58,9 @@ class NetworkView(EdgeStyles, QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setMouseTracking(True)
+        # Every paint covers the whole view (the background first), so Qt need not paint the
+        # widgets under it each frame.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumSize(320, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.theme = colors.LIGHT
