@@ -163,9 +163,28 @@ def test_a_past_epoch_chosen_while_training_elsewhere_pauses_and_shows_it(make_w
     assert chosen > start
     bar.slider.setValue(k)                        # the student drags the timeline back
     assert not window.loop.running
-    assert window.view_state.preview_epoch == chosen
+    # Training went on until the pause and may have thinned the timeline: the epoch shown
+    # is the chosen one, or the nearest kept before it.
+    kept = session.timeline.epochs()
+    shown = int(kept[kept <= chosen][-1])
+    assert shown > start and window.view_state.preview_epoch == shown
     np.testing.assert_array_equal(window.view_state.shown_network().theta,
-                                  session.timeline.theta_at(chosen))
+                                  session.timeline.theta_at(shown))
     window.render_now()
-    assert window.transport.epoch_label.text() == f"Epoch {chosen:,}"
-    assert bar.label.text() == f"epoch {chosen}" and bar.resume_button.isEnabled()
+    assert window.transport.epoch_label.text() == f"Epoch {shown:,}"
+    assert bar.label.text() == f"epoch {shown}" and bar.resume_button.isEnabled()
+
+
+def test_an_epoch_the_timeline_no_longer_keeps_shows_the_nearest_kept_before(make_window):
+    window = make_window(CONFIG)
+    session = window.controller.session
+    session.run(400)                                   # long enough for the timeline to thin
+    kept = session.timeline.epochs()
+    gaps = [(a, b) for a, b in zip(kept, kept[1:]) if b - a > 1]
+    assert gaps
+    a, b = gaps[0]
+    window.view_state.show_epoch(int(a) + 1)           # between two kept snapshots
+    assert window.view_state.preview_epoch == a
+    window.view_state.show_epoch(int(kept[-1]) + 1000)  # past the end: the latest kept,
+    latest = None if kept[-1] == session.epoch else kept[-1]    # which may be the live one
+    assert window.view_state.preview_epoch == latest

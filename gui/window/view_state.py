@@ -55,7 +55,12 @@ class ViewState(QObject):
         # the process's, and the session holds them only once it has been handed back.
         self.loop.pause()
         session = self.controller.session
-        if epoch not in session.timeline or epoch == session.epoch:
+        if epoch not in session.timeline:
+            # Training on since the choice may have thinned it out: the nearest kept before.
+            earlier = session.timeline.epochs()
+            earlier = earlier[earlier <= epoch]
+            epoch = int(earlier[-1]) if len(earlier) else None
+        if epoch is None or epoch == session.epoch:
             self.go_live()
             return
         self.stepper.cancel()
