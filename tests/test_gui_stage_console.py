@@ -128,7 +128,13 @@ def test_closing_the_console_keeps_presentation_mode_that_was_on_before(window):
     window.console.set_open(True)
     window.console.set_open(False)
     assert window.presentation.presenting
-    window.presentation.set_presenting(False)
+    window.console.set_open(True)
+    window.console.view.end_button.click()                        # "End presentation" ends it
+    assert not window.console.open and not window.presentation.presenting
+    window.presentation.set_presenting(True)
+    window.console.set_open(True)
+    window.presentation.set_presenting(False)                     # F5 in the console: the same
+    assert not window.console.open and not window.presentation.presenting
     window.console.set_open(True)                                 # the console alone
     window.console.set_open(False)
     assert not window.presentation.presenting

@@ -53,8 +53,8 @@ class Presentation(QObject):
     def set_presenting(self, on: bool, screen=None) -> None:
         """Full screen (on ``screen``, default the window's), the stage, type for the room."""
         w = self.w
-        if not on and w.console.open:           # closing the console ends presenting
-            w.console.set_open(False)
+        if not on and w.console.open:           # ending presenting closes the console
+            w.console.end()
             return
         w.actions["presentation"].setChecked(on)
         if on == self.presenting:

@@ -76,6 +76,12 @@ class Console(QObject):
     def toggle(self) -> None:
         self.set_open(not self.open)
 
+    def end(self) -> None:
+        """Close the console and leave presentation mode, however it began (End presentation,
+        Esc, F5); closing the console alone leaves presentation mode as it found it."""
+        self._presenting_before = False
+        self.set_open(False)
+
 
 class TeacherConsole(QWidget):
     def __init__(self, window, console: Console):
@@ -112,7 +118,7 @@ class TeacherConsole(QWidget):
             stage_grid.addWidget(button, (number - 1) // 4, (number - 1) % 4)
         self.end_button = QPushButton("End presentation")
         self.end_button.setToolTip("Close the console and leave presentation mode (Esc)")
-        self.end_button.clicked.connect(lambda: console.set_open(False))
+        self.end_button.clicked.connect(console.end)
         options = QHBoxLayout()
         options.addWidget(QLabel("Edges show"))
         options.addWidget(self.edges)
@@ -226,7 +232,7 @@ class TeacherConsole(QWidget):
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape:
-            self.console.set_open(False)
+            self.console.end()
             return
         super().keyPressEvent(event)
 
