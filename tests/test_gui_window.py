@@ -410,3 +410,18 @@ def test_the_loss_plot_gives_up_a_row_when_its_caption_wraps(qtbot):
     qtbot.waitUntil(lambda: plot.canvas.height() < 3 * ROW_MIN_HEIGHT)
     assert plot.height() == height
     qtbot.waitUntil(lambda: not plot.grads.isVisible())
+
+
+def test_a_short_loss_axis_spaces_its_labels_to_fit(qtbot):
+    from PySide6.QtGui import QFontMetricsF
+
+    from backprop_lab.gui.views.loss_plot import LossPlot
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    axis = plot.loss.getAxis("left")
+    line = QFontMetricsF(axis.style.get("tickFont") or axis.font()).height()
+    for size in (35, 60, 300):
+        major = axis.tickSpacing(0.0, 0.8, size)[0][0]
+        assert major * size / 0.8 >= 1.2 * line          # labels at least a line apart
+    assert axis.tickSpacing(0.0, 0.8, 35)[0][0] > axis.tickSpacing(0.0, 0.8, 300)[0][0]
+    assert axis.tickSpacing(0.0, 0.8, 300)[0][0] <= 0.2   # a tall axis keeps its ticks

@@ -64,6 +64,8 @@ def style_plot(item: pg.PlotItem, widget, theme: Theme, scale: float) -> None:
                                       (4, 0.4 / scale ** 2)])
         no_si_prefix(axis)
         axis.setTickDensity(1.0 / scale ** 2)
+        if name == "left":
+            fitting_ticks(axis)
         axis.labelStyle = {"color": pg.mkColor(theme.text).name(),
                            "font-size": f"{font.pointSizeF():.1f}pt"}
         axis._updateLabel()
@@ -111,6 +113,32 @@ def no_si_prefix(axis: pg.AxisItem) -> None:
     axis.update()
 
 
+def fitting_ticks(axis: pg.AxisItem) -> None:
+    """Major ticks of a vertical axis at least 1.2 lines of its tick text apart: pyqtgraph
+    keeps two intervals or more whatever the length, and a 35-pixel loss plot printed five
+    labels over each other.  The spacing grows 2×, 5×, 10×… until the labels fit."""
+    if getattr(axis, "fits_its_labels", False):
+        return
+    plain = axis.tickSpacing
+
+    def spacing(low, high, size):
+        levels = plain(low, high, size)
+        if not levels:
+            return levels
+        font = axis.style.get("tickFont") or axis.font()
+        gap = 1.2 * QFontMetricsF(font).height()             # pixels between two labels
+        per_unit = size / abs(high - low)
+        major = levels[0][0]
+        for factor in (1, 2, 5, 10, 20, 50, 100):
+            if major * factor * per_unit >= gap:
+                break
+        major *= factor
+        return [(major, 0)] + [level for level in levels[1:] if level[0] < major]
+
+    axis.tickSpacing = spacing
+    axis.fits_its_labels = True
+
+
 def compact_thousands(axis: pg.AxisItem) -> None:
     """Tick labels in thousands ("2k", "10k", "1.5M") once ticks are 1,000 apart or reach
     10,000: a narrow plot's epoch axis printed "200040006000" where the labels met."""
@@ -125,6 +153,15 @@ def compact_thousands(axis: pg.AxisItem) -> None:
     axis.tickStrings = strings
     axis.picture = None
     axis.update()
+
+
+def plain_axes(plot: pg.PlotItem) -> None:
+    """A history plot's axes: plain numbers, the vertical one's labels spaced to fit, the
+    epochs in thousands when they are many."""
+    for name in ("left", "bottom"):
+        no_si_prefix(plot.getAxis(name))
+    fitting_ticks(plot.getAxis("left"))
+    compact_thousands(plot.getAxis("bottom"))
 
 
 def apply_appearance(window, theme: Theme, scale: float = 1.0) -> None:

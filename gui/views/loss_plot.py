@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QLabel, QMenu, QPushButton, QSizePolic
                                QToolButton, QVBoxLayout, QWidget)
 
 from ..style import colors
-from ..style.appearance import compact_thousands, no_si_prefix
+from ..style.appearance import plain_axes
 from ..style.plotting import pg
 from .axis_ranges import SteppedRanges, history_spans
 from .caption_bar import CaptionBar
@@ -100,9 +100,7 @@ class LossPlot(QWidget):
             plot.hideButtons()
             plot.setClipToView(True)
             plot.setDownsampling(auto=True, mode="peak")
-            no_si_prefix(plot.getAxis("left"))
-            no_si_prefix(plot.getAxis("bottom"))
-            compact_thousands(plot.getAxis("bottom"))
+            plain_axes(plot)
         self.loss.legend = self._side_legend(row=0)
         train_pen = pg.mkPen(TRAIN_COLOR, width=2)
         test_pen = pg.mkPen(TEST_COLOR, width=2, style=Qt.PenStyle.DashLine)
