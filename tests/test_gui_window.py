@@ -425,3 +425,20 @@ def test_a_short_loss_axis_spaces_its_labels_to_fit(qtbot):
         assert major * size / 0.8 >= 1.2 * line          # labels at least a line apart
     assert axis.tickSpacing(0.0, 0.8, 35)[0][0] > axis.tickSpacing(0.0, 0.8, 300)[0][0]
     assert axis.tickSpacing(0.0, 0.8, 300)[0][0] <= 0.2   # a tall axis keeps its ticks
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.6])
+def test_the_output_plot_has_room_above_for_its_top_tick_label(qtbot, scale):
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from backprop_lab.gui.style import colors
+    from backprop_lab.gui.views.boundary_view import BoundaryView
+    view = BoundaryView()
+    qtbot.addWidget(view)
+    view.set_theme(colors.LIGHT, scale)
+    axis = view.plot.getAxis("left")
+    font = axis.style.get("tickFont") or QFont()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    half_label = QFontMetricsF(font).height() / 2
+    top = view.plot.getPlotItem().layout.getContentsMargins()[1]
+    assert top >= half_label - 1          # a label centred on the top tick is not cut

@@ -42,6 +42,8 @@ def _plot() -> pg.PlotWidget:
     # feed back into the view's range and make the layout oscillate.
     plot.getAxis("left").setWidth(44)
     plot.getAxis("bottom").setHeight(36)
+    # Room above the plane for half a tick label: the topmost one ("1.5") was cut.
+    plot.getPlotItem().layout.setContentsMargins(1, 9, 1, 1)
     return plot
 
 
@@ -177,6 +179,7 @@ class BoundaryView(QWidget):
         for plot in (self.plot, self.target_plot):
             plot.getAxis("left").setWidth(int(44 * scale))
             plot.getAxis("bottom").setHeight(int(36 * scale))
+            plot.getPlotItem().layout.setContentsMargins(1, int(9 * scale), 1, 1)
         if self.data is not None and self.data.is_planar:
             self._set_points()
             self._draw()
