@@ -2,6 +2,7 @@
 what it takes back, what is typed or saved meanwhile, is exactly what training here gives."""
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from backprop_lab.engine import TrainingSession
 from backprop_lab.engine.io.session_file import load_session
@@ -167,12 +168,18 @@ def test_a_past_epoch_chosen_while_training_elsewhere_pauses_and_shows_it(make_w
     # is the chosen one, or the nearest kept before it.
     kept = session.timeline.epochs()
     shown = int(kept[kept <= chosen][-1])
-    assert shown > start and window.view_state.preview_epoch == shown
+    assert window.view_state.preview_epoch == shown
     np.testing.assert_array_equal(window.view_state.shown_network().theta,
                                   session.timeline.theta_at(shown))
     window.render_now()
     assert window.transport.epoch_label.text() == f"Epoch {shown:,}"
+    # The bar lists the session's epochs now (the process's dense tail is gone)…
+    np.testing.assert_array_equal(bar.epochs, kept)
     assert bar.label.text() == f"epoch {shown}" and bar.resume_button.isEnabled()
+    bar.slider.setValue(len(kept) - 2)            # …so each of its places is a kept epoch
+    assert window.view_state.preview_epoch == int(kept[-2]) != session.epoch
+    qtbot.mouseClick(bar.resume_button, Qt.MouseButton.LeftButton)
+    assert session.epoch == int(kept[-2]) and not window.view_state.looking_back
 
 
 def test_an_epoch_the_timeline_no_longer_keeps_shows_the_nearest_kept_before(make_window):

@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         self.loss_plot.unpinRequested.connect(self.pins.unpin)
         self.loss_plot.clearPinsRequested.connect(self.pins.clear)
         self.timeline_bar.epochChosen.connect(state.show_epoch)
-        self.timeline_bar.resumeRequested.connect(self.resume_from)
+        self.timeline_bar.resumeRequested.connect(lambda _epoch: self.resume_from_timeline())
         self.analyses.connect()
 
     def show_metrics(self, on: bool) -> None:
@@ -163,6 +163,8 @@ class MainWindow(QMainWindow):
             self.loss_plot.set_marker(None)
             self.statusBar().clearMessage()          # "Showing epoch …" no longer holds
         else:
+            # The bar may still list the training process's epochs: now the session's.
+            self.timeline_bar.set_epochs(self.controller.session.timeline.epochs())
             self.timeline_bar.show_epoch(epoch)
             self.loss_plot.set_marker(epoch)
             self.say(f"Showing epoch {epoch} of {self.controller.session.epoch}. 'Resume from "
