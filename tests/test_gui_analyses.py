@@ -546,7 +546,10 @@ def test_a_landscape_or_hidden_space_gets_the_room_of_a_short_screen(make_window
     sizes = w.center_splitter.sizes()
     assert sizes[1] >= 0.55 * sum(sizes)
     assert w.analyses.landscape_view.plot.height() > 150
-    w.center_splitter.setSizes([100, sum(sizes) - 100])   # the student's own split stays
+    show_tab(w, w.step_inspector, qtbot)
+    # The student drags the divider down (less room for the tabs): their split stays.
+    w.center_splitter.setSizes([sum(sizes) - 150, 150])
+    w.center_splitter.splitterMoved.emit(sum(sizes) - 150, 1)
     own = w.center_splitter.sizes()
     show_tab(w, w.analyses.hidden_view, qtbot)
     assert w.center_splitter.sizes() == own

@@ -428,17 +428,20 @@ def test_a_short_loss_axis_spaces_its_labels_to_fit(qtbot):
 
 
 @pytest.mark.parametrize("scale", [1.0, 1.6])
-def test_the_output_plot_has_room_above_for_its_top_tick_label(qtbot, scale):
-    from PySide6.QtGui import QFont, QFontMetricsF
+def test_the_output_plot_has_room_above_for_its_top_tick_label(qtbot, qapp, scale):
+    from PySide6.QtGui import QFontMetricsF
 
     from backprop_lab.gui.style import colors
     from backprop_lab.gui.views.boundary_view import BoundaryView
-    view = BoundaryView()
-    qtbot.addWidget(view)
-    view.set_theme(colors.LIGHT, scale)
-    axis = view.plot.getAxis("left")
-    font = axis.style.get("tickFont") or QFont()
-    font.setPointSizeF(font.pointSizeF() * scale)
-    half_label = QFontMetricsF(font).height() / 2
-    top = view.plot.getPlotItem().layout.getContentsMargins()[1]
-    assert top >= half_label - 1          # a label centred on the top tick is not cut
+    normal = qapp.font()
+    font = qapp.font()
+    font.setPointSizeF(font.pointSizeF() * scale)         # presentation mode's type
+    qapp.setFont(font)
+    try:
+        view = BoundaryView()
+        qtbot.addWidget(view)
+        view.set_theme(colors.LIGHT, scale)
+        top = view.plot.getPlotItem().layout.getContentsMargins()[1]
+        assert top >= QFontMetricsF(font).height() / 2    # a label centred on the top tick fits
+    finally:
+        qapp.setFont(normal)

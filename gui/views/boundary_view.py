@@ -8,12 +8,14 @@ Plot items are created once and updated with ``setImage``/``setData``.
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 from ..style.plotting import pg
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout,
-                               QWidget)
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QSizePolicy,
+                               QVBoxLayout, QWidget)
 
 from backprop_lab.engine.data.datasets import MULTICLASS, REGRESSION
 
@@ -42,9 +44,15 @@ def _plot() -> pg.PlotWidget:
     # feed back into the view's range and make the layout oscillate.
     plot.getAxis("left").setWidth(44)
     plot.getAxis("bottom").setHeight(36)
-    # Room above the plane for half a tick label: the topmost one ("1.5") was cut.
-    plot.getPlotItem().layout.setContentsMargins(1, 9, 1, 1)
+    leave_room_above(plot)
     return plot
+
+
+def leave_room_above(plot: pg.PlotWidget) -> None:
+    """Room above the plane for half a tick label in the application's type (already scaled
+    in presentation mode): the topmost label ("1.5") was cut in half."""
+    half_line = QFontMetricsF(QApplication.font()).height() * 0.6
+    plot.getPlotItem().layout.setContentsMargins(1, math.ceil(half_line), 1, 1)
 
 
 class BoundaryView(QWidget):
@@ -179,7 +187,7 @@ class BoundaryView(QWidget):
         for plot in (self.plot, self.target_plot):
             plot.getAxis("left").setWidth(int(44 * scale))
             plot.getAxis("bottom").setHeight(int(36 * scale))
-            plot.getPlotItem().layout.setContentsMargins(1, int(9 * scale), 1, 1)
+            leave_room_above(plot)
         if self.data is not None and self.data.is_planar:
             self._set_points()
             self._draw()

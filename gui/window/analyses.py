@@ -121,6 +121,8 @@ class Analyses(QObject):
                                                         self.hidden.request(),
                                                         self._give_room()))
         window.lessons.lessonOpened.connect(self._on_lesson)
+        self._split_chosen = False
+        window.center_splitter.splitterMoved.connect(self._split_moved)
         self.lr_finder: LrFinderDialog | None = None
 
     def connect(self) -> None:
@@ -144,15 +146,20 @@ class Analyses(QObject):
     PLOT_SHARE = 0.6
 
     def _give_room(self) -> None:
+        """Opening the landscape or hidden space tab gives it :data:`PLOT_SHARE` of the column,
+        unless the student has moved the divider (then their split stays)."""
         w = self.w
         if (w.tabs.currentWidget() not in (self.landscape_view, self.hidden_view)
-                or w.presentation.presenting):
+                or w.presentation.presenting or self._split_chosen):
             return
         sizes = w.center_splitter.sizes()
         total = sum(sizes)
         if len(sizes) == 2 and total > 0 and sizes[1] < self.PLOT_SHARE * total:
             tabs = int(self.PLOT_SHARE * total)
             w.center_splitter.setSizes([total - tabs, tabs])
+
+    def _split_moved(self, *_args) -> None:
+        self._split_chosen = True
 
     def _on_lesson(self, lesson) -> None:
         self.exercises.show_lesson(lesson)
