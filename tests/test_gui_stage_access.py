@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAccessible, QColor, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTabBar, QWidget
 
+from backprop_lab.engine.training.history import History
 from backprop_lab.gui.model.config import Config
 from backprop_lab.gui.model.lessons import list_lessons, load_lesson
 from backprop_lab.gui.style import colors
@@ -176,14 +177,29 @@ def test_the_status_line_says_where_training_stands_and_is_announced(window, mon
 def test_the_status_line_of_a_past_epoch_gives_that_epochs_numbers(window):
     session = window.controller.session
     session.run(120)
-    past = int(session.timeline.epochs()[1])                    # early: a loss far from now
+    latest = f"{session.history.latest['train_loss']:.2g}"
+    # A kept epoch whose loss reads differently from the latest (training lowers the loss).
+    past = next(int(e) for e in session.timeline.epochs()
+                if f"{session.history.row_at(e)['train_loss']:.2g}" != latest)
     window.view_state.show_epoch(past)
     window.access.status_line.refresh()
     text = window.access.status_line.text()
     row = session.history.row_at(past)
-    assert row["epoch"] == past
-    assert f"{row['train_loss']:.2g}" != f"{session.history.latest['train_loss']:.2g}"
+    assert row["epoch"] == past                                 # 120 epochs: every row kept
     assert text.startswith(f"showing epoch {past} of 120, loss {row['train_loss']:.2g},")
+
+
+def test_the_status_line_says_when_the_record_is_of_an_earlier_epoch(window):
+    session = window.controller.session
+    # A history of 16 rows, thinned out within 60 epochs (the window keeps 4,096).
+    session.history = History(session.history.columns[1:], capacity=16)
+    session.run(60)
+    rows = {int(e): session.history.row_at(e) for e in session.timeline.epochs()}
+    between = next(e for e, row in rows.items() if row and row["epoch"] != e)
+    window.view_state.show_epoch(between)
+    window.access.status_line.refresh()
+    recorded = int(session.history.row_at(between)["epoch"])
+    assert f"(at epoch {recorded:,})" in window.access.status_line.text()
 
 
 def test_the_status_line_counts_dead_units(window):

@@ -394,6 +394,8 @@ def test_the_epoch_axis_writes_thousands_short(qtbot):
     assert axis.tickStrings([2000, 4000, 6000], 1.0, 2000) == ["2k", "4k", "6k"]
     assert axis.tickStrings([1000, 1500, 2000], 1.0, 500) == ["1000", "1500", "2000"]
     assert axis.tickStrings([10_000, 10_500], 1.0, 500) == ["10k", "10.5k"]
+    close = axis.tickStrings([1_000_000, 1_000_050], 1.0, 50)     # zoomed in: never "1M" twice
+    assert len(set(close)) == 2 and "1M" not in close
 
 
 def test_the_loss_plot_gives_up_a_row_when_its_caption_wraps(qtbot):

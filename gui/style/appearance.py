@@ -145,7 +145,8 @@ def compact_thousands(axis: pg.AxisItem) -> None:
     plain = axis.tickStrings
 
     def strings(values, scale, spacing):
-        if spacing < 1000 and max((abs(v) for v in values), default=0) < 10_000:
+        # Ticks closer than 100 stay whole numbers: "1M" would repeat for 1,000,000…1,000,050.
+        if spacing < 100 or spacing < 1000 and max((abs(v) for v in values), default=0) < 10_000:
             return plain(values, scale, spacing)
         return ["0" if v == 0 else f"{v / 1e6:g}M" if abs(v) >= 1e6 else f"{v / 1e3:g}k"
                 for v in values]

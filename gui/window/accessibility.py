@@ -285,7 +285,10 @@ class StatusLine(QLabel):
         elif latest:
             loss = latest.get("train_loss", float("nan"))
             if math.isfinite(loss):
-                parts.append(f"loss {loss:.2g}")
+                # The thinned history may hold an earlier row than the epoch shown: say so.
+                recorded = int(latest.get("epoch", epoch))
+                parts.append(f"loss {loss:.2g}" + (f" (at epoch {recorded:,})"
+                                                   if recorded != epoch else ""))
             metric = session.metric
             value = latest.get(f"train_{metric}", float("nan"))
             if math.isfinite(value):
