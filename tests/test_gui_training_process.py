@@ -195,3 +195,22 @@ def test_an_epoch_the_timeline_no_longer_keeps_shows_the_nearest_kept_before(mak
     window.view_state.show_epoch(int(kept[-1]) + 1000)  # past the end: the latest kept,
     latest = None if kept[-1] == session.epoch else kept[-1]    # which may be the live one
     assert window.view_state.preview_epoch == latest
+
+
+def test_a_killed_training_process_leaves_a_session_that_agrees_with_itself(make_window, qtbot):
+    import os
+    import signal
+    window = make_window(CONFIG)
+    session = window.controller.session
+    session.run(5)
+    play_elsewhere(window, qtbot)
+    assert session.epoch > 5                        # the window mirrored the process's epochs
+    os.kill(RemoteTraining.shared().pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: "training process stopped" in window.statusBar().currentMessage(),
+                    timeout=30000)
+    window.loop.pause()
+    # Back to epoch 5 (weights, optimizer, epoch, history together), then trained on from
+    # there: exactly the run trained here.
+    twin = trained_here(session.epoch)
+    np.testing.assert_array_equal(session.network.theta, twin.network.theta)
+    np.testing.assert_array_equal(session.history.table(), twin.history.table())

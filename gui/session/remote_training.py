@@ -205,6 +205,14 @@ class RemoteTraining:
             self._memory.unlink()
             self._memory = None
 
+    def abandon(self) -> None:
+        """After a failure (the process died, or did not hand the session back): end it and
+        free its memory, so that the next Play starts a fresh one — a late reply of this one
+        would otherwise be taken for the next run's."""
+        if RemoteTraining._shared is self:
+            RemoteTraining._shared = None
+        self.quit()
+
     def quit(self) -> None:
         """Stop the process: asked first, ended if it does not go within a second (it may be
         in the middle of a long epoch)."""

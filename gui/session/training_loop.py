@@ -54,7 +54,7 @@ class TrainingLoop(QObject):
         #: Publish the timeline's weights too (the loss landscape draws their path).
         self.publish_path = False
         self._remote: RemoteTraining | None = None
-        self._start_theta = None
+        self._start_state: dict | None = None     # the session as the process got it
         controller.diverged.connect(lambda _msg: self.pause())
         controller.settling.connect(self.settle)
         # Early stopping and the stop rules end Play too (the window says why).
@@ -121,10 +121,13 @@ class TrainingLoop(QObject):
         session.notify("trained")
 
     def _lost(self, remote: RemoteTraining, exc) -> None:
-        """The process died: the session goes back to where it started training there."""
+        """The process died: the session goes back to where it started training there —
+        weights, optimizer, epoch, history together (the window had mirrored the process's
+        epoch and history meanwhile)."""
         live, self._remote = remote.live, None
-        if live is not None and self._start_theta is not None:
-            live.session.network.theta[...] = self._start_theta
+        remote.abandon()
+        if live is not None and self._start_state is not None:
+            live.session.load_state_dict(self._start_state)
             live.session.notify("trained")
         self.controller.error.emit(f"The training process stopped ({exc}); training went back "
                                    "to where it started and goes on here.")
@@ -135,6 +138,8 @@ class TrainingLoop(QObject):
         if not self.use_process:
             return None
         remote = self._remote
+        if remote is not None and not remote.alive and self._holds(remote):
+            self._lost(remote, "it ended unexpectedly")       # mid-run: undo what it mirrored
         if remote is None or not remote.alive:
             try:
                 remote = self._remote = RemoteTraining.shared()
@@ -160,9 +165,10 @@ class TrainingLoop(QObject):
             if self.target is not None and session.epoch >= self.target:
                 self._finish("target")
                 return
-            self._start_theta = session.network.theta.copy()
-            remote.start(self, session, self.target)
+            self._start_state = session.state_dict()
         try:
+            if live is None:
+                remote.start(self, session, self.target)
             if remote.frame(self.publish_gradients, self.publish_path):
                 session.notify("trained")
         except (EOFError, OSError) as exc:

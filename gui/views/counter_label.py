@@ -18,6 +18,8 @@ _DIGIT = re.compile(r"\d")
 
 
 class CounterLabel(QLabel):
+    """A QLabel of fixed size: its text with each digit as wide as the widest digit."""
+
     def __init__(self, text: str = "", parent=None):
         super().__init__(text, parent)
         self._shape: tuple | None = None
