@@ -254,8 +254,18 @@ class StepInspector(QWidget):
     MEANING_CHARACTERS = 36
 
     def _place_texts(self) -> None:
-        room = self.width() - self.formula.sizeHint().width() - 24
+        # The texts sit in the scroll area, beside its scroll bar and inside the margins.
+        m = self.layout().contentsMargins()
+        inner = (self.width() - m.left() - m.right()
+                 - self.scroll.verticalScrollBar().sizeHint().width())
+        # A wrapped label's size hint is narrower than its longest line: measure the lines.
+        lines = self.formula.text().split("\n")
+        formula = max((self.formula.fontMetrics().horizontalAdvance(line) for line in lines),
+                      default=0) + 2 * self.formula.margin() + 4
+        room = inner - formula - 24
         side = room >= self.MEANING_CHARACTERS * self.meaning.fontMetrics().averageCharWidth()
+        # Beside its meaning the formula keeps its lines whole; under it, it wraps if it must.
+        self.texts.setColumnMinimumWidth(0, formula if side else 0)
         if side == self.side_by_side:
             return
         self.side_by_side = side
