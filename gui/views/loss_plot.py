@@ -192,13 +192,6 @@ class LossPlot(QWidget):
         if self._history is not None:
             self.set_history(self._history)
 
-    def _row_at(self, epoch: int | None) -> dict | None:
-        """The recorded row of the latest epoch ≤ ``epoch`` (None: no epoch or no row)."""
-        if epoch is None or self._table is None or not len(self._table):
-            return None
-        rows = self._table[self._table[:, 0] <= epoch]
-        return dict(zip(self._columns, rows[-1])) if len(rows) else None
-
     def show_gradient_norms(self, on: bool) -> None:
         """Show (or hide) the per-layer ‖dW‖ row under the loss; it appears only where the
         plots have room for it (see :meth:`_fit_rows`)."""
@@ -305,7 +298,8 @@ class LossPlot(QWidget):
             self.test_score.setData([], [])
         self._set_gradient_norms(table, col)
         self._fit_ranges()
-        summary = summary_html(self._row_at(self._marked) or history.latest, has_test,
+        marked = history.row_at(self._marked) if self._marked is not None else {}
+        summary = summary_html(marked or history.latest, has_test,
                                self.metric_name, self.theme, self._marked)
         if summary != self.values.text():
             self.values.setText(summary)
