@@ -134,28 +134,30 @@ class GraphPictures:
 
 def paint_from_pictures(view, p: QPainter) -> None:
     """A view's paint on the screen: the labels and each layer's edges from their pictures
-    (remade only when they changed), then what changes every frame."""
+    (remade only when they changed, and under a budget by turns: see :func:`edges_to_redraw`),
+    then what changes every frame."""
     size = (view.width(), view.height(), view.devicePixelRatioF(), view.line_scale,
             view.font().key(), id(view.theme), view._layout_version)
     p.drawImage(0, 0, view._pictures.labels(
         view, (size, view.phase_mark, view.input_names, view.legend_text())))
     palette = id(view.palette_colors())
-    budget = view.edges_per_paint
-    stale = False
-    for layer, (color, width) in enumerate(view.edge_styles()):
+    styles = view.edge_styles()
+    keys, stale, cost = [], [], {}
+    for layer, (color, width) in enumerate(styles):
         subset = view.edge_subsets[layer] if layer < len(view.edge_subsets) else None
         key = ((size, palette), color.tobytes(), width.tobytes(),
                None if subset is None else subset.tobytes())
-        current = view._pictures.current(layer, key)
-        may_draw = current or budget is None or budget > 0
-        picture = view._pictures.edges(view, layer, (color, width), key, may_draw)
+        keys.append(key)
+        if not view._pictures.current(layer, key):
+            stale.append(layer)
+            cost[layer] = color.size if subset is None else subset.size
+    redraw = edges_to_redraw(stale, cost, view.edges_per_paint, view.next_edge_layer)
+    if redraw:
+        view.next_edge_layer = redraw[-1] + 1
+    for layer, style in enumerate(styles):
+        picture = view._pictures.edges(view, layer, style, keys[layer], layer in redraw)
         if picture is not None:
             p.drawImage(picture[1], picture[0])
-        if not current and budget is not None:
-            if may_draw:
-                budget -= color.size if subset is None else subset.size
-            else:
-                stale = True
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.paint_phase_flow(view, p)
     # Scaled thumbnails draw 5× faster without antialiasing, and their cells should
@@ -164,8 +166,26 @@ def paint_from_pictures(view, p: QPainter) -> None:
     painter.paint_units(view, p)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.paint_unit_marks(view, p)
-    if stale:
+    if len(redraw) < len(stale):
         view.update()                 # the layers whose edges wait are drawn next time
+
+
+def edges_to_redraw(stale: list[int], cost: dict[int, int], budget: int | None,
+                    first: int) -> list[int]:
+    """The layers among ``stale`` (ascending) whose edges this paint redraws: all of them
+    without a ``budget``; else by turns — from layer ``first`` on, wrapping round — while
+    the budget of edges lasts (the layer that exhausts it is still drawn, so at least one
+    is).  Taking turns, every layer is redrawn within a few paints even when the first ones
+    change in every frame."""
+    if budget is None:
+        return stale
+    chosen = []
+    for layer in sorted(stale, key=lambda k: (k < first, k)):
+        if budget <= 0:
+            break
+        chosen.append(layer)
+        budget -= cost[layer]
+    return chosen
 
 
 def _new_image(view, width: float, height: float) -> QImage:

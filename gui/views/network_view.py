@@ -54,6 +54,8 @@ class NetworkView(EdgeStyles, QWidget):
     #: the renderer sets a budget so that no frame redraws every layer's antialiased edges
     #: (a layer that waits keeps its picture of one frame ago).
     edges_per_paint: int | None = None
+    #: The layer whose edges are redrawn first when the budget allows only some of them.
+    next_edge_layer = 0
 
     def __init__(self, parent=None):
         super().__init__(parent)

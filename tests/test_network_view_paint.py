@@ -1,0 +1,59 @@
+"""The graph's cached edge pictures while training plays: under a budget of edges per paint,
+the layers take turns, so none keeps an old picture for long even when the first layers
+change in every frame."""
+import numpy as np
+import pytest
+
+from backprop_lab.engine import Network
+from backprop_lab.gui.views import network_layers
+from backprop_lab.gui.views.network_layers import edges_to_redraw
+from backprop_lab.gui.views.network_view import NetworkView
+
+
+def test_without_a_budget_every_stale_layer_is_redrawn():
+    assert edges_to_redraw([0, 2, 5], {0: 64, 2: 64, 5: 64}, None, 3) == [0, 2, 5]
+
+
+def test_the_budget_starts_at_the_layer_whose_turn_it_is_and_wraps_round():
+    cost = dict.fromkeys(range(6), 64)
+    assert edges_to_redraw(list(range(6)), cost, 100, 0) == [0, 1]
+    assert edges_to_redraw(list(range(6)), cost, 100, 2) == [2, 3]
+    assert edges_to_redraw(list(range(6)), cost, 100, 5) == [5, 0]
+    assert edges_to_redraw([1, 4], cost, 10, 2) == [4]         # at least one, its turn first
+
+
+@pytest.fixture
+def view(qtbot):
+    view = NetworkView()
+    qtbot.addWidget(view)
+    view.resize(900, 520)
+    view.set_network(Network([2, 8, 8, 8, 8, 8, 1], seed=3), ("x1", "x2"))
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def test_every_layer_is_redrawn_within_a_few_paints_when_all_change_every_frame(view,
+                                                                                 monkeypatch):
+    drawn = []
+    original = network_layers.painter.paint_layer_edges
+
+    def record(v, p, layer, *style):
+        drawn.append(layer)
+        return original(v, p, layer, *style)
+
+    monkeypatch.setattr(network_layers.painter, "paint_layer_edges", record)
+    view.repaint()                       # every picture made once
+    view.edges_per_paint = 100           # fewer than the 280 edges of the six layers
+    rng = np.random.default_rng(0)
+    last_drawn = dict.fromkeys(range(len(view.network.layers)), 0)
+    for frame in range(1, 31):
+        view.network.theta[:] = rng.normal(0, 1.5, view.network.theta.size)  # all change
+        drawn.clear()
+        view.repaint()
+        sizes = [view.network.layers[k].W.size for k in drawn]
+        assert sum(sizes) < 100 + max(sizes)          # the budget, overrun by one layer at most
+        for layer in drawn:
+            last_drawn[layer] = frame
+        waited = {layer: frame - seen for layer, seen in last_drawn.items()}
+        assert max(waited.values()) < 3, waited       # 280 edges, ≥ 100 a paint: turns of 3
