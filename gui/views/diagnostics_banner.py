@@ -22,6 +22,7 @@ class DiagnosticsBanner(QFrame):
         layout.addWidget(self.text, 1)
         layout.addWidget(self.lower_rate)
         self.messages: list[str] = []
+        self._severe: bool | None = None       # the look last set (restyling costs a frame)
         self.hide()
 
     def show_messages(self, messages: list[str], diverged: bool = False) -> None:
@@ -33,11 +34,14 @@ class DiagnosticsBanner(QFrame):
             self.hide()
             return
         severe = diverged
-        # Dark text on a pale background in every theme (contrast ≥ 7:1).
-        self.setStyleSheet(
-            "#diagnosticsBanner { background: %s; border: 1px solid %s; border-radius: 4px; }"
-            "#diagnosticsBanner QLabel { color: #1e1a10; }"
-            % (("#fde2e1", "#c0392b") if severe else ("#fff4d6", "#d49a00")))
+        if severe != self._severe:
+            self._severe = severe
+            # Dark text on a pale background in every theme (contrast ≥ 7:1).
+            self.setStyleSheet(
+                "#diagnosticsBanner { background: %s; border: 1px solid %s; "
+                "border-radius: 4px; }"
+                "#diagnosticsBanner QLabel { color: #1e1a10; }"
+                % (("#fde2e1", "#c0392b") if severe else ("#fff4d6", "#d49a00")))
         shown = messages[:3]
         more = len(messages) - len(shown)
         self.text.setText("⚠ " + "\n⚠ ".join(shown) + (f"\n(+{more} more)" if more else ""))

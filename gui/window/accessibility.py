@@ -19,7 +19,7 @@ import time
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QColor, QPainter, QPen
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSlider,
-                               QAbstractSpinBox, QApplication, QBoxLayout, QComboBox,
+                               QAbstractSpinBox, QBoxLayout, QComboBox,
                                QFormLayout, QFrame, QLabel, QLineEdit, QTabBar, QWidget)
 
 CONTROLS = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit, QTabBar,
@@ -185,7 +185,7 @@ class Accessibility(QObject):
     KEYBOARD_REASONS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
                         Qt.FocusReason.ShortcutFocusReason)
 
-    def __init__(self, window):
+    def __init__(self, window, events):
         super().__init__(window)
         self.w = window
         self.rings: dict[QWidget, FocusRing] = {}
@@ -198,12 +198,12 @@ class Accessibility(QObject):
         window.statusBar().insertPermanentWidget(1, self.status_line)
         name_views(window)
         self.watch(window)
-        window.destroyed.connect(self._detach)
-        if window.isVisible():
-            QApplication.instance().installEventFilter(self)
+        events.on(QEvent.Type.Polish, self._polished)
+        events.on(QEvent.Type.FocusIn, self._focused)
         window.presentation.listeners.append(self.set_look)
 
     def watch(self, window: QWidget) -> None:
+        """Name ``window``'s widgets and keep a focus ring on it."""
         describe_tree(window)
         self.rings[window] = FocusRing(window)
         window.installEventFilter(self)
@@ -217,26 +217,22 @@ class Accessibility(QObject):
             ring.scale = max(scale, 1.0)
             ring.place()
 
-    def _detach(self, *_args) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:
-        kind = event.type()
-        if watched is self.w and kind in (QEvent.Type.Show, QEvent.Type.Hide):
-            # Every widget's events are watched while the window is shown, no longer.
-            app = QApplication.instance()
-            app.removeEventFilter(self)
-            if kind == QEvent.Type.Show:
-                app.installEventFilter(self)
-        if kind == QEvent.Type.Polish and isinstance(watched, QWidget) and needs_name(watched):
+    def _polished(self, watched, _event) -> bool:
+        if isinstance(watched, QWidget) and needs_name(watched):
             describe(watched)
-        elif kind == QEvent.Type.FocusIn and isinstance(watched, QWidget):
+        return False
+
+    def _focused(self, watched, event) -> bool:
+        if isinstance(watched, QWidget):
             ring = self.rings.get(watched.window())
             if ring is not None and watched is not ring:
                 ring.follow(watched if event.reason() in self.KEYBOARD_REASONS else None)
-        elif kind in (QEvent.Type.Resize, QEvent.Type.LayoutRequest) and watched in self.rings:
+        return False
+
+    def eventFilter(self, watched, event) -> bool:
+        """A watched window resized or laid out again: its ring follows."""
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest) \
+                and watched in self.rings:
             ring = self.rings[watched]
             QTimer.singleShot(0, ring, ring.place)       # dropped if the ring is gone by then
         return False

@@ -40,41 +40,27 @@ def is_text_field(widget: QWidget | None) -> bool:
 
 
 class Keyboard(QObject):
-    def __init__(self, window):
+    def __init__(self, window, events):
         super().__init__(window)
         self.w = window
         window.network_view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         for button in window.findChildren(QAbstractButton):
             tab_only(button)
         window.addActions(list(window.actions.values()))
-        # The application's keys are watched while the window is shown (a closed window's
-        # filter would still cost every event of the app something).
-        window.installEventFilter(self)
-        window.destroyed.connect(self._detach)
-        if window.isVisible():
-            QApplication.instance().installEventFilter(self)
+        events.on(QEvent.Type.Polish, self._polished)
+        events.on(QEvent.Type.ShortcutOverride, self._shortcut_override)
+        events.on(QEvent.Type.KeyPress, self._key_pressed)
 
-    def _detach(self, *_args) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-
-    def eventFilter(self, watched, event) -> bool:
-        kind = event.type()
-        if watched is self.w and kind in (QEvent.Type.Show, QEvent.Type.Hide):
-            app = QApplication.instance()
-            app.removeEventFilter(self)
-            if kind == QEvent.Type.Show:
-                app.installEventFilter(self)
-            return False
-        if kind == QEvent.Type.Polish and isinstance(watched, QAbstractButton):
+    def _polished(self, watched, _event) -> bool:
+        if isinstance(watched, QAbstractButton):
             tab_only(watched)
-            return False
-        if kind == QEvent.Type.ShortcutOverride and isinstance(watched, QWidget):
-            return self._keep_for_widget(watched, event)
-        if kind != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
-            return False
-        if watched.window() is not self.w:
+        return False
+
+    def _shortcut_override(self, watched, event) -> bool:
+        return isinstance(watched, QWidget) and self._keep_for_widget(watched, event)
+
+    def _key_pressed(self, watched, event) -> bool:
+        if not isinstance(watched, QWidget) or watched.window() is not self.w:
             return False                     # a dialog's keys are its own
         key = event.key()
         if key == Qt.Key.Key_Escape and not is_text_field(watched):

@@ -26,6 +26,7 @@ from ..session.stepper import PhaseStepper
 from ..session.training_loop import TrainingLoop
 from . import layout, try_next, window_settings
 from .accessibility import Accessibility
+from .app_events import AppEvents
 from .analyses import Analyses
 from .data_editing import DataEditing
 from .exports import Exports
@@ -65,8 +66,9 @@ class MainWindow(QMainWindow):
         self.analyses = Analyses(self)
         self.actions, self.menus = build_menus(self, [m.menu(self) for m in MENUS])
         self.overlay = ShortcutsOverlay(self)
-        self.keyboard = Keyboard(self)
-        self.access = Accessibility(self)
+        self.app_events = AppEvents(self)
+        self.keyboard = Keyboard(self, self.app_events)
+        self.access = Accessibility(self, self.app_events)
         self._connect()
         self.files.refresh_recent()
         self._on_rebuilt()
