@@ -253,9 +253,9 @@ class LossPlot(QWidget):
                            (self.test_curve, test), (self.test_score, test),
                            (self.val_curve, val), (self.val_score, val)):
             curve.setPen(pen)
-        for k, curve in enumerate(self.grad_curves):
-            curve.setPen(pg.mkPen(GRADIENT_COLORS[k % len(GRADIENT_COLORS)], width=2 * line))
         self._line = line
+        for k, curve in enumerate(self.grad_curves):
+            curve.setPen(self._gradient_pen(k))
 
     def set_metric(self, metric: str) -> None:
         self.metric_name = metric
@@ -324,13 +324,17 @@ class LossPlot(QWidget):
                 self.grads.legend.clear()
             self.grad_curves = []
             for k, _name in enumerate(names):
-                color = GRADIENT_COLORS[k % len(GRADIENT_COLORS)]
                 label = "output" if k == len(names) - 1 else f"layer {k + 1}"
                 self.grad_curves.append(self.grads.plot(name=label, **CURVE,
-                                                        pen=pg.mkPen(color, width=2 * self._line)))
+                                                        pen=self._gradient_pen(k)))
         epochs = table[:, 0]
         for curve, name in zip(self.grad_curves, names):
             curve.setData(epochs, _positive(table[:, col[name]]), connect="finite")
+
+    def _gradient_pen(self, k: int):
+        """Layer ``k``'s ‖dW‖ curve: one pixel wide (×presentation scale) — up to nine of them
+        share the row, and a wide pen costs the plot's repaint twice the time of a thin one."""
+        return pg.mkPen(GRADIENT_COLORS[k % len(GRADIENT_COLORS)], width=self._line)
 
     def _show_in_legend(self, curve, label: str, shown: bool) -> None:
         legend = self.loss.legend
