@@ -248,6 +248,8 @@ class BoundaryView(QWidget):
             new = " (new)" if self.draw_class >= max(self.data.n_classes, 2) else ""
             text = (f"<b>Drawing</b> <span style='color:rgb{tuple(map(int, color))}'>■</span> "
                     f"class {self.draw_class}{new} · right: 1 · Ctrl: remove · keys 0–7")
+        if text == self.caption.text():
+            return                         # (as every frame while training plays)
         self.caption.setText(text)
         self.caption.setToolTip(DRAW_HELP if self.drawing else text)
         self.caption_bar.relayout()

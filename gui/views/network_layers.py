@@ -134,8 +134,9 @@ class GraphPictures:
 
 def paint_from_pictures(view, p: QPainter) -> None:
     """A view's paint on the screen: the labels and each layer's edges from their pictures
-    (remade only when they changed, and under a budget by turns: see :func:`edges_to_redraw`),
-    then what changes every frame."""
+    (remade only when they changed, and under a budget by turns: see :func:`edges_to_redraw`;
+    a budget is set only while training plays, whose frames come anyway), then what changes
+    every frame."""
     size = (view.width(), view.height(), view.devicePixelRatioF(), view.line_scale,
             view.font().key(), id(view.theme), view._layout_version)
     p.drawImage(0, 0, view._pictures.labels(
@@ -166,8 +167,6 @@ def paint_from_pictures(view, p: QPainter) -> None:
     painter.paint_units(view, p)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.paint_unit_marks(view, p)
-    if len(redraw) < len(stale):
-        view.update()                 # the layers whose edges wait are drawn next time
 
 
 def edges_to_redraw(stale: list[int], cost: dict[int, int], budget: int | None,

@@ -31,8 +31,8 @@ SLOW_VIEW_INTERVAL = 0.1      # seconds between loss-plot and predictions redraw
 DIAGNOSIS_INTERVAL = 0.25     # seconds between diagnoses (dead/identical units, gradients)
 #: The output plot is redrawn when some point moved by more than half a color step.
 OUTPUT_STEP = 0.5 / 255
-#: Antialiased edges the graph may redraw per frame while playing (the rest the next frame).
-EDGES_PER_FRAME = 160
+#: Antialiased edges the graph may redraw per frame while playing (the layers take turns).
+EDGES_PER_FRAME = 100
 
 
 class Renderer(QObject):
