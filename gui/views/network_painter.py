@@ -125,21 +125,24 @@ def paint_unit_marks(view, p: QPainter) -> None:
             _centered(p, tag, "≡")
 
 
-#: The marks' words laid out once (text → QStaticText): a mark is drawn on every frame.
-_MARKS: dict[str, QStaticText] = {}
+#: The marks' words laid out once per font ((text, font key) → QStaticText): a mark is drawn
+#: on every frame.
+_MARKS: dict[tuple[str, str], QStaticText] = {}
 
 
 def _centered(p: QPainter, rect: QRectF, text: str) -> None:
     """``text`` centred in ``rect`` in the painter's font and pen, from a layout kept between
     paints (``drawText`` lays the text out anew on each call: 20 dead units cost ~1 ms)."""
-    static = _MARKS.get(text)
+    key = (text, p.font().key())
+    static = _MARKS.get(key)
     if static is None:
-        static = _MARKS[text] = QStaticText(text)
+        static = _MARKS[key] = QStaticText(text)
         static.setTextFormat(Qt.TextFormat.PlainText)
-    static.prepare(p.transform(), p.font())
+        static.prepare(p.transform(), p.font())
     size = static.size()
     p.drawStaticText(QPointF(rect.center().x() - size.width() / 2,
                              rect.center().y() - size.height() / 2), static)
+
 
 def paint_units(view, p: QPainter) -> None:
     """Thumbnails scaled to their cells (nearest cell: they look like cells, and draw 5×
