@@ -1,7 +1,9 @@
 """The window, driven like a user would (pytest-qt, offscreen)."""
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from backprop_lab.gui.model.config import Config
 from backprop_lab.gui.window.main_window import MainWindow
@@ -268,6 +270,11 @@ def test_loss_plot_hover_log_scale_and_current_values(window, qtbot):
     row = dict(zip(session.history.columns, session.history.table()[20]))
     assert text.startswith("epoch 20") and f"{row['train_loss']:.4g}" in text
     assert f"{session.history.latest['train_loss']:.4g}" in plot.values.text()
+    # The values may be cut short: hovering them shows them whole.
+    QApplication.sendEvent(plot.values, QHelpEvent(QEvent.Type.ToolTip, QPoint(5, 5),
+                                                   plot.values.mapToGlobal(QPoint(5, 5))))
+    assert QToolTip.isVisible() and QToolTip.text() == plot.values.text()
+    QToolTip.hideText()
     qtbot.mouseClick(plot.log_box, Qt.MouseButton.LeftButton)
     assert plot.loss.getAxis("left").logMode
     assert window.actions["log_loss"].isChecked()

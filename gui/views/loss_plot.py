@@ -1,6 +1,5 @@
 """Loss against epoch (train, test and validation when there is a validation set; log-scale
-toggle) over accuracy or R², with the
-current values as text and the value under the mouse on hover.
+toggle) over accuracy or R², with the current values as text and the value under the mouse.
 
 The history the engine keeps is already decimated (a few thousand rows however long the run),
 and the curves clip to the view and downsample, so a million-epoch run stays fast.
@@ -10,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QLabel, QMenu, QPushButton, QSizePolicy,
-                               QToolButton, QVBoxLayout, QWidget)
+                               QToolButton, QToolTip, QVBoxLayout, QWidget)
 
 from ..style import colors
 from ..style.appearance import plain_axes
@@ -77,6 +76,9 @@ class LossPlot(QWidget):
 
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.installEventFilter(self)
+        # The values' whole text as their tooltip (they may be cut short), made when asked
+        # for: setting a tooltip with every new epoch cost 2 ms.
+        self.values.installEventFilter(self)
         self.loss = self.canvas.addPlot(row=0, col=0, enableMenu=False)
         self.score = self.canvas.addPlot(row=1, col=0, enableMenu=False)
         self.grads = self.canvas.addPlot(row=2, col=0, enableMenu=False)
@@ -233,6 +235,9 @@ class LossPlot(QWidget):
         # The canvas, not this widget: it also shrinks when the caption above wraps.
         if watched is self.canvas and event.type() == QEvent.Type.Resize:
             self._fit_rows()
+        elif watched is self.values and event.type() == QEvent.Type.ToolTip:
+            QToolTip.showText(event.globalPos(), self.values.text(), self.values)
+            return True
         return False
 
     def set_theme(self, theme, line: float = 1.0) -> None:
@@ -303,7 +308,6 @@ class LossPlot(QWidget):
                                self.metric_name, self.theme, self._marked)
         if summary != self.values.text():
             self.values.setText(summary)
-            self.values.setToolTip(summary)
             self.caption_bar.relayout()
 
     def _fit_ranges(self) -> None:
