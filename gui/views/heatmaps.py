@@ -49,9 +49,38 @@ def unit_indices(A: np.ndarray, shape: tuple[int, int], activation: str,
     bottom → (n_units, h, w) uint8 indices into an n-entry diverging table, on the
     activation's scale or each unit on its own (``per_unit``; see :func:`scaled_units`), row 0
     at the *top* (as images are stored)."""
-    t = scaled_units(A.reshape(*shape, A.shape[1]), activation, per_unit)
-    idx = lut_indices(t, -1.0, 1.0, n)
-    return np.ascontiguousarray(idx.transpose(2, 0, 1)[:, ::-1])
+    return layer_indices([A], shape, [activation], per_unit, n)[0]
+
+
+def layer_indices(layers: list[np.ndarray], shape: tuple[int, int], activations: list[str],
+                  per_unit: bool = False, n: int = 256) -> list[np.ndarray]:
+    """:func:`unit_indices` of several layers (each (h·w, n_units) with its activation) in
+    one pass over all their units side by side: the graph's thumbnails are made every frame,
+    and one set of NumPy calls costs a seventh of one set per layer.  Each unit's
+    t = s·v / d + o takes the scale of :func:`scaled_units` (s = 2, d = 1, o = −1 on [0, 1];
+    d = the largest |v| of the layer — or of the unit — for unbounded activations)."""
+    widths = [A.shape[1] for A in layers]
+    values = np.concatenate(layers, axis=1)
+    if not np.isfinite(values).all():           # (checking is 6× cheaper than replacing)
+        np.nan_to_num(values, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+    peaks = np.abs(values).max(axis=0) if len(values) else np.zeros(values.shape[1])
+    factor, divisor, shift = (np.ones(values.shape[1]) for _ in range(3))
+    shift[:] = 0.0
+    start = 0
+    for width, activation in zip(widths, activations):
+        units = slice(start, start + width)
+        start += width
+        if activation in UNIT_INTERVAL:
+            factor[units], shift[units] = 2.0, -1.0
+        elif activation not in SYMMETRIC_RANGE or per_unit:
+            peak = peaks[units] if per_unit else peaks[units].max(initial=0.0)
+            divisor[units] = np.where(peak > 0, peak, 1.0)
+    t = values * factor
+    t /= divisor
+    t += shift
+    idx = lut_indices(t, -1.0, 1.0, n).reshape(*shape, -1)          # clipped to [−1, 1]
+    idx = np.ascontiguousarray(idx.transpose(2, 0, 1)[:, ::-1])
+    return np.split(idx, np.cumsum(widths)[:-1])
 
 
 #: Activations with a fixed output range [−1, 1]: drawn on that range, so an almost constant

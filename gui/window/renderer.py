@@ -184,8 +184,9 @@ class Renderer(QObject):
                  else self.plane.run(net, keep))
         shape = self.plane.thumbnail_shape
         w.network_view.set_thumbnails(
-            [self._input_indices] + [heatmaps.unit_indices(A, shape, act, self.per_unit_contrast)
-                                     for A, act in zip(frame.thumbnails, net.activations)],
+            [self._input_indices] + heatmaps.layer_indices(frame.thumbnails, shape,
+                                                           net.activations,
+                                                           self.per_unit_contrast),
             lut=self.lut)
         if self._output_changed(net, frame.output, playing):
             w.boundary.set_output(frame.output)
