@@ -212,6 +212,19 @@ def test_activation_panel_draws_g_its_slope_and_a_histogram_of_z(window, qtbot):
     assert "tanh" in panel.plot.plotItem.titleLabel.text
 
 
+def test_a_hidden_activation_panel_is_drawn_when_its_tab_is_shown(qtbot):
+    window = make_window(qtbot, activations=["tanh", "relu"])
+    panel = window.activation_view
+    assert not panel.isVisible() and panel.g_curve.getData()[0] is None   # not drawn at start
+    window.tabs.setCurrentWidget(panel)
+    z, g = panel.g_curve.getData()
+    assert z is not None and len(z) == 401
+    window.tabs.setCurrentIndex(0)
+    panel.select_layer(1)                        # (as the stepper does) while hidden
+    window.tabs.setCurrentWidget(panel)
+    assert "relu" in panel.plot.plotItem.titleLabel.text
+
+
 def test_stepping_into_divergence_stops_cleanly(qtbot):
     w = make_window(qtbot, dataset="plane", noise=0.0, hidden=[4], activations=["identity"],
                     learning_rate=3.0)

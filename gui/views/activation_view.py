@@ -20,7 +20,7 @@ class ActivationPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.layer_box = QComboBox()
-        self.layer_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.layer_box.currentIndexChanged.connect(lambda _i: self.refresh_when_shown())
         self.summary = QLabel()
         self.summary.setWordWrap(True)       # never widens the window
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -44,6 +44,7 @@ class ActivationPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.plot, 1)
         self.session = None
+        self._stale = False
 
     def set_session(self, session) -> None:
         self.session = session
@@ -56,14 +57,28 @@ class ActivationPanel(QWidget):
             self.layer_box.addItem(f"{name} ({layer.activation.name})", i)
         self.layer_box.setCurrentIndex(current if 0 <= current < n else 0)
         self.layer_box.blockSignals(False)
-        self.refresh()
+        self.refresh_when_shown()
 
     def select_layer(self, index: int) -> None:
         if 0 <= index < self.layer_box.count():
             self.layer_box.setCurrentIndex(index)
 
+    def refresh_when_shown(self) -> None:
+        """:meth:`refresh` now if the panel is shown, else when it is next shown (a forward
+        pass over the training set is wasted on a tab nobody looks at, as at start-up)."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def refresh(self) -> None:
         """Redraw from the session's current weights (one forward pass on the training set)."""
+        self._stale = False
         if self.session is None or self.layer_box.currentIndex() < 0:
             return
         i = self.layer_box.currentData()

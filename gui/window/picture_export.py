@@ -9,17 +9,18 @@ plots' strokes moved into page coordinates so that any SVG renderer draws them a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 from ..style.plotting import pg
-from PIL import Image
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
 from .svg_strokes import flatten_scaled_strokes
+
+if TYPE_CHECKING:                 # Pillow and QtSvg load when a picture is written (start-up)
+    from PIL import Image
 
 IMAGE_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 GIF_FILTER = "Animated GIF (*.gif)"
@@ -46,6 +47,7 @@ def export_widget(widget: QWidget, path) -> Path:
 
 def _write_svg(widget: QWidget, path: Path) -> None:
     size = widget.size()
+    from PySide6.QtSvg import QSvgGenerator
     generator = QSvgGenerator()
     generator.setFileName(str(path))
     generator.setSize(size)
@@ -75,6 +77,7 @@ def _write_svg(widget: QWidget, path: Path) -> None:
 
 def to_pil(image: QImage) -> Image.Image:
     """A QImage as an RGB Pillow image (a copy)."""
+    from PIL import Image
     image = image.convertToFormat(QImage.Format.Format_RGB888)
     width, height = image.width(), image.height()
     row = image.bytesPerLine()
@@ -87,6 +90,7 @@ def write_gif(frames: Iterable[QImage], path, frame_ms: int = 120, hold_last_ms:
               max_width: int = 960) -> Path:
     """An endlessly looping GIF from ``frames`` (the last held longer); frames wider than
     ``max_width`` are scaled down to keep the file slide-sized."""
+    from PIL import Image
     path = Path(path)
     if path.suffix.lower() != ".gif":
         path = path.with_suffix(".gif")
