@@ -14,8 +14,8 @@ import numpy as np
 from ..style.plotting import pg
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QSizePolicy,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QCheckBox, QGraphicsItem, QHBoxLayout, QLabel,
+                               QSizePolicy, QVBoxLayout, QWidget)
 
 from backprop_lab.engine.data.datasets import MULTICLASS, REGRESSION
 
@@ -97,8 +97,12 @@ class BoundaryView(QWidget):
         self.test_points = pg.ScatterPlotItem(size=8, pxMode=True, symbol="s")
         self.traced = pg.ScatterPlotItem(size=20, pxMode=True, brush=None,
                                          pen=pg.mkPen(self.theme.highlight, width=3))
-        self.plot.addItem(self.train_points)
-        self.plot.addItem(self.test_points)
+        for points in (self.train_points, self.test_points):
+            # The data's points stay put while the heatmap under them changes every frame:
+            # kept as a picture of their pixels (remade when the points change), not
+            # painted point by point at each repaint.
+            points.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            self.plot.addItem(points)
         self.plot.addItem(self.traced)
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         self.plot.installEventFilter(self)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from ..style import colors
-from ..style.appearance import apply_appearance, base_point_size, fit_ticks
+from ..style.appearance import apply_appearance, base_point_size, cache_static_items, fit_ticks
 
 #: Lines of type that fit the screen's height (1080 / 45 = 24-pixel type).
 LINES_PER_SCREEN = 45
@@ -45,6 +45,8 @@ class Presentation(QObject):
         self.listeners: list = []              # f(theme, scale)
         window.installEventFilter(self)
         window.loss_plot.canvas.installEventFilter(self)
+        for item, _widget in self.plots():
+            cache_static_items(item)
 
     # ------------------------------------------------------------------ presentation mode
     def toggle(self) -> None:
