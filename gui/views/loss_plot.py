@@ -16,15 +16,13 @@ from ..style.appearance import plain_axes
 from ..style.plotting import pg
 from .axis_ranges import SteppedRanges, history_spans
 from .caption_bar import CaptionBar
+from .loss_pins import CURVE, PinnedRunCurves, positive_only
 from .loss_text import hover_lines, summary_html
 
 TRAIN_COLOR = (33, 102, 172)
 TEST_COLOR = (230, 97, 1)
 #: The height (pixels at line scale 1) below which a plot row is too short to read.
 ROW_MIN_HEIGHT = 72
-#: Curves unsmoothed (3× cheaper, no visible difference when dense), long ones drawn as each
-#: pixel column's low and high point (pyqtgraph's default keeps 5 points per pixel).
-CURVE = {"antialias": False, "autoDownsampleFactor": 1.0}
 #: Bluish green (Okabe–Ito): apart from the blue train and orange test curves, also for the
 #: colour-blind; drawn dash-dotted besides.
 VALIDATION_COLOR = (0, 158, 115)
@@ -33,7 +31,7 @@ GRADIENT_COLORS = [(0, 114, 178), (0, 158, 115), (204, 121, 167), (213, 94, 0), 
                    (230, 159, 0), (90, 90, 90), (240, 228, 66), (0, 0, 0)]
 
 
-class LossPlot(QWidget):
+class LossPlot(PinnedRunCurves, QWidget):
     pinRequested = Signal()
     unpinRequested = Signal(int)       # the pinned run's number
     clearPinsRequested = Signal()
@@ -143,45 +141,6 @@ class LossPlot(QWidget):
         self.hover.hide()
         self.cursor.hide()
 
-    # ------------------------------------------------------------------ pinned runs
-    def set_pins(self, pins: list[tuple[int, str, np.ndarray, np.ndarray, tuple]],
-                 hidden: list[tuple[int, str]] = ()) -> None:
-        """Ghost traces: (number, label, epochs, train loss, color) per pinned run drawn;
-        ``hidden`` (number, label) lists pins kept but not drawn (other data or loss)."""
-        for curve in self.pin_curves:
-            self.loss.removeItem(curve)
-            self.loss.legend.removeItem(curve)
-        self.pin_curves = []
-        self.pins_menu.clear()
-        log = self.log_box.isChecked()
-        for number, label, epochs, loss, color in pins:
-            pen = pg.mkPen(*color, 170, width=2 * self._line, style=Qt.PenStyle.DotLine)
-            curve = self.loss.plot(epochs, _positive(loss) if log else loss, pen=pen,
-                                   name=label, **CURVE, connect="finite")
-            curve.setZValue(-1)                 # under the live curves
-            curve.pin = (number, epochs, loss)
-            self.pin_curves.append(curve)
-            action = self.pins_menu.addAction(f"Unpin {label}")
-            action.triggered.connect(lambda _c=False, n=number: self.unpinRequested.emit(n))
-        if hidden:
-            self.pins_menu.addSection("Hidden here (other data or loss)")
-            for number, label in hidden:
-                action = self.pins_menu.addAction(f"Unpin {label}")
-                action.triggered.connect(lambda _c=False, n=number: self.unpinRequested.emit(n))
-        if pins or hidden:
-            self.pins_menu.addSeparator()
-            self.pins_menu.addAction("Clear all pinned runs").triggered.connect(
-                self.clearPinsRequested)
-        self.hidden_pins = list(hidden)
-        self._fit_ranges()
-        self.pins_button.setEnabled(bool(pins or hidden))
-        count = f"{len(pins)}" + (f" + {len(hidden)} hidden" if hidden else "")
-        self.pins_button.setText(f"Pinned ({count})" if pins or hidden else "Pinned")
-
-    def pin_labels(self) -> list[str]:
-        """The legend texts of the ghost traces, in pinning order."""
-        return [curve.name() for curve in self.pin_curves]
-
     _marked: int | None = None
 
     def set_marker(self, epoch: int | None) -> None:
@@ -211,8 +170,12 @@ class LossPlot(QWidget):
         """Accuracy and ‖dW‖ rows only where they stay readable: on a short canvas (a
         1024×768 projector) the loss keeps the room and the caption still states the score."""
         rows = self.rows_with_room()
+        before = self.shown_rows()
         self._set_row(1, self.score, None, rows >= 2)
         self._set_row(2, self.grads, self.grads.legend, rows >= 3 and self._grads_wanted)
+        shown = tuple(row for row in self.shown_rows() if row not in before)
+        if shown and self._history is not None:        # drawn while hidden? not while playing
+            self.set_history(self._history, shown)
         last = self.grads if self.grads.isVisible() else (
             self.score if self.score.isVisible() else self.loss)
         # The axis title "epoch" only where a row of curves is left beside it: on a short
@@ -268,8 +231,19 @@ class LossPlot(QWidget):
         # Accuracy lives in [0, 1]; R² can start far below 0, which would squash the curve.
         self.score.setYRange(0 if metric == "accuracy" else -1, 1.02, padding=0)
 
-    def set_history(self, history) -> None:
-        """Redraw from a :class:`backprop_lab.engine.training.history.History`."""
+    #: The plot's rows, top to bottom: loss, accuracy (or R²), the per-layer ‖dW‖.
+    ROWS = ("loss", "score", "grads")
+
+    def shown_rows(self) -> tuple[str, ...]:
+        """The rows the canvas shows now (the loss always)."""
+        return ("loss",) + tuple(row for row, plot in (("score", self.score),
+                                                       ("grads", self.grads))
+                                 if plot.isVisible())
+
+    def set_history(self, history, rows: tuple[str, ...] = ROWS) -> None:
+        """Redraw ``rows`` (default all) from a :class:`~backprop_lab.engine.training.history.History`.
+        While training plays the window redraws the rows one a frame: all at once cost a
+        frame up to 20 ms."""
         self._history = history
         table = history.table()
         self._table, self._columns = table, history.columns
@@ -277,31 +251,29 @@ class LossPlot(QWidget):
         if f"train_{self.metric_name}" not in col:       # a history of the other task's kind
             self.set_metric("r2" if "train_r2" in col else "accuracy")
         epochs = table[:, 0]
-        train, test = table[:, col["train_loss"]], table[:, col["test_loss"]]
-        if self.log_box.isChecked():
-            train, test = _positive(train), _positive(test)
-        self.train_curve.setData(epochs, train, connect="finite")
-        has_test = np.isfinite(table[:, col["test_loss"]]).any()
-        self._show_in_legend(self.test_curve, "test", has_test)
-        self.test_curve.setData(epochs if has_test else [], test if has_test else [],
-                                connect="finite")
+        has_test = bool(np.isfinite(table[:, col["test_loss"]]).any())
         has_val = "val_loss" in col
-        self._show_in_legend(self.val_curve, "validation", has_val)
-        if has_val:
-            val = table[:, col["val_loss"]]
-            self.val_curve.setData(epochs, _positive(val) if self.log_box.isChecked() else val,
-                                   connect="finite")
-            self.val_score.setData(epochs, table[:, col[f"val_{self.metric_name}"]],
-                                   connect="finite")
-        else:
-            self.val_curve.setData([], [])
-            self.val_score.setData([], [])
-        self.train_score.setData(epochs, table[:, col[f"train_{self.metric_name}"]], connect="finite")
-        if has_test:
-            self.test_score.setData(epochs, table[:, col[f"test_{self.metric_name}"]], connect="finite")
-        else:
-            self.test_score.setData([], [])
-        self._set_gradient_norms(table, col)
+        log = self.log_box.isChecked()
+        for row, train, test, val in (
+                ("loss", self.train_curve, self.test_curve, self.val_curve),
+                ("score", self.train_score, self.test_score, self.val_score)):
+            if row not in rows:
+                continue
+            name = "loss" if row == "loss" else self.metric_name
+            values = {part: table[:, col[f"{part}_{name}"]] if f"{part}_{name}" in col else None
+                      for part in ("train", "test", "val")}
+            if row == "loss" and log:
+                values = {k: None if v is None else positive_only(v) for k, v in values.items()}
+            train.setData(epochs, values["train"], connect="finite")
+            test.setData(epochs if has_test else [], values["test"] if has_test else [],
+                         connect="finite")
+            val.setData(epochs if has_val else [], values["val"] if has_val else [],
+                        connect="finite")
+        if "loss" in rows:
+            self._show_in_legend(self.test_curve, "test", has_test)
+            self._show_in_legend(self.val_curve, "validation", has_val)
+        if "grads" in rows:
+            self._set_gradient_norms(table, col)
         self._fit_ranges()
         marked = history.row_at(self._marked) if self._marked is not None else {}
         summary = summary_html(marked or history.latest, has_test,
@@ -333,7 +305,7 @@ class LossPlot(QWidget):
                                                         pen=self._gradient_pen(k)))
         epochs = table[:, 0]
         for curve, name in zip(self.grad_curves, names):
-            curve.setData(epochs, _positive(table[:, col[name]]), connect="finite")
+            curve.setData(epochs, positive_only(table[:, col[name]]), connect="finite")
 
     def _gradient_pen(self, k: int):
         """Layer ``k``'s ‖dW‖ curve: one pixel wide (×presentation scale) — up to nine of them
@@ -367,7 +339,7 @@ class LossPlot(QWidget):
             self.set_history(self._history)      # log mode drops values ≤ 0
         for curve in self.pin_curves:
             _number, epochs, loss = curve.pin
-            curve.setData(epochs, _positive(loss) if on else loss, connect="finite")
+            curve.setData(epochs, positive_only(loss) if on else loss, connect="finite")
         self._fit_ranges()
 
     def hover_text(self, epoch: float) -> str | None:
@@ -392,9 +364,3 @@ class LossPlot(QWidget):
         self.cursor.setPos(point.x())
         self.hover.show()
         self.cursor.show()
-
-
-def _positive(values: np.ndarray) -> np.ndarray:
-    out = values.copy()
-    out[~(out > 0)] = np.nan
-    return out

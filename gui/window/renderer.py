@@ -48,6 +48,7 @@ class Renderer(QObject):
         self._input_indices = None
         self._needed = True
         self._due = {"loss": 0.0, "predictions": 0.0, "diagnosis": 0.0}
+        self._loss_rows: list[str] = []      # the loss plot's rows still to redraw
         self._timeline_shown = None
         self._drawn_output: tuple | None = None       # (network, output) last drawn
         #: Thumbnails each stretched to their own peak, instead of the activation's scale.
@@ -101,6 +102,7 @@ class Renderer(QObject):
                                   "identity", per_unit=True) if self.plane is not None else None)
         self._drawn_output = None
         self._due = dict.fromkeys(self._due, 0.0)
+        self._loss_rows = []
         self.request()
 
     # ------------------------------------------------------------------ a frame
@@ -152,10 +154,17 @@ class Renderer(QObject):
             self.w.activation_view.refresh()
         self.w.loss_plot.set_history(self.w.controller.session.history)
         self._due = dict.fromkeys(self._due, 0.0)
+        self._loss_rows = []
 
     def _render_slow_view(self, now: float, net, live) -> None:
-        """While playing: the most overdue of the slow views, one per frame."""
+        """While playing: the most overdue of the slow views, one per frame; the loss plot
+        one row a frame (its rows together cost a frame up to 20 ms)."""
         w = self.w
+        self._needed = True          # the slow views are owed frames while playing
+        if self._loss_rows:
+            w.loss_plot.set_history(w.controller.session.history, self._loss_rows[:1])
+            del self._loss_rows[:1]
+            return
         jobs = {"loss": SLOW_VIEW_INTERVAL, "diagnosis": DIAGNOSIS_INTERVAL}
         if w.output_stack.currentWidget() is w.predictions:
             jobs["predictions"] = SLOW_VIEW_INTERVAL
@@ -163,7 +172,9 @@ class Renderer(QObject):
         if due:
             _, job = min(due)
             if job == "loss":
-                w.loss_plot.set_history(w.controller.session.history)
+                rows = list(w.loss_plot.shown_rows())
+                w.loss_plot.set_history(w.controller.session.history, rows[:1])
+                self._loss_rows = rows[1:]
             elif job == "predictions":
                 self._render_predictions(net)
             else:
@@ -171,7 +182,6 @@ class Renderer(QObject):
                 if w.activation_view.isVisible():
                     w.activation_view.refresh()
             self._due[job] = now + jobs[job]
-        self._needed = True          # the slow views are owed frames while playing
 
     def _render_plane(self, net, playing: bool) -> None:
         w = self.w

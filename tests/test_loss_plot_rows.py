@@ -1,0 +1,72 @@
+"""The loss plot redraws row by row while training plays (all three rows at once cost a
+frame up to 20 ms): each row still follows the history within a few frames, a row drawn
+alone leaves the others as they were, and a row that comes into view shows the latest."""
+import time
+
+from backprop_lab.engine import Network, TrainingSession, datasets
+from backprop_lab.gui.model.config import Config
+from backprop_lab.gui.views.loss_plot import ROW_MIN_HEIGHT, LossPlot
+from backprop_lab.gui.window.main_window import MainWindow
+
+
+def trained(epochs: int) -> TrainingSession:
+    session = TrainingSession(Network([2, 4, 4, 1], seed=1), datasets.load("moons", seed=1),
+                              loss="bce", optimizer="sgd", learning_rate=0.1)
+    session.run(epochs)
+    return session
+
+
+def points(curve) -> int:
+    x, _y = curve.getData()
+    return 0 if x is None else int(x[-1])
+
+
+def test_a_row_drawn_alone_leaves_the_others_as_they_were(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    session = trained(10)
+    plot.set_history(session.history)
+    session.run(10)
+    plot.set_history(session.history, ("loss",))
+    assert points(plot.train_curve) == 20 and points(plot.train_score) == 10
+    assert points(plot.grad_curves[0]) == 10
+    plot.set_history(session.history, ("score", "grads"))
+    assert points(plot.train_score) == 20 and points(plot.grad_curves[-1]) == 20
+
+
+def test_a_row_coming_into_view_shows_the_latest_epochs(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.show()
+    plot.resize(400, plot.caption_bar.height() + int(1.5 * ROW_MIN_HEIGHT))    # one row
+    qtbot.waitUntil(lambda: plot.rows_with_room() == 1)
+    session = trained(10)
+    plot.set_history(session.history)
+    session.run(15)
+    plot.set_history(session.history, plot.shown_rows())       # as while playing: the loss
+    assert points(plot.train_score) == 10
+    plot.resize(400, plot.caption_bar.height() + 4 * ROW_MIN_HEIGHT)          # all three
+    qtbot.waitUntil(lambda: plot.rows_with_room() == 3)
+    assert points(plot.train_score) == 25 and points(plot.grad_curves[0]) == 25
+
+
+def test_while_playing_every_shown_row_follows_within_three_frames(qtbot):
+    w = MainWindow(Config(dataset="moons", n_samples=60, hidden=[4], activations=["tanh"],
+                          optimizer="sgd", learning_rate=0.1, batch_size=None))
+    qtbot.addWidget(w)
+    w.resize(1600, 1000)
+    w.show()
+    qtbot.waitExposed(w)
+    plot, renderer = w.loss_plot, w.renderer
+    assert plot.shown_rows() == ("loss", "score", "grads")
+    w.controller.session.run(30)
+    net = w.controller.session.network
+    now = time.perf_counter() + 10.0                      # every slow view overdue
+    drawn = []
+    for _frame in range(5):                    # (the diagnosis may take the first frame)
+        renderer._render_slow_view(now, net, None)
+        drawn.append((points(plot.train_curve), points(plot.train_score),
+                      points(plot.grad_curves[0]) if plot.grad_curves else 0))
+    first = next(k for k, frame in enumerate(drawn) if frame[0] == 30)
+    assert drawn[first][1:] != (30, 30)                    # one row a frame…
+    assert drawn[first + 2] == (30, 30, 30)                # …all of them in three frames
