@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 
 from ..style.plotting import pg
 
-#: Curves unsmoothed (3× cheaper, no visible difference when dense), long ones drawn as each
-#: pixel column's low and high point (pyqtgraph's default keeps 5 points per pixel).
-CURVE = {"antialias": False, "autoDownsampleFactor": 1.0}
+#: Curves unsmoothed: 3× cheaper, no visible difference when dense.  (Long ones are thinned
+#: to the plot's width by the plot itself: see :mod:`.curve_points`.)
+CURVE = {"antialias": False}
 
 
 def positive_only(values: np.ndarray) -> np.ndarray:
@@ -37,8 +37,8 @@ class PinnedRunCurves:
         log = self.log_box.isChecked()
         for number, label, epochs, loss, color in pins:
             pen = pg.mkPen(*color, 170, width=2 * self._line, style=Qt.PenStyle.DotLine)
-            curve = self.loss.plot(epochs, positive_only(loss) if log else loss, pen=pen,
-                                   name=label, **CURVE, connect="finite")
+            curve = self.loss.plot(pen=pen, name=label, **CURVE)
+            self._draw(curve, epochs, positive_only(loss) if log else loss)
             curve.setZValue(-1)                 # under the live curves
             curve.pin = (number, epochs, loss)
             self.pin_curves.append(curve)

@@ -2,7 +2,8 @@
 toggle) over accuracy or R², with the current values as text and the value under the mouse.
 
 The history the engine keeps is already decimated (a few thousand rows however long the run),
-and the curves clip to the view and downsample, so a million-epoch run stays fast.
+and the curves are thinned to the plot's width (:mod:`.curve_points`), so a million-epoch run
+stays fast.
 """
 from __future__ import annotations
 
@@ -16,11 +17,14 @@ from ..style.appearance import plain_axes
 from ..style.plotting import pg
 from .axis_ranges import SteppedRanges, history_spans
 from .caption_bar import CaptionBar
+from .curve_points import peak_points
 from .loss_pins import CURVE, PinnedRunCurves, positive_only
 from .loss_text import hover_lines, summary_html
 
 TRAIN_COLOR = (33, 102, 172)
 TEST_COLOR = (230, 97, 1)
+#: Curves are thinned to at least this many pixel columns (a plot not laid out yet is narrow).
+MIN_COLUMNS = 200
 #: The height (pixels at line scale 1) below which a plot row is too short to read.
 ROW_MIN_HEIGHT = 72
 #: Bluish green (Okabe–Ito): apart from the blue train and orange test curves, also for the
@@ -41,6 +45,7 @@ class LossPlot(PinnedRunCurves, QWidget):
         self.theme = colors.LIGHT
         self.metric_name = "accuracy"
         self._history = None
+        self._drawn_columns = 0
         self._line = 1.0
         self._table: np.ndarray | None = None
         self._columns: tuple[str, ...] = ()
@@ -98,8 +103,6 @@ class LossPlot(PinnedRunCurves, QWidget):
         for plot in (self.loss, self.score, self.grads):
             plot.setMenuEnabled(False)
             plot.hideButtons()
-            plot.setClipToView(True)
-            plot.setDownsampling(auto=True, mode="peak")
             plain_axes(plot)
         self.loss.legend = self._side_legend(row=0)
         train_pen = pg.mkPen(TRAIN_COLOR, width=2)
@@ -198,6 +201,8 @@ class LossPlot(PinnedRunCurves, QWidget):
         # The canvas, not this widget: it also shrinks when the caption above wraps.
         if watched is self.canvas and event.type() == QEvent.Type.Resize:
             self._fit_rows()
+            if self._history is not None and self.pixel_columns() != self._drawn_columns:
+                self.set_history(self._history)              # thinned for the old width
         elif watched is self.values and event.type() == QEvent.Type.ToolTip:
             QToolTip.showText(event.globalPos(), self.values.text(), self.values)
             return True
@@ -245,6 +250,7 @@ class LossPlot(PinnedRunCurves, QWidget):
         While training plays the window redraws the rows one a frame: all at once cost a
         frame up to 20 ms."""
         self._history = history
+        self._drawn_columns = self.pixel_columns()
         table = history.table()
         self._table, self._columns = table, history.columns
         col = {name: i for i, name in enumerate(history.columns)}
@@ -264,11 +270,9 @@ class LossPlot(PinnedRunCurves, QWidget):
                       for part in ("train", "test", "val")}
             if row == "loss" and log:
                 values = {k: None if v is None else positive_only(v) for k, v in values.items()}
-            train.setData(epochs, values["train"], connect="finite")
-            test.setData(epochs if has_test else [], values["test"] if has_test else [],
-                         connect="finite")
-            val.setData(epochs if has_val else [], values["val"] if has_val else [],
-                        connect="finite")
+            self._draw(train, epochs, values["train"])
+            self._draw(test, epochs, values["test"] if has_test else None)
+            self._draw(val, epochs, values["val"] if has_val else None)
         if "loss" in rows:
             self._show_in_legend(self.test_curve, "test", has_test)
             self._show_in_legend(self.val_curve, "validation", has_val)
@@ -281,6 +285,18 @@ class LossPlot(PinnedRunCurves, QWidget):
         if summary != self.values.text():
             self.values.setText(summary)
             self.caption_bar.relayout()
+
+    def _draw(self, curve, epochs: np.ndarray, values: np.ndarray | None) -> None:
+        """``curve`` through (epochs, values) — None: empty — thinned to the plot's width
+        (see :mod:`.curve_points`)."""
+        if values is None:
+            curve.setData([], [])
+            return
+        curve.setData(*peak_points(epochs, values, self.pixel_columns()), connect="finite")
+
+    def pixel_columns(self) -> int:
+        """The canvas's width in pixels (a resize draws the curves anew)."""
+        return max(self.canvas.width(), MIN_COLUMNS)
 
     def _fit_ranges(self) -> None:
         """Axes that grow in steps, not with every epoch (see :mod:`.axis_ranges`)."""
@@ -305,7 +321,7 @@ class LossPlot(PinnedRunCurves, QWidget):
                                                         pen=self._gradient_pen(k)))
         epochs = table[:, 0]
         for curve, name in zip(self.grad_curves, names):
-            curve.setData(epochs, positive_only(table[:, col[name]]), connect="finite")
+            self._draw(curve, epochs, positive_only(table[:, col[name]]))
 
     def _gradient_pen(self, k: int):
         """Layer ``k``'s ‖dW‖ curve: one pixel wide (×presentation scale) — up to nine of them
@@ -339,7 +355,7 @@ class LossPlot(PinnedRunCurves, QWidget):
             self.set_history(self._history)      # log mode drops values ≤ 0
         for curve in self.pin_curves:
             _number, epochs, loss = curve.pin
-            curve.setData(epochs, positive_only(loss) if on else loss, connect="finite")
+            self._draw(curve, epochs, positive_only(loss) if on else loss)
         self._fit_ranges()
 
     def hover_text(self, epoch: float) -> str | None:
