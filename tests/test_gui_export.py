@@ -63,6 +63,10 @@ def test_svg_export_is_a_vector_drawing(window, tmp_path, key):
     shapes = [el for el in root.iter() if el.tag.split("}")[-1] in ("path", "polyline", "line",
                                                                     "rect", "text")]
     assert len(shapes) > 10
+    if key == "loss":                           # axes and legends as text, not bitmaps
+        texts = [(el.text or "").strip() for el in root.iter() if el.tag.endswith("text")]
+        assert "loss" in texts and "train" in texts
+        assert any(t.replace(".", "", 1).isdigit() for t in texts)     # tick numbers
     if key == "network":
         texts = " ".join((el.text or "") for el in root.iter() if el.tag.endswith("text"))
         assert "x₁" in texts or "x1" in texts or "X" in texts.upper()

@@ -15,7 +15,7 @@ import numpy as np
 from ..style.plotting import pg
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from .svg_strokes import flatten_scaled_strokes
 
@@ -58,17 +58,24 @@ def _write_svg(widget: QWidget, path: Path) -> None:
     if not painter.begin(generator):
         raise OSError(f"could not write {path}")
     # pyqtgraph items draw scatter symbols from a cached pixel atlas unless told they are
-    # being exported; then they draw real vector shapes.
-    items = [item for view in [widget, *widget.findChildren(pg.GraphicsView)]
-             if isinstance(view, pg.GraphicsView)
-             for item in view.scene().items() if hasattr(item, "setExportMode")]
+    # being exported; then they draw real vector shapes.  Items kept as pictures of their
+    # pixels on screen (axes, texts, points: see style/appearance.py) are drawn as shapes too.
+    scene_items = [item for view in [widget, *widget.findChildren(pg.GraphicsView)]
+                   if isinstance(view, pg.GraphicsView) for item in view.scene().items()]
+    items = [item for item in scene_items if hasattr(item, "setExportMode")]
+    cached = [(item, item.cacheMode()) for item in scene_items
+              if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
     for item in items:
         item.setExportMode(True, {"antialias": True, "painter": painter})
+    for item, _mode in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     try:
         widget.render(painter, QPoint(0, 0))
     finally:
         for item in items:
             item.setExportMode(False)
+        for item, mode in cached:
+            item.setCacheMode(mode)
         painter.end()
     if not path.exists() or path.stat().st_size == 0:
         raise OSError(f"could not write {path}")
