@@ -9,6 +9,17 @@ def test_nice_ceilings_step_through_1_15_2_3_4_5_6_8():
         [0.8, 1.5, 3.0, 8.0, 100.0, 1500.0]
 
 
+def test_the_epoch_axis_steps_four_times_a_decade():
+    columns = ("epoch", "train_loss")
+    ends = []
+    for last in range(10, 10_001, 7):
+        x, _y, _norms = history_spans(np.array([[0.0, 0.7], [last, 0.3]]), columns, [], False)
+        assert x[1] >= last and last / x[1] > 0.5 or x == (0.0, 10.0)
+        ends.append(x[1])
+    assert sorted(set(ends)) == [10, 20, 30, 50, 100, 200, 300, 500, 1000, 2000, 3000, 5000,
+                                 10_000]
+
+
 def test_linear_range_from_zero_to_a_nice_ceiling_and_nothing_for_no_values():
     assert value_range(np.array([0.2, 0.69, np.nan]), log=False) == (0.0, 0.8)
     assert value_range(np.array([-0.5, 2.2]), log=False) == (-0.5, 3.0)
@@ -35,4 +46,4 @@ def test_pinned_runs_widen_the_epoch_and_loss_ranges():
     table = np.array([[0.0, 0.7], [20.0, 0.3]])
     pin = (1, np.arange(0.0, 130.0), np.linspace(2.5, 0.1, 130))
     x, y, _ = history_spans(table, columns, [pin], log=False)
-    assert x == (0.0, 150.0) and y == (0.0, 3.0)
+    assert x == (0.0, 200.0) and y == (0.0, 3.0)

@@ -7,10 +7,18 @@ from __future__ import annotations
 import numpy as np
 
 
-def nice_ceiling(x: float) -> float:
-    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10ᵏ that is ≥ x (x > 0)."""
+#: Ceilings of a value axis: tight, as a value's scale matters.
+VALUE_STEPS = (1, 1.5, 2, 3, 4, 5, 6, 8)
+#: Ceilings of the epoch axis: four a decade, the curves filling half the width or more.
+#: Each step lays out the ticks of the three linked rows and redraws every curve (~20 ms
+#: while training plays), so that fewer steps mean fewer slow frames.
+EPOCH_STEPS = (1, 2, 3, 5)
+
+
+def nice_ceiling(x: float, steps: tuple[float, ...] = VALUE_STEPS) -> float:
+    """The smallest of ``steps`` × 10ᵏ that is ≥ x (x > 0)."""
     decade = 10.0 ** np.floor(np.log10(x))
-    for step in (1, 1.5, 2, 3, 4, 5, 6, 8, 10):
+    for step in (*steps, 10):
         if step * decade >= x:
             return float(step * decade)
     return float(10 * decade)
@@ -47,7 +55,7 @@ def history_spans(table: np.ndarray, columns: tuple[str, ...], pins: list[tuple]
     losses = [table[:, col[c]] for c in ("train_loss", "test_loss", "val_loss") if c in col]
     losses += [pin[2] for pin in pins]
     last = max((float(np.nanmax(e)) for e in epochs if len(e)), default=0.0)
-    x = (0.0, 10.0 if last < 10 else nice_ceiling(last))
+    x = (0.0, 10.0 if last < 10 else nice_ceiling(last, EPOCH_STEPS))
     y = value_range(np.concatenate(losses) if losses else np.zeros(0), log)
     grads = [table[:, i] for name, i in col.items() if name.startswith("grad_norm_")]
     # Before the first step there are no norms: a range of its own (pyqtgraph's default, one

@@ -186,6 +186,9 @@ class LossPlot(PinnedRunCurves, QWidget):
         titled = self.canvas.height() >= (rows + 0.5) * ROW_MIN_HEIGHT * self._line
         for plot in (self.loss, self.score, self.grads):
             plot.setLabel("bottom", "epoch" if plot is last and titled else "")
+            # The rows share the epoch axis: its numbers once, under the last row (each step
+            # of the axis lays every row's numbers out anew).
+            plot.getAxis("bottom").setStyle(showValues=plot is last)
 
     def _set_row(self, row: int, plot, legend, on: bool) -> None:
         # A hidden item still holds its row in a QGraphicsGridLayout: squeeze it to nothing.
