@@ -6,7 +6,6 @@ import time
 from backprop_lab.engine import Network, TrainingSession, datasets
 from backprop_lab.gui.model.config import Config
 from backprop_lab.gui.views.loss_plot import ROW_MIN_HEIGHT, LossPlot
-from backprop_lab.gui.window.main_window import MainWindow
 
 
 def trained(epochs: int) -> TrainingSession:
@@ -50,13 +49,9 @@ def test_a_row_coming_into_view_shows_the_latest_epochs(qtbot):
     assert points(plot.train_score) == 25 and points(plot.grad_curves[0]) == 25
 
 
-def test_while_playing_every_shown_row_follows_within_three_frames(qtbot):
-    w = MainWindow(Config(dataset="moons", n_samples=60, hidden=[4], activations=["tanh"],
-                          optimizer="sgd", learning_rate=0.1, batch_size=None))
-    qtbot.addWidget(w)
-    w.resize(1600, 1000)
-    w.show()
-    qtbot.waitExposed(w)
+def test_while_playing_every_shown_row_follows_within_three_frames(make_window):
+    w = make_window(Config(dataset="moons", n_samples=60, hidden=[4], activations=["tanh"],
+                           optimizer="sgd", learning_rate=0.1, batch_size=None), (1600, 1000))
     plot, renderer = w.loss_plot, w.renderer
     assert plot.shown_rows() == ("loss", "score", "grads")
     w.controller.session.run(30)

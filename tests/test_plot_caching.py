@@ -4,21 +4,14 @@ import pytest
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsTextItem
 
 from backprop_lab.gui.model.config import Config
-from backprop_lab.gui.window.main_window import MainWindow
 
 CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow(Config(dataset="moons", n_samples=60, hidden=[4], activations=["tanh"],
-                          optimizer="sgd", learning_rate=0.1, batch_size=None))
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    w.render_now()
-    return w
+def window(make_window):
+    return make_window(Config(dataset="moons", n_samples=60, hidden=[4], activations=["tanh"],
+                              optimizer="sgd", learning_rate=0.1, batch_size=None), (1280, 800))
 
 
 def picture(view, item):
