@@ -5,9 +5,9 @@ requested by marking the renderer (:meth:`Renderer.request`) and drawn by one ti
 at the display rate.  While training plays, the views that cost most (loss plot, predictions,
 diagnosis) refresh at ~10 Hz, one of them per frame so that no frame carries two (the loss
 plot one row a frame), and views hidden behind a tab wait until they are shown; at rest every
-frame draws everything.  What
-training publishes while it plays elsewhere (:attr:`TrainingLoop.live`) and the session does
-not mirror is drawn from there: the timeline's epochs, the latest diagnosis, the last update.
+frame draws everything.  What training publishes while it plays elsewhere
+(:attr:`TrainingLoop.live`) and the session does not mirror is drawn from there: the
+timeline's epochs, the latest diagnosis, the last update.
 """
 from __future__ import annotations
 
