@@ -42,3 +42,44 @@ def test_the_loss_plot_draws_the_envelope_of_a_long_run_and_thins_anew_when_resi
     narrow = len(x)
     plot.resize(1500, 500)
     qtbot.waitUntil(lambda: len(plot.train_curve.getData()[0]) > 2 * narrow)
+
+
+def long_run(epochs: int) -> TrainingSession:
+    session = TrainingSession(Network([2, 4, 1], seed=1), datasets.load("moons", seed=1),
+                              loss="bce", optimizer="sgd", learning_rate=0.5, batch_size=8)
+    session.run(epochs)
+    return session
+
+
+def test_a_zoomed_loss_plot_shows_every_epoch_in_view_until_the_axis_steps(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 500)
+    plot.show()
+    qtbot.waitExposed(plot)
+    session = long_run(2500)
+    plot.set_history(session.history)
+    assert np.diff(plot.train_curve.getData()[0]).max() > 1        # the whole run, thinned
+    plot.loss.getViewBox().setXRange(1200, 1300, padding=0)          # the mouse wheel's zoom
+    x, _y = plot.train_curve.getData()
+    inside = x[(x >= 1200) & (x <= 1300)]
+    np.testing.assert_array_equal(inside, np.arange(1200, 1301))     # every epoch, none made up
+    session.run(600)                                    # past 3,000: the epoch axis steps
+    plot.set_history(session.history)
+    x, _y = plot.train_curve.getData()
+    assert x[0] == 0 and x[-1] == 3100 and len(x) < 2.2 * plot.pixel_columns()
+
+
+def test_pinned_runs_are_thinned_anew_with_the_live_curves_when_resized(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(500, 500)
+    plot.show()
+    qtbot.waitExposed(plot)
+    session = long_run(2500)
+    plot.set_history(session.history)
+    table = session.history.table()
+    plot.set_pins([(1, "run 1", table[:, 0], table[:, 1], (90, 90, 90))])
+    narrow = len(plot.pin_curves[0].getData()[0])
+    plot.resize(1500, 500)
+    qtbot.waitUntil(lambda: len(plot.pin_curves[0].getData()[0]) > 2 * narrow)

@@ -59,6 +59,13 @@ class PinnedRunCurves:
         count = f"{len(pins)}" + (f" + {len(hidden)} hidden" if hidden else "")
         self.pins_button.setText(f"Pinned ({count})" if pins or hidden else "Pinned")
 
+    def redraw_pins(self) -> None:
+        """The ghost traces drawn anew (thinned to the view, on the current loss scale)."""
+        log = self.log_box.isChecked()
+        for curve in self.pin_curves:
+            _number, epochs, loss = curve.pin
+            self._draw(curve, epochs, positive_only(loss) if log else loss)
+
     def pin_labels(self) -> list[str]:
         """The legend texts of the ghost traces, in pinning order."""
         return [curve.name() for curve in self.pin_curves]

@@ -17,14 +17,12 @@ from ..style.appearance import plain_axes
 from ..style.plotting import pg
 from .axis_ranges import SteppedRanges, history_spans
 from .caption_bar import CaptionBar
-from .curve_points import peak_points
 from .loss_pins import CURVE, PinnedRunCurves, positive_only
+from .loss_thinning import ThinnedCurves
 from .loss_text import hover_lines, summary_html
 
 TRAIN_COLOR = (33, 102, 172)
 TEST_COLOR = (230, 97, 1)
-#: Curves keep at least this many high/low pairs (a plot not laid out yet is narrow).
-MIN_COLUMNS = 200
 #: The height (pixels at line scale 1) below which a plot row is too short to read.
 ROW_MIN_HEIGHT = 72
 #: Bluish green (Okabe–Ito): apart from the blue train and orange test curves, also for the
@@ -35,7 +33,7 @@ GRADIENT_COLORS = [(0, 114, 178), (0, 158, 115), (204, 121, 167), (213, 94, 0), 
                    (230, 159, 0), (90, 90, 90), (240, 228, 66), (0, 0, 0)]
 
 
-class LossPlot(PinnedRunCurves, QWidget):
+class LossPlot(ThinnedCurves, PinnedRunCurves, QWidget):
     pinRequested = Signal()
     unpinRequested = Signal(int)       # the pinned run's number
     clearPinsRequested = Signal()
@@ -88,6 +86,7 @@ class LossPlot(PinnedRunCurves, QWidget):
         self.canvas.ci.layout.setRowStretchFactor(0, 3)
         self.canvas.ci.layout.setRowStretchFactor(1, 2)
         self.canvas.ci.layout.setRowStretchFactor(2, 2)
+        self.loss.getViewBox().sigXRangeChanged.connect(self.view_moved)
         self.score.setXLink(self.loss)
         self.grads.setXLink(self.loss)
         self.loss.setLabel("left", "loss")
@@ -205,7 +204,7 @@ class LossPlot(PinnedRunCurves, QWidget):
         if watched is self.canvas and event.type() == QEvent.Type.Resize:
             self._fit_rows()
             if self._history is not None and self.pixel_columns() != self._drawn_columns:
-                self.set_history(self._history)              # thinned for the old width
+                self.redraw_curves()                         # thinned for the old width
         elif watched is self.values and event.type() == QEvent.Type.ToolTip:
             QToolTip.showText(event.globalPos(), self.values.text(), self.values)
             return True
@@ -289,26 +288,12 @@ class LossPlot(PinnedRunCurves, QWidget):
             self.values.setText(summary)
             self.caption_bar.relayout()
 
-    def _draw(self, curve, epochs: np.ndarray, values: np.ndarray | None) -> None:
-        """``curve`` through (epochs, values) — None: empty — thinned to the plot's width
-        (see :mod:`.curve_points`)."""
-        if values is None:
-            curve.setData([], [])
-            return
-        curve.setData(*peak_points(epochs, values, self.pixel_columns()), connect="finite")
-
-    def pixel_columns(self) -> int:
-        """How many high/low pairs a curve may have: one per two pixels of the canvas's
-        width (no visible difference from one per pixel, half the plot's repaint: 9.3 →
-        4.4 ms at 2,000 noisy epochs); a resize draws the curves anew."""
-        return max(self.canvas.width() // 2, MIN_COLUMNS)
-
     def _fit_ranges(self) -> None:
         """Axes that grow in steps, not with every epoch (see :mod:`.axis_ranges`)."""
         table = self._table if self._table is not None else np.zeros((0, 1))
         x, y, grads = history_spans(table, self._columns, [c.pin for c in self.pin_curves],
                                     self.log_box.isChecked())
-        self.ranges.apply(self.loss, "x", x)
+        self.fit_epochs(x)
         self.ranges.apply(self.loss, "y", y)
         self.ranges.apply(self.grads, "y", grads)
 
@@ -356,11 +341,7 @@ class LossPlot(PinnedRunCurves, QWidget):
         if self.log_box.isChecked() != on:
             self.log_box.setChecked(on)
         self.loss.setLogMode(y=on)
-        if self._history is not None:
-            self.set_history(self._history)      # log mode drops values ≤ 0
-        for curve in self.pin_curves:
-            _number, epochs, loss = curve.pin
-            self._draw(curve, epochs, positive_only(loss) if on else loss)
+        self.redraw_curves()                     # log mode drops values ≤ 0
         self._fit_ranges()
 
     def hover_text(self, epoch: float) -> str | None:
