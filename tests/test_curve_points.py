@@ -7,6 +7,23 @@ from backprop_lab.gui.views.curve_points import peak_points
 from backprop_lab.gui.views.loss_plot import LossPlot
 
 
+def shown_plot(qtbot, width: int) -> LossPlot:
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(width, 500)
+    plot.show()
+    qtbot.waitExposed(plot)
+    return plot
+
+
+def long_run(epochs: int) -> TrainingSession:
+    """Mini-batches of 8 on moons: a noisy loss curve of ``epochs`` + 1 rows."""
+    session = TrainingSession(Network([2, 4, 1], seed=1), datasets.load("moons", seed=1),
+                              loss="bce", optimizer="sgd", learning_rate=0.5, batch_size=8)
+    session.run(epochs)
+    return session
+
+
 def test_each_run_becomes_its_high_and_low_at_its_first_x():
     x = np.arange(10.0)
     y = np.array([3, 1, 2, 9, 8, 7, 0, 5, 4, 6.0])
@@ -24,14 +41,8 @@ def test_short_curves_are_kept_and_gaps_stay_gaps():
 
 
 def test_the_loss_plot_draws_the_envelope_of_a_long_run_and_thins_anew_when_resized(qtbot):
-    plot = LossPlot()
-    qtbot.addWidget(plot)
-    plot.resize(500, 500)
-    plot.show()
-    qtbot.waitExposed(plot)
-    session = TrainingSession(Network([2, 4, 1], seed=1), datasets.load("moons", seed=1),
-                              loss="bce", optimizer="sgd", learning_rate=0.5, batch_size=8)
-    session.run(3000)
+    plot = shown_plot(qtbot, 500)
+    session = long_run(3000)
     plot.set_history(session.history)
     table = session.history.table()
     x, y = plot.train_curve.getData()
@@ -44,19 +55,8 @@ def test_the_loss_plot_draws_the_envelope_of_a_long_run_and_thins_anew_when_resi
     qtbot.waitUntil(lambda: len(plot.train_curve.getData()[0]) > 2 * narrow)
 
 
-def long_run(epochs: int) -> TrainingSession:
-    session = TrainingSession(Network([2, 4, 1], seed=1), datasets.load("moons", seed=1),
-                              loss="bce", optimizer="sgd", learning_rate=0.5, batch_size=8)
-    session.run(epochs)
-    return session
-
-
 def test_a_zoomed_loss_plot_shows_every_epoch_in_view_until_the_axis_steps(qtbot):
-    plot = LossPlot()
-    qtbot.addWidget(plot)
-    plot.resize(600, 500)
-    plot.show()
-    qtbot.waitExposed(plot)
+    plot = shown_plot(qtbot, 600)
     session = long_run(2500)
     plot.set_history(session.history)
     assert np.diff(plot.train_curve.getData()[0]).max() > 1        # the whole run, thinned
@@ -71,11 +71,7 @@ def test_a_zoomed_loss_plot_shows_every_epoch_in_view_until_the_axis_steps(qtbot
 
 
 def test_pinned_runs_are_thinned_anew_with_the_live_curves_when_resized(qtbot):
-    plot = LossPlot()
-    qtbot.addWidget(plot)
-    plot.resize(500, 500)
-    plot.show()
-    qtbot.waitExposed(plot)
+    plot = shown_plot(qtbot, 500)
     session = long_run(2500)
     plot.set_history(session.history)
     table = session.history.table()
