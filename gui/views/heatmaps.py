@@ -64,8 +64,8 @@ def layer_indices(layers: list[np.ndarray], shape: tuple[int, int], activations:
     if not np.isfinite(values).all():           # (checking is 6× cheaper than replacing)
         np.nan_to_num(values, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
     peaks = np.abs(values).max(axis=0) if len(values) else np.zeros(values.shape[1])
-    factor, divisor, shift = (np.ones(values.shape[1]) for _ in range(3))
-    shift[:] = 0.0
+    n_units = values.shape[1]
+    factor, divisor, shift = np.ones(n_units), np.ones(n_units), np.zeros(n_units)
     start = 0
     for width, activation in zip(widths, activations):
         units = slice(start, start + width)

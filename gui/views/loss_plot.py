@@ -43,7 +43,6 @@ class LossPlot(ThinnedCurves, PinnedRunCurves, QWidget):
         self.theme = colors.LIGHT
         self.metric_name = "accuracy"
         self._history = None
-        self._drawn_columns = 0
         self._line = 1.0
         self._table: np.ndarray | None = None
         self._columns: tuple[str, ...] = ()
@@ -203,8 +202,7 @@ class LossPlot(ThinnedCurves, PinnedRunCurves, QWidget):
         # The canvas, not this widget: it also shrinks when the caption above wraps.
         if watched is self.canvas and event.type() == QEvent.Type.Resize:
             self._fit_rows()
-            if self._history is not None and self.pixel_columns() != self._drawn_columns:
-                self.redraw_curves()                         # thinned for the old width
+            self.redraw_if_resized()
         elif watched is self.values and event.type() == QEvent.Type.ToolTip:
             QToolTip.showText(event.globalPos(), self.values.text(), self.values)
             return True
@@ -252,7 +250,7 @@ class LossPlot(ThinnedCurves, PinnedRunCurves, QWidget):
         While training plays the window redraws the rows one a frame: all at once cost a
         frame up to 20 ms."""
         self._history = history
-        self._drawn_columns = self.pixel_columns()
+        self.drawn_columns = self.pixel_columns()
         table = history.table()
         self._table, self._columns = table, history.columns
         col = {name: i for i, name in enumerate(history.columns)}

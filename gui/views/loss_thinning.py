@@ -23,12 +23,19 @@ class ThinnedCurves:
     _drawn_zoom: tuple[float, float] | None = None
     _fitting = False
     _epoch_span = None                   # the epoch axis's last step
+    #: The width the curves were last thinned for (:meth:`pixel_columns`).
+    drawn_columns = 0
 
     def pixel_columns(self) -> int:
         """How many high/low pairs a curve may have: one per two pixels of the canvas's
         width (no visible difference from one per pixel, half the plot's repaint: 9.3 →
         4.4 ms at 2,000 noisy epochs); a resize draws the curves anew."""
         return max(self.canvas.width() // 2, MIN_COLUMNS)
+
+    def redraw_if_resized(self) -> None:
+        """After a resize: curves thinned for another width are drawn anew."""
+        if self._history is not None and self.pixel_columns() != self.drawn_columns:
+            self.redraw_curves()
 
     def zoomed_epochs(self) -> tuple[float, float] | None:
         """The epochs in view when the student has zoomed or panned, else None."""
