@@ -5,6 +5,8 @@ exits, for docs and checks.
 """
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import sys
 from pathlib import Path
@@ -38,6 +40,15 @@ def quiet_offscreen_notices() -> None:
             print(message, file=sys.stderr)
 
     qInstallMessageHandler(handler)
+
+
+def leave_objects_to_the_os() -> None:
+    """At exit, freeze every object still alive (:func:`gc.freeze`): Python's shutdown would
+    otherwise run its cyclic collector over all of them, the whole app's some 80,000, several
+    times (0.3–0.4 s after the window is gone).  What must reach the disk is written before
+    (:func:`destroy`); the process's memory goes back to the system as a whole."""
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
         return run(app, window, args, settings)
     finally:
         destroy(app, window, previous_hook)
+        if settings is not None:
+            settings.sync()
+        leave_objects_to_the_os()
 
 
 def run(app, window, args, settings) -> int:

@@ -65,3 +65,43 @@ def test_closing_the_running_app_deletes_its_window(qapp, monkeypatch):
     code = app_module.main(["--fresh", "--lesson", "1", "--size", "1024x768"])
     assert code == 0
     assert len(made) == 1 and not shiboken6.isValid(made[0])
+
+
+QUIT_SCRIPT = r"""
+import atexit, gc, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from backprop_lab.gui.app import main
+
+# Registered first, so it runs last at exit: after the app's own exit work.
+atexit.register(lambda: print("frozen at exit:", gc.get_freeze_count(), flush=True))
+
+def close_the_window():
+    shown = [w for w in QApplication.topLevelWidgets() if hasattr(w, "loop") and w.isVisible()]
+    for window in shown:
+        window.close()                  # the last window: the application quits
+    if not shown:
+        QTimer.singleShot(50, close_the_window)
+
+QTimer.singleShot(0, close_the_window)
+sys.exit(main(["--fresh", "--layers", "5,3"]))
+"""
+
+
+def test_quitting_writes_the_settings_and_spares_the_collector(tmp_path):
+    """Python's shutdown would walk every object of the app with its collector (0.3–0.4 s);
+    the app freezes them at exit instead.  What must persist is on disk by then."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    ini = tmp_path / "settings.ini"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BACKPROP_LAB_SETTINGS": str(ini),
+           "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", QUIT_SCRIPT], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    frozen = int(done.stdout.split("frozen at exit:")[1].split()[0])
+    assert frozen > 10_000
+    assert re.search(r"hidden.{0,12}5, 3", ini.read_text())      # the options it ran with
