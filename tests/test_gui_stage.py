@@ -206,3 +206,29 @@ def test_a_lesson_opened_on_stage_brings_its_card(window, tmp_path):
     assert window.lessons.open_spec(write_lesson(tmp_path))   # names no stage
     assert window.stage.card_on_stage and window.lesson_card.isVisible()
     assert window.stage.current.key == "graph+output+loss"    # the stage stays
+
+
+def test_the_stage_keeps_the_students_gradient_tick(window, qtbot):
+    """A small stage has room for two plots: it leaves ‖dW‖ out but no longer unticks it
+    (and leaving the stage no longer ticks a ‖dW‖ the student had unticked)."""
+    plot = window.loss_plot
+    present_at(window, (1024, 768))
+    qtbot.waitUntil(lambda: plot.row_limit == 2)
+    assert plot.grads_box.isChecked() and "grads" not in plot.shown_rows()
+    plot.grads_box.setChecked(False)
+    window.presentation.set_presenting(False)
+    qtbot.waitUntil(lambda: plot.row_limit == 3)
+    assert not plot.grads_box.isChecked()
+    plot.grads_box.setChecked(True)
+
+
+def test_the_vanishing_gradients_lesson_puts_the_gradient_row_first(window, qtbot):
+    plot = window.loss_plot
+    plot.grads_box.setChecked(False)
+    open_lesson(window, "19-vanishing-gradients.json")
+    assert plot.gradient_norms_first and plot.grads_box.isChecked()
+    present_at(window, (1280, 720))
+    qtbot.waitUntil(lambda: "grads" in plot.shown_rows())
+    assert plot.shown_rows() == ("loss", "grads")
+    open_lesson(window, "18-large-initial-weights.json")
+    assert not plot.gradient_norms_first

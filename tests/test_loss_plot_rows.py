@@ -65,3 +65,37 @@ def test_while_playing_every_shown_row_follows_within_three_frames(make_window):
     first = next(k for k, frame in enumerate(drawn) if frame[0] == 30)
     assert drawn[first][1:] != (30, 30)                    # one row a frame…
     assert drawn[first + 2] == (30, 30, 30)                # …all of them in three frames
+
+
+def test_which_rows_a_short_canvas_keeps():
+    from backprop_lab.gui.views.loss_rows import choose_rows
+    # Normally ‖dW‖ goes first, then accuracy; a ticked ‖dW‖ without a row is waiting.
+    assert choose_rows(3, True) == (True, True, False)
+    assert choose_rows(2, True) == (True, False, True)
+    assert choose_rows(1, True) == (False, False, True)
+    assert choose_rows(2, False) == (True, False, False)
+    assert choose_rows(1, False) == (False, False, False)
+    # A lesson about gradients keeps ‖dW‖ before accuracy.
+    assert choose_rows(3, True, grads_first=True) == (True, True, False)
+    assert choose_rows(2, True, grads_first=True) == (False, True, False)
+    assert choose_rows(1, True, grads_first=True) == (False, False, True)
+    assert choose_rows(2, False, grads_first=True) == (True, False, False)
+
+
+def test_a_ticked_gradient_row_without_room_is_said_not_dropped(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.show()
+    plot.resize(400, plot.caption_bar.height() + int(2.5 * ROW_MIN_HEIGHT))    # two rows
+    qtbot.waitUntil(lambda: plot.rows_with_room() == 2)
+    assert plot.shown_rows() == ("loss", "score")
+    assert plot.grads_box.isChecked() and plot.grads_waiting.isVisible()
+    plot.put_gradient_norms_first(True)                  # lesson 19: ‖dW‖ before accuracy
+    assert plot.shown_rows() == ("loss", "grads") and not plot.grads_waiting.isVisible()
+    plot.set_row_limit(1)                                # the stage asks for one row
+    assert plot.shown_rows() == ("loss",) and plot.grads_waiting.isVisible()
+    assert plot.grads_box.isChecked()                    # the student's tick stays
+    plot.show_gradient_norms(False)                      # unticked: nothing is waiting
+    assert not plot.grads_waiting.isVisible()
+    plot.set_row_limit(3)
+    assert plot.shown_rows() == ("loss", "score")

@@ -16,7 +16,7 @@ A lesson file holds::
      "exercises": [...],                                (optional: targets and predictions the
                                                          window checks; see
                                                          engine.analysis.exercises)
-     "view": "landscape",                               (optional: the tab the lesson opens,
+     "view": "landscape",                               (optional: the view the lesson opens,
                                                          one of LESSON_VIEWS)
      "stage": "graph+inspector",                        (optional: presentation's views,
                                                          one of gui.model.stages.STAGE_KEYS)
@@ -54,8 +54,9 @@ from .stages import STAGE_KEYS
 #: The lessons that ship with the app (package data: they travel with an installed wheel).
 LESSON_DIR: Traversable = files("backprop_lab.resources").joinpath("lessons")
 FORMAT, VERSION = "backprop-lab-lesson", 1
-#: The views a lesson may open with ("view" key): the loss landscape or the hidden space.
-LESSON_VIEWS = ("landscape", "hidden_space")
+#: The views a lesson may open with ("view" key): the loss landscape or the hidden space
+#: tab, or the loss plot's per-layer ‖dW‖ row (ticked, and kept before accuracy's).
+LESSON_VIEWS = ("landscape", "hidden_space", "gradient_norms")
 #: What a try button may do after its settings: new weights, train, one phase, check.
 TRY_ACTIONS = ("reset", "play", "phase", "gradient_check")
 

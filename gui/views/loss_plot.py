@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QLabel, QMenu, QPushButton, QSizePolicy,
+from PySide6.QtWidgets import (QApplication, QCheckBox, QLabel, QMenu, QPushButton, QSizePolicy,
                                QToolButton, QToolTip, QVBoxLayout, QWidget)
 
 from ..style import colors
@@ -18,13 +18,12 @@ from ..style.plotting import pg
 from .axis_ranges import SteppedRanges, history_spans
 from .caption_bar import CaptionBar
 from .loss_pins import CURVE, PinnedRunCurves, positive_only
+from .loss_rows import ROW_MIN_HEIGHT, ROWS, FittedRows  # noqa: F401  (re-exported)
 from .loss_thinning import ThinnedCurves
 from .loss_text import hover_lines, summary_html
 
 TRAIN_COLOR = (33, 102, 172)
 TEST_COLOR = (230, 97, 1)
-#: The height (pixels at line scale 1) below which a plot row is too short to read.
-ROW_MIN_HEIGHT = 72
 #: Bluish green (Okabe–Ito): apart from the blue train and orange test curves, also for the
 #: colour-blind; drawn dash-dotted besides.
 VALIDATION_COLOR = (0, 158, 115)
@@ -33,7 +32,7 @@ GRADIENT_COLORS = [(0, 114, 178), (0, 158, 115), (204, 121, 167), (213, 94, 0), 
                    (230, 159, 0), (90, 90, 90), (240, 228, 66), (0, 0, 0)]
 
 
-class LossPlot(ThinnedCurves, PinnedRunCurves, QWidget):
+class LossPlot(FittedRows, ThinnedCurves, PinnedRunCurves, QWidget):
     pinRequested = Signal()
     unpinRequested = Signal(int)       # the pinned run's number
     clearPinsRequested = Signal()
@@ -125,6 +124,7 @@ class LossPlot(ThinnedCurves, PinnedRunCurves, QWidget):
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(self.theme.highlight, width=2))
         self.marker.hide()
         self.loss.addItem(self.marker, ignoreBounds=True)
+        self.add_waiting_note()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -154,50 +154,6 @@ class LossPlot(ThinnedCurves, PinnedRunCurves, QWidget):
         if self._history is not None:
             self.set_history(self._history)
 
-    def show_gradient_norms(self, on: bool) -> None:
-        """Show (or hide) the per-layer ‖dW‖ row under the loss; it appears only where the
-        plots have room for it (see :meth:`_fit_rows`)."""
-        if self.grads_box.isChecked() != on:
-            self.grads_box.setChecked(on)
-        self._grads_wanted = bool(on)
-        self._fit_rows()
-
-    def rows_with_room(self) -> int:
-        """How many of the three plots (loss, accuracy, ‖dW‖) the canvas can show at
-        :data:`ROW_MIN_HEIGHT` pixels each (times the line scale), at least the loss."""
-        return int(max(1, min(3, self.canvas.height() // (ROW_MIN_HEIGHT * self._line))))
-
-    def _fit_rows(self) -> None:
-        """Accuracy and ‖dW‖ rows only where they stay readable: on a short canvas (a
-        1024×768 projector) the loss keeps the room and the caption still states the score."""
-        rows = self.rows_with_room()
-        before = self.shown_rows()
-        self._set_row(1, self.score, None, rows >= 2)
-        self._set_row(2, self.grads, self.grads.legend, rows >= 3 and self._grads_wanted)
-        shown = tuple(row for row in self.shown_rows() if row not in before)
-        if shown and self._history is not None:        # drawn while hidden? not while playing
-            self.set_history(self._history, shown)
-        last = self.grads if self.grads.isVisible() else (
-            self.score if self.score.isVisible() else self.loss)
-        # The axis title "epoch" only where a row of curves is left beside it: on a short
-        # canvas the curves need that line more (the timeline under the plot says "epoch").
-        titled = self.canvas.height() >= (rows + 0.5) * ROW_MIN_HEIGHT * self._line
-        for plot in (self.loss, self.score, self.grads):
-            plot.setLabel("bottom", "epoch" if plot is last and titled else "")
-            # The rows share the epoch axis: its numbers once, under the last row (each step
-            # of the axis lays every row's numbers out anew).
-            plot.getAxis("bottom").setStyle(showValues=plot is last)
-
-    def _set_row(self, row: int, plot, legend, on: bool) -> None:
-        # A hidden item still holds its row in a QGraphicsGridLayout: squeeze it to nothing.
-        layout = self.canvas.ci.layout
-        for item in (plot, legend):
-            if item is not None:
-                item.setVisible(on)
-                item.setMaximumHeight(10_000 if on else 0)
-        layout.setRowStretchFactor(row, 2 if on else 0)
-        layout.setRowMaximumHeight(row, 10_000 if on else 0)
-
     def eventFilter(self, watched, event) -> bool:
         # The canvas, not this widget: it also shrinks when the caption above wraps.
         if watched is self.canvas and event.type() == QEvent.Type.Resize:
@@ -213,6 +169,9 @@ class LossPlot(ThinnedCurves, PinnedRunCurves, QWidget):
         self.theme = theme
         self.hover.fill = pg.mkBrush(*theme.background, 225)
         self.hover.setColor(theme.text)
+        self.grads_waiting.setColor(theme.muted)
+        self.grads_waiting.fill = self.hover.fill
+        self.grads_waiting.setFont(QApplication.font())      # the app's size, on stage too
         self.cursor.setPen(pg.mkPen(theme.muted, width=line))
         self.marker.setPen(pg.mkPen(theme.highlight, width=2 * line))
         for curve in self.pin_curves:
@@ -235,15 +194,6 @@ class LossPlot(ThinnedCurves, PinnedRunCurves, QWidget):
         self.score.setLabel("left", "R²" if metric == "r2" else "accuracy")
         # Accuracy lives in [0, 1]; R² can start far below 0, which would squash the curve.
         self.score.setYRange(0 if metric == "accuracy" else -1, 1.02, padding=0)
-
-    #: The plot's rows, top to bottom: loss, accuracy (or R²), the per-layer ‖dW‖.
-    ROWS = ("loss", "score", "grads")
-
-    def shown_rows(self) -> tuple[str, ...]:
-        """The rows the canvas shows now (the loss always)."""
-        return ("loss",) + tuple(row for row, plot in (("score", self.score),
-                                                       ("grads", self.grads))
-                                 if plot.isVisible())
 
     def set_history(self, history, rows: tuple[str, ...] = ROWS) -> None:
         """Redraw ``rows`` (default all) from a :class:`~backprop_lab.engine.training.history.History`.

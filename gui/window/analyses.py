@@ -163,6 +163,7 @@ class Analyses(QObject):
 
     def _on_lesson(self, lesson) -> None:
         self.exercises.show_lesson(lesson)
+        self.w.loss_plot.put_gradient_norms_first(lesson.view == "gradient_norms")
         views = {"landscape": self.landscape_view, "hidden_space": self.hidden_view}
         if lesson.view in views:
             self.w.tabs.setCurrentWidget(views[lesson.view])

@@ -85,7 +85,7 @@ class Presentation(QObject):
             self.scale = 1.0
             self.apply()
             w.loss_plot.grads.legend.setColumnCount(1)
-            w.loss_plot.show_gradient_norms(True)
+            w.loss_plot.set_row_limit(3)
         self.fit_now()
 
     def full_screen(self, screen=None) -> None:
@@ -134,7 +134,9 @@ class Presentation(QObject):
         w.stage.fit()                           # (and the loss plot's ‖dW‖ row)
 
     def fit_gradient_norms(self) -> None:
-        """The per-layer ‖dW‖ under loss and accuracy only where three plots have room."""
+        """Three plots (loss, accuracy, the per-layer ‖dW‖) only where they have room on the
+        stage, else two.  The student's ‖dW‖ tick stays as it was (the plot says when that
+        row is left out)."""
         w = self.w
         plot = w.loss_plot
         if not w.loss_box.isVisibleTo(w):
@@ -145,11 +147,11 @@ class Presentation(QObject):
                 and plot.width() >= GRADIENT_NORMS_SHARE * w.width())
         legend = plot.grads.legend                # many layers: their names in two columns
         legend.setColumnCount(2 if len(legend.items) > 4 else 1)
-        plot.show_gradient_norms(room)
+        plot.set_row_limit(3 if room else 2)
         if room:                       # a long ‖dW‖ legend can still squeeze the loss row
             plot.canvas.ci.layout.activate()
             loss = plot.loss.getViewBox().sceneBoundingRect().height()
-            plot.show_gradient_norms(loss >= LOSS_CURVES_SHARE * w.height())
+            plot.set_row_limit(3 if loss >= LOSS_CURVES_SHARE * w.height() else 2)
 
     def fit_score_ticks(self) -> None:
         """Accuracy (0…1) or R² (−1…1) labels that never overprint, however short the plot."""

@@ -1,0 +1,127 @@
+"""Which rows the loss plot shows under the loss: accuracy (or R²), the per-layer ‖dW‖.
+
+Each row needs :data:`ROW_MIN_HEIGHT` pixels to stay readable, so a short canvas
+(a 1024×768 projector, a stage's third) shows fewer.  The loss always stays; what goes first:
+
+* normally the ‖dW‖ row, then accuracy (whose value the caption above still states);
+* when ‖dW‖ comes first (a lesson about gradients asks for it), the accuracy row.
+
+A row the student ticked but that has no room is *waiting*: the plot says so, so that a lesson
+that says "look at the ‖dW‖ plot" never points at nothing.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ..style.plotting import pg
+
+#: The height (pixels at line scale 1) below which a plot row is too short to read.
+ROW_MIN_HEIGHT = 72
+#: The plot's rows, top to bottom: loss, accuracy (or R²), the per-layer ‖dW‖.
+ROWS = ("loss", "score", "grads")
+
+
+class RowChoice(NamedTuple):
+    score: bool          # the accuracy (or R²) row is shown
+    grads: bool          # the ‖dW‖ row is shown
+    grads_waiting: bool  # ‖dW‖ is ticked but has no room
+
+
+def choose_rows(room: int, grads_ticked: bool, grads_first: bool = False) -> RowChoice:
+    """The rows for a canvas with ``room`` rows (1–3, the loss's included)."""
+    if grads_ticked and grads_first:
+        grads = room >= 2
+        score = room >= 3
+    else:
+        score = room >= 2
+        grads = grads_ticked and room >= 3
+    return RowChoice(score, grads, grads_ticked and not grads)
+
+
+class FittedRows:
+    """The rows of :class:`~.loss_plot.LossPlot` fitted to its canvas (a base class of it:
+    uses its ``canvas``, plots ``loss``, ``score``, ``grads`` and ``grads_box``)."""
+
+    #: Rows at most (the stage may ask for fewer than the canvas has room for).
+    row_limit = 3
+    #: ‖dW‖ before accuracy when only two rows fit (a lesson about gradients).
+    gradient_norms_first = False
+
+    def add_waiting_note(self) -> None:
+        """The note in the loss row's corner while ‖dW‖ is ticked but has no row."""
+        self.grads_waiting = pg.TextItem("‖dW‖: no room", anchor=(1, 0))
+        self.grads_waiting.setParentItem(self.loss.getViewBox())
+        self.grads_waiting.hide()
+        self.loss.getViewBox().sigResized.connect(self._place_waiting_note)
+
+    def show_gradient_norms(self, on: bool) -> None:
+        """Show (or hide) the per-layer ‖dW‖ row under the loss; it appears only where the
+        plots have room for it (see :meth:`_fit_rows`)."""
+        if self.grads_box.isChecked() != on:
+            self.grads_box.setChecked(on)
+        self._grads_wanted = bool(on)
+        self._fit_rows()
+
+    def set_row_limit(self, rows: int) -> None:
+        """Show at most ``rows`` plots (1–3), even where the canvas has room for more."""
+        self.row_limit = rows
+        self._fit_rows()
+
+    def put_gradient_norms_first(self, on: bool) -> None:
+        """With ``on``, ‖dW‖ is ticked and keeps its row before accuracy (see the
+        module docstring)."""
+        self.gradient_norms_first = bool(on)
+        if on and not self.grads_box.isChecked():
+            self.grads_box.setChecked(True)            # (which fits the rows)
+        else:
+            self._fit_rows()
+
+    def rows_with_room(self) -> int:
+        """How many of the three plots (loss, accuracy, ‖dW‖) the canvas can show at
+        :data:`ROW_MIN_HEIGHT` pixels each (times the line scale), at least the loss, at
+        most :attr:`row_limit`."""
+        return int(max(1, min(3, self.row_limit,
+                              self.canvas.height() // (ROW_MIN_HEIGHT * self._line))))
+
+    def _fit_rows(self) -> None:
+        """Accuracy and ‖dW‖ rows only where they stay readable: on a short canvas (a
+        1024×768 projector) the loss keeps the room and the caption still states the score
+        (which row goes first: :func:`choose_rows`)."""
+        rows = self.rows_with_room()
+        before = self.shown_rows()
+        choice = choose_rows(rows, self._grads_wanted, self.gradient_norms_first)
+        self._set_row(1, self.score, None, choice.score)
+        self._set_row(2, self.grads, self.grads.legend, choice.grads)
+        self.grads_waiting.setVisible(choice.grads_waiting)
+        shown = tuple(row for row in self.shown_rows() if row not in before)
+        if shown and self._history is not None:        # drawn while hidden? not while playing
+            self.set_history(self._history, shown)
+        last = self.grads if self.grads.isVisible() else (
+            self.score if self.score.isVisible() else self.loss)
+        # The axis title "epoch" only where a row of curves is left beside it: on a short
+        # canvas the curves need that line more (the timeline under the plot says "epoch").
+        titled = self.canvas.height() >= (rows + 0.5) * ROW_MIN_HEIGHT * self._line
+        for plot in (self.loss, self.score, self.grads):
+            plot.setLabel("bottom", "epoch" if plot is last and titled else "")
+            # The rows share the epoch axis: its numbers once, under the last row (each step
+            # of the axis lays every row's numbers out anew).
+            plot.getAxis("bottom").setStyle(showValues=plot is last)
+
+    def _place_waiting_note(self) -> None:
+        self.grads_waiting.setPos(self.loss.getViewBox().width() - 4, 2)
+
+    def _set_row(self, row: int, plot, legend, on: bool) -> None:
+        # A hidden item still holds its row in a QGraphicsGridLayout: squeeze it to nothing.
+        layout = self.canvas.ci.layout
+        for item in (plot, legend):
+            if item is not None:
+                item.setVisible(on)
+                item.setMaximumHeight(10_000 if on else 0)
+        layout.setRowStretchFactor(row, 2 if on else 0)
+        layout.setRowMaximumHeight(row, 10_000 if on else 0)
+
+    def shown_rows(self) -> tuple[str, ...]:
+        """The rows the canvas shows now (the loss always)."""
+        return ("loss",) + tuple(row for row, plot in (("score", self.score),
+                                                       ("grads", self.grads))
+                                 if plot.isVisible())
