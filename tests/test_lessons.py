@@ -512,6 +512,12 @@ def test_29_a_rate_below_2_over_lambda_bounces_and_converges_above_it_diverges()
     assert count(floor_crossings(p, steep, w_star) == 30 for p in bouncing) >= 9
     high = [trained(s, 50) for s in sessions(item, learning_rate=1.3)]
     assert count(s.diverged is not None for s in high) >= 9
+    # "To watch the bounces grow, press Reset and step": across the valley each step lands
+    # on the other side, farther from the floor than the last (|1 − η·λ| ≈ 1.1 > 1).
+    for path in (weight_path(s, 6) for s in sessions(item, learning_rate=1.3)):
+        across = (path - w_star) @ steep
+        assert np.all(across[1:] * across[:-1] < 0)
+        assert np.all(np.abs(across[2:]) > np.abs(across[1:-1]))
     fast = [final_loss(trained(s, 50)) for s in sessions(item)]
     slow = [final_loss(trained(s, 50)) for s in sessions(item, learning_rate=0.3)]
     assert count(f < s for f, s in zip(fast, slow)) >= 9

@@ -3,6 +3,8 @@ frame up to 20 ms): each row still follows the history within a few frames, a ro
 alone leaves the others as they were, and a row that comes into view shows the latest."""
 import time
 
+from PySide6.QtCore import Qt
+
 from backprop_lab.engine import Network, TrainingSession, datasets
 from backprop_lab.gui.model.config import Config
 from backprop_lab.gui.views.loss_plot import ROW_MIN_HEIGHT, LossPlot
@@ -69,12 +71,13 @@ def test_while_playing_every_shown_row_follows_within_three_frames(make_window):
 
 def test_which_rows_a_short_canvas_keeps():
     from backprop_lab.gui.views.loss_rows import choose_rows
-    # Normally ‖dW‖ goes first, then accuracy; a ticked ‖dW‖ without a row is waiting.
+    # Normally ‖dW‖ goes first, then accuracy; ‖dW‖ asked for without a row is waiting.
     assert choose_rows(3, True) == (True, True, False)
-    assert choose_rows(2, True) == (True, False, True)
-    assert choose_rows(1, True) == (False, False, True)
+    assert choose_rows(2, True) == (True, False, False)          # the tick it starts with
+    assert choose_rows(2, True, grads_asked=True) == (True, False, True)
+    assert choose_rows(1, True, grads_asked=True) == (False, False, True)
     assert choose_rows(2, False) == (True, False, False)
-    assert choose_rows(1, False) == (False, False, False)
+    assert choose_rows(1, False, grads_asked=True) == (False, False, False)
     # A lesson about gradients keeps ‖dW‖ before accuracy.
     assert choose_rows(3, True, grads_first=True) == (True, True, False)
     assert choose_rows(2, True, grads_first=True) == (False, True, False)
@@ -89,7 +92,12 @@ def test_a_ticked_gradient_row_without_room_is_said_not_dropped(qtbot):
     plot.resize(400, plot.caption_bar.height() + int(2.5 * ROW_MIN_HEIGHT))    # two rows
     qtbot.waitUntil(lambda: plot.rows_with_room() == 2)
     assert plot.shown_rows() == ("loss", "score")
+    assert plot.grads_box.isChecked() and not plot.grads_waiting.isVisible()    # as it starts
+    qtbot.mouseClick(plot.grads_box, Qt.MouseButton.LeftButton)     # unticked by a click…
+    qtbot.mouseClick(plot.grads_box, Qt.MouseButton.LeftButton)     # …and asked for again
     assert plot.grads_box.isChecked() and plot.grads_waiting.isVisible()
+    qtbot.mouseClick(plot.grads_box, Qt.MouseButton.LeftButton)
+    assert not plot.grads_waiting.isVisible()
     plot.put_gradient_norms_first(True)                  # lesson 19: ‖dW‖ before accuracy
     assert plot.shown_rows() == ("loss", "grads") and not plot.grads_waiting.isVisible()
     plot.set_row_limit(1)                                # the stage asks for one row

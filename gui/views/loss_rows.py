@@ -6,8 +6,9 @@ Each row needs :data:`ROW_MIN_HEIGHT` pixels to stay readable, so a short canvas
 * normally the ‖dW‖ row, then accuracy (whose value the caption above still states);
 * when ‖dW‖ comes first (a lesson about gradients asks for it), the accuracy row.
 
-A row the student ticked but that has no room is *waiting*: the plot says so, so that a lesson
-that says "look at the ‖dW‖ plot" never points at nothing.
+‖dW‖ is ticked from the start (shown where there is room).  Once it is asked for — ticked by
+the student's own click, or by a lesson about gradients — and has no room, it is *waiting*:
+the plot says so, so that a lesson that says "look at the ‖dW‖ plot" never points at nothing.
 """
 from __future__ import annotations
 
@@ -24,18 +25,21 @@ ROWS = ("loss", "score", "grads")
 class RowChoice(NamedTuple):
     score: bool          # the accuracy (or R²) row is shown
     grads: bool          # the ‖dW‖ row is shown
-    grads_waiting: bool  # ‖dW‖ is ticked but has no room
+    grads_waiting: bool  # ‖dW‖ was asked for but has no room
 
 
-def choose_rows(room: int, grads_ticked: bool, grads_first: bool = False) -> RowChoice:
-    """The rows for a canvas with ``room`` rows (1–3, the loss's included)."""
+def choose_rows(room: int, grads_ticked: bool, grads_first: bool = False,
+                grads_asked: bool = False) -> RowChoice:
+    """The rows for a canvas with ``room`` rows (1–3, the loss's included); ``grads_asked``:
+    the student ticked ‖dW‖ themselves."""
     if grads_ticked and grads_first:
         grads = room >= 2
         score = room >= 3
     else:
         score = room >= 2
         grads = grads_ticked and room >= 3
-    return RowChoice(score, grads, grads_ticked and not grads)
+    asked = grads_ticked and (grads_first or grads_asked)
+    return RowChoice(score, grads, asked and not grads)
 
 
 class FittedRows:
@@ -46,6 +50,8 @@ class FittedRows:
     row_limit = 3
     #: ‖dW‖ before accuracy when only two rows fit (a lesson about gradients).
     gradient_norms_first = False
+    #: The student ticked ‖dW‖ with their own click (not the tick it starts with).
+    gradient_norms_asked = False
 
     def add_waiting_note(self) -> None:
         """The note in the loss row's corner while ‖dW‖ is ticked but has no row."""
@@ -53,6 +59,11 @@ class FittedRows:
         self.grads_waiting.setParentItem(self.loss.getViewBox())
         self.grads_waiting.hide()
         self.loss.getViewBox().sigResized.connect(self._place_waiting_note)
+        self.grads_box.clicked.connect(self._grads_clicked)
+
+    def _grads_clicked(self, checked: bool) -> None:
+        self.gradient_norms_asked = checked
+        self._fit_rows()
 
     def show_gradient_norms(self, on: bool) -> None:
         """Show (or hide) the per-layer ‖dW‖ row under the loss; it appears only where the
@@ -89,7 +100,8 @@ class FittedRows:
         (which row goes first: :func:`choose_rows`)."""
         rows = self.rows_with_room()
         before = self.shown_rows()
-        choice = choose_rows(rows, self._grads_wanted, self.gradient_norms_first)
+        choice = choose_rows(rows, self._grads_wanted, self.gradient_norms_first,
+                             self.gradient_norms_asked)
         self._set_row(1, self.score, None, choice.score)
         self._set_row(2, self.grads, self.grads.legend, choice.grads)
         self.grads_waiting.setVisible(choice.grads_waiting)
