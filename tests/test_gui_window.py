@@ -454,3 +454,22 @@ def test_the_output_plot_has_room_above_for_its_top_tick_label(qtbot, qapp, scal
         assert top >= QFontMetricsF(font).height() / 2    # a label centred on the top tick fits
     finally:
         qapp.setFont(normal)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1024, 768)])
+def test_an_opened_lesson_shows_its_whole_card_where_the_column_has_room(make_window, qtbot,
+                                                                         size):
+    """At 1920×1080 lesson 7's card was 200 pixels tall, its try buttons under scrolled
+    text, while the output plot had room to spare; a small window keeps its plots."""
+    from backprop_lab.gui.window.layout import PLOTS_HEIGHT
+    from tests.stage_geometry import open_lesson
+    w = make_window(Config(), size)
+    card = w.lesson_card
+    open_lesson(w, "07-one-step")
+    column = sum(w.right_splitter.sizes())
+    if size[1] >= 1000:
+        qtbot.waitUntil(lambda: card.scroll.verticalScrollBar().maximum() == 0)
+        assert card.try_buttons and all(b.isVisible() for b in card.try_buttons)
+    else:
+        qtbot.wait(50)
+    assert column - card.height() >= PLOTS_HEIGHT

@@ -191,14 +191,30 @@ def share_output_column(w, planar: bool) -> None:
     splitter.setSizes(sizes)
 
 
+#: The most of the right column a lesson card takes when a lesson opens (its text scrolls
+#: beyond), and the height the output and loss plots keep under it at least.
+CARD_SHARE, PLOTS_HEIGHT = 0.4, 480
+
+
 def make_room_for_lesson_card(w) -> None:
-    """A lesson opened while its card was squeezed away: give the card a quarter again."""
+    """A lesson opened: its card grows to show the whole lesson where the column has room
+    for it (:data:`CARD_SHARE`, :data:`PLOTS_HEIGHT`), and a card squeezed away gets a
+    quarter again.  It never shrinks here: a card the student made taller stays."""
     if w.presentation.presenting:
         w.stage.fit()
         return
-    splitter = w.right_splitter
-    if w.lesson_card.height() < 80:
-        sizes = splitter.sizes()
-        k = splitter.indexOf(w.lesson_card)
-        sizes[k] = max(sum(sizes) // 4, 200)
+    splitter, card = w.right_splitter, w.lesson_card
+    sizes = splitter.sizes()
+    k = splitter.indexOf(card)
+    total = sum(sizes)
+    if k < 0 or total <= 0:
+        return
+    want = min(card.needed_height(splitter.width()), int(CARD_SHARE * total),
+               total - PLOTS_HEIGHT)
+    if card.height() < 80:                     # squeezed away: a quarter, as ever
+        want = max(want, total // 4, 200)
+    if sizes[k] < want:
+        others = total - sizes[k]
+        shrink = (want - sizes[k]) / others if others else 0.0
+        sizes = [want if i == k else round(size * (1 - shrink)) for i, size in enumerate(sizes)]
         splitter.setSizes(sizes)

@@ -3,7 +3,7 @@ line), show its card, and go to the next or previous one.  Opening a lesson repl
 session; Ctrl+Z brings the previous one back."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..model.lessons import Lesson, find_lesson, list_lessons, load_lesson, same_lesson_file
 
@@ -29,7 +29,6 @@ class LessonPlayer(QObject):
         self.index = index
         w.controller.load(lesson.config, session, checkpoint=f"the lesson {lesson.title!r}")
         w.lesson_card.show_lesson(lesson, index, len(self.lessons))
-        w.make_room_for_lesson_card()
         if lesson.epochs:
             # The lesson starts after some training: done in Play's slices, the window answers.
             w.loop.play_until(lesson.epochs)
@@ -37,6 +36,9 @@ class LessonPlayer(QObject):
         else:
             w.say(f"Lesson: {lesson.title} (Ctrl+Z goes back to what you had)")
         self.lessonOpened.emit(lesson)
+        w.make_room_for_lesson_card()          # the card as filled (its exercises too)
+        if not w.isVisible():      # a lesson named on the command line: again once laid out
+            QTimer.singleShot(0, w, w.make_room_for_lesson_card)
         return True
 
     def finish_preparing(self) -> None:
