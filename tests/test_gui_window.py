@@ -473,3 +473,19 @@ def test_an_opened_lesson_shows_its_whole_card_where_the_column_has_room(make_wi
     else:
         qtbot.wait(50)
     assert column - card.height() >= PLOTS_HEIGHT
+
+
+def test_a_long_status_message_ends_in_an_ellipsis_and_is_whole_in_its_tooltip(make_window):
+    """Qt cut a message off at the status line mid-word ("…what you h") on the stage."""
+    w = make_window(Config(), (1024, 768))
+    bar = w.statusBar()
+    line = w.access.status_line
+    long = "Lesson: " + "a very long lesson title that goes on " * 6 + "(Ctrl+Z goes back)"
+    bar.showMessage(long)
+    shown = bar.shown_message()
+    assert shown.endswith("…") and long.startswith(shown[:-1])
+    room = bar.message_rect()
+    assert room.right() < line.x() and bar.fontMetrics().horizontalAdvance(shown) <= room.width()
+    assert bar.toolTip() == long
+    bar.showMessage("Saved.")
+    assert bar.shown_message() == "Saved." and bar.toolTip() == ""

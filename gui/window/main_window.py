@@ -37,6 +37,7 @@ from .presentation import Presentation
 from .renderer import Renderer
 from .session_files import SessionFiles
 from .stage import Stage
+from .status_bar import ElidingStatusBar
 from .teacher_console import Console
 from .view_state import ViewState
 
@@ -46,6 +47,7 @@ MENUS = (file_menu, training_menu, view_menu, lessons_menu, help_menu)
 class MainWindow(QMainWindow):
     def __init__(self, config: Config | None = None, settings: QSettings | None = None):
         super().__init__()
+        self.setStatusBar(ElidingStatusBar(self))
         self.settings = settings
         if config is None and settings is not None:
             config = window_settings.stored_config(settings)
