@@ -44,6 +44,17 @@ def test_label_names_every_differing_setting_and_follows_the_live_settings(windo
     assert window.loss_plot.pin_labels() == ["#1 sgd, layers 4, tanh"]
 
 
+def test_a_pin_that_differs_only_in_dropout_or_validation_says_so(window):
+    """Such pins read "same settings" beside a live run that differed."""
+    train(window, 5)
+    window.pins.pin_run()
+    window.controller.apply(dropout=0.2, validation_fraction=0.2, clip_norm=1.0)
+    assert window.loss_plot.pin_labels() == ["#1 val 0%, dropout 0, clip off"]
+    window.controller.apply(dropout=0.0, validation_fraction=0.0, clip_norm=0.0,
+                            early_stopping=True)
+    assert window.loss_plot.pin_labels() == ["#1 no early stopping"]
+
+
 def test_unpin_and_clear(window, qtbot):
     for _ in range(3):
         train(window, 3)

@@ -35,8 +35,20 @@ _FIELDS = [
     ("n_samples", "n", str),
     ("n_classes", "classes", str),
     ("test_fraction", "test", lambda v: f"{v:.0%}"),
+    ("validation_fraction", "val", lambda v: f"{v:.0%}"),
     ("data_seed", "data seed", str),
+    ("dropout", "dropout", lambda v: f"{v:g}"),
+    ("clip_norm", "clip", lambda v: f"{v:g}" if v else "off"),
+    ("schedule", "schedule", str),
+    ("beta", "β", lambda v: f"{v:g}"),
+    ("nesterov", "", lambda v: "Nesterov" if v else "no Nesterov"),
+    ("beta1", "β₁", lambda v: f"{v:g}"),
+    ("beta2", "β₂", lambda v: f"{v:g}"),
+    ("rho", "ρ", lambda v: f"{v:g}"),
+    ("eps", "ε", lambda v: f"{v:g}"),
 ]
+#: Settings that never change a curve's meaning (the format's version).
+_UNLABELLED = {"version"}
 
 
 @dataclass
@@ -55,6 +67,16 @@ class PinnedRun:
             if _normal(mine) != _normal(now) and mine is not None:
                 text = fmt(tuple(mine) if isinstance(mine, list) else mine)
                 parts.append(f"{short} {text}".strip())
+        # Any other setting that differs (a schedule's step, early stopping…) by its name:
+        # "same settings" only when they are.
+        named = {name for name, _, _ in _FIELDS} | _UNLABELLED
+        for name in sorted(set(self.settings) - named):
+            mine = self.settings[name]
+            if _normal(mine) != _normal(current.get(name)) and mine is not None:
+                words = name.replace("_", " ")
+                parts.append(words if mine is True else f"no {words}" if mine is False
+                             else f"{words} {mine:g}" if isinstance(mine, float)
+                             else f"{words} {mine}")
         text = ", ".join(parts) if parts else "same settings"
         if len(text) > MAX_LABEL:
             text = text[: MAX_LABEL - 1] + "…"
