@@ -280,6 +280,26 @@ def test_import_dialog_checks_the_file_live(qtbot, tmp_path):
     assert dialog.dataset.n_inputs == 4
 
 
+def test_import_dialog_sets_the_validation_share_and_the_session_keeps_it(window, tmp_path):
+    """The dialog showed no validation field: the panel's share was applied after the import,
+    so the counts it showed were wrong, and 0 % could not be chosen there."""
+    from backprop_lab.gui.dialogs.csv_import_dialog import CsvImportDialog
+    rows = ["a,b,label"] + [f"{i % 13},{i % 7},{i % 2}" for i in range(100)]
+    path = write(tmp_path, "rows.csv", "\n".join(rows))
+    window.controller.apply(validation_fraction=0.2)
+    dialog = CsvImportDialog(path, 0.3, 0, window, validation_fraction=0.2)
+    assert dialog.validation.value() == 20
+    assert len(dialog.dataset.y_val) == 20 and "20 to validate" in dialog.verdict.text()
+    dialog.validation.setValue(70)                      # with 30 % testing: no rows to train
+    assert dialog.dataset is None and "Cannot import" in dialog.verdict.text()
+    dialog.validation.setValue(0)                       # none, although the panel says 20 %
+    assert not dialog.dataset.has_validation
+    assert window.data_editing.use_data(dialog.dataset, split_chosen=True)    # as on Import
+    session = window.controller.session
+    assert not session.data.has_validation and window.controller.config.validation_fraction == 0
+    assert len(session.data.y_train) + len(session.data.y_test) == 100
+
+
 def test_import_dialog_reports_missing_values_and_decimal_commas(qtbot):
     from backprop_lab.gui.dialogs.csv_import_dialog import CsvImportDialog
     data = Path(__file__).resolve().parent / "data" / "csv"

@@ -29,7 +29,8 @@ ROLES = {INPUT: "input", TARGET: "target", IGNORE: "ignore"}
 
 
 class CsvImportDialog(QDialog):
-    def __init__(self, path, test_fraction: float = 0.3, seed: int = 0, parent=None):
+    def __init__(self, path, test_fraction: float = 0.3, seed: int = 0, parent=None,
+                 validation_fraction: float = 0.0):
         super().__init__(parent)
         self.path = Path(path)
         self.seed = seed
@@ -53,6 +54,12 @@ class CsvImportDialog(QDialog):
         self.test.setRange(0, 90)
         self.test.setSuffix(" %")
         self.test.setValue(round(test_fraction * 100))
+        self.validation = QSpinBox()
+        self.validation.setRange(0, 80)
+        self.validation.setSuffix(" %")
+        self.validation.setValue(round(validation_fraction * 100))
+        self.validation.setToolTip("Rows kept apart from training and testing: early stopping "
+                                   "watches their loss")
         self.standardize = QCheckBox("Standardize the inputs (mean 0, standard deviation 1)")
         self.standardize.setChecked(True)
         self.standardize.setToolTip(
@@ -75,6 +82,7 @@ class CsvImportDialog(QDialog):
         form.addRow("Task", self.task)
         form.addRow("Missing values", self.missing)
         form.addRow("Test set", self.test)
+        form.addRow("Validation set", self.validation)
         form.addRow("", self.standardize)
         layout = QVBoxLayout(self)
         layout.addWidget(self.about)
@@ -85,6 +93,7 @@ class CsvImportDialog(QDialog):
         for box in (self.task, self.missing):
             box.currentIndexChanged.connect(self.check)
         self.test.valueChanged.connect(self.check)
+        self.validation.valueChanged.connect(self.check)
         self.standardize.toggled.connect(self.check)
         self.resize(760, 560)
         self._fill_table()
@@ -143,6 +152,7 @@ class CsvImportDialog(QDialog):
         """The read_csv options the dialog's choices stand for."""
         return dict(target=self.target_index(), task=self.task.currentData(),
                     test_fraction=self.test.value() / 100, seed=self.seed,
+                    validation_fraction=self.validation.value() / 100,
                     standardize=self.standardize.isChecked(),
                     ignore=[row for row, role in self.roles().items() if role == IGNORE],
                     missing=self.missing.currentData())
@@ -166,7 +176,8 @@ class CsvImportDialog(QDialog):
 
 def describe(data) -> str:
     """One line about imported data: sizes, inputs, and its classes or target range."""
-    n = len(data.y_train) + len(data.y_test)
+    n = len(data.y_train) + len(data.y_test) + (len(data.y_val) if data.has_validation else 0)
+    val = f", {len(data.y_val)} to validate" if data.has_validation else ""
     titles = data.input_titles
     inputs = ", ".join(titles[:6]) + ("…" if data.n_inputs > 6 else "")
     scaled = "; inputs standardized" if data.params.get("standardize") else ""
@@ -179,5 +190,5 @@ def describe(data) -> str:
         what = f"{data.n_classes} classes ({', '.join(names[:8])}{'…' if len(names) > 8 else ''})"
         view = ("the boundary plot" if data.is_planar
                 else "the confusion matrix and predictions")
-    return (f"✓ {n} rows: {len(data.y_train)} to train, {len(data.y_test)} to test; "
+    return (f"✓ {n} rows: {len(data.y_train)} to train, {len(data.y_test)} to test{val}; "
             f"{data.n_inputs} input(s) ({inputs}){scaled}; {what}. Shown on {view}.")

@@ -215,15 +215,15 @@ class SessionController(QObject):
                                                                       0.0)),
                          "loss": loss}).normalized()
 
-    def use_data(self, data: Dataset) -> bool:
+    def use_data(self, data: Dataset, split_chosen: bool = False) -> bool:
         """Train on imported or drawn ``data`` with a new network of the current hidden
         layers (its input and output layers fit the data).  False (and a message) if refused.
 
         An imported file read without a validation set gets the validation share the data
-        panel shows (as the import dialog takes its test share)."""
+        panel shows, unless ``split_chosen`` (the import dialog's split stands, 0 % too)."""
         self.settle()
         share = self.config.validation_fraction
-        if share and "source" in data.params and not data.has_validation:
+        if share and "source" in data.params and not data.has_validation and not split_chosen:
             try:
                 data = resplit(data, float(data.params.get("test_fraction", 0.0)),
                                int(data.params.get("seed", 0)), share)

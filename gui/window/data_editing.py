@@ -70,10 +70,11 @@ class DataEditing(QObject):
                                               CSV_FILTER)
         if not path:
             return
-        dialog = CsvImportDialog(path, w.controller.config.test_fraction,
-                                 w.controller.config.data_seed, w)
+        config = w.controller.config
+        dialog = CsvImportDialog(path, config.test_fraction, config.data_seed, w,
+                                 validation_fraction=config.validation_fraction)
         if dialog.exec() and dialog.dataset is not None:
-            self.use_data(dialog.dataset)
+            self.use_data(dialog.dataset, split_chosen=True)
 
     def import_csv(self, path, **options) -> bool:
         """Train on the data of a CSV file (options as ``read_csv``; inputs standardized unless
@@ -87,10 +88,12 @@ class DataEditing(QObject):
             return False
         return self.use_data(data)
 
-    def use_data(self, data) -> bool:
+    def use_data(self, data, split_chosen: bool = False) -> bool:
+        """Train on ``data`` (``split_chosen``: as the import dialog split it, see
+        :meth:`SessionController.use_data`)."""
         self.w.view_state.interrupt()
         self.w.boundary.set_drawing(False)
-        return self.w.controller.use_data(data)
+        return self.w.controller.use_data(data, split_chosen)
 
     # ------------------------------------------------------------------ tracing
     def plane_clicked(self, x: float, y: float, _button=None, _modifiers=None) -> None:
