@@ -17,6 +17,16 @@ def trained(epochs: int) -> TrainingSession:
     return session
 
 
+def plot_with_room_for(qtbot, rows: int) -> LossPlot:
+    """A shown loss plot whose canvas has room for ``rows`` rows (and a half)."""
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.show()
+    plot.resize(400, plot.caption_bar.height() + int((rows + 0.5) * ROW_MIN_HEIGHT))
+    qtbot.waitUntil(lambda: plot.rows_with_room() == rows)
+    return plot
+
+
 def points(curve) -> int:
     x, _y = curve.getData()
     return 0 if x is None else int(x[-1])
@@ -36,11 +46,7 @@ def test_a_row_drawn_alone_leaves_the_others_as_they_were(qtbot):
 
 
 def test_a_row_coming_into_view_shows_the_latest_epochs(qtbot):
-    plot = LossPlot()
-    qtbot.addWidget(plot)
-    plot.show()
-    plot.resize(400, plot.caption_bar.height() + int(1.5 * ROW_MIN_HEIGHT))    # one row
-    qtbot.waitUntil(lambda: plot.rows_with_room() == 1)
+    plot = plot_with_room_for(qtbot, 1)
     session = trained(10)
     plot.set_history(session.history)
     session.run(15)
@@ -86,11 +92,7 @@ def test_which_rows_a_short_canvas_keeps():
 
 
 def test_a_ticked_gradient_row_without_room_is_said_not_dropped(qtbot):
-    plot = LossPlot()
-    qtbot.addWidget(plot)
-    plot.show()
-    plot.resize(400, plot.caption_bar.height() + int(2.5 * ROW_MIN_HEIGHT))    # two rows
-    qtbot.waitUntil(lambda: plot.rows_with_room() == 2)
+    plot = plot_with_room_for(qtbot, 2)
     assert plot.shown_rows() == ("loss", "score")
     assert plot.grads_box.isChecked() and not plot.grads_waiting.isVisible()    # as it starts
     qtbot.mouseClick(plot.grads_box, Qt.MouseButton.LeftButton)     # unticked by a click…
