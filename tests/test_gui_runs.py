@@ -55,6 +55,19 @@ def test_a_pin_that_differs_only_in_dropout_or_validation_says_so(window):
     assert window.loss_plot.pin_labels() == ["#1 no early stopping"]
 
 
+def test_a_pin_names_only_the_settings_that_matter_to_its_curve(window):
+    """Adam's β₁ means nothing to an SGD run, a patience nothing without early stopping."""
+    train(window, 5)
+    window.pins.pin_run()                                  # sgd, constant rate, no stopping
+    window.controller.apply(optimizer="adam", beta1=0.8, beta=0.5, rho=0.9, patience=5,
+                            schedule_step=3)
+    assert window.loss_plot.pin_labels() == ["#1 sgd, β₁ 0.9"]
+    window.controller.apply(optimizer="sgd", beta1=0.9)
+    assert window.loss_plot.pin_labels() == ["#1 same settings"]
+    window.controller.apply(schedule="step")
+    assert window.loss_plot.pin_labels() == ["#1 schedule constant, schedule step 10"]
+
+
 def test_unpin_and_clear(window, qtbot):
     for _ in range(3):
         train(window, 3)

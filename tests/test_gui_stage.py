@@ -232,3 +232,6 @@ def test_the_vanishing_gradients_lesson_puts_the_gradient_row_first(window, qtbo
     assert plot.shown_rows() == ("loss", "grads")
     open_lesson(window, "18-large-initial-weights.json")
     assert not plot.gradient_norms_first
+    open_lesson(window, "19-vanishing-gradients.json")
+    window.lesson_card.dismiss()                         # the card's ×: the lesson is over
+    assert not plot.gradient_norms_first

@@ -486,6 +486,24 @@ def test_a_long_status_message_ends_in_an_ellipsis_and_is_whole_in_its_tooltip(m
     assert shown.endswith("…") and long.startswith(shown[:-1])
     room = bar.message_rect()
     assert room.right() < line.x() and bar.fontMetrics().horizontalAdvance(shown) <= room.width()
-    assert bar.toolTip() == long
+    assert bar.tooltip_text() == long
     bar.showMessage("Saved.")
-    assert bar.shown_message() == "Saved." and bar.toolTip() == ""
+    assert bar.shown_message() == "Saved." and bar.tooltip_text() == ""
+    # right to left: the permanent widgets stand on the left, the message on their right
+    bar.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    bar.showMessage(long)
+    room = bar.message_rect()
+    assert room.left() > line.geometry().right() and room.width() > bar.width() // 3
+    assert bar.shown_message().endswith("…") and bar.tooltip_text() == long
+
+
+def test_a_lesson_card_grows_into_the_output_plot_before_the_loss_rows(make_window, qtbot):
+    """Lesson 19 asks to watch the ‖dW‖ row: its card took the room from both plots alike,
+    and at 1600×900 the loss plot lost that row."""
+    from backprop_lab.gui.window.layout import OUTPUT_HEIGHT
+    from tests.stage_geometry import open_lesson
+    w = make_window(Config(), (1600, 900))
+    open_lesson(w, "19-vanishing-gradients")
+    qtbot.wait(50)
+    assert w.output_stack.height() >= OUTPUT_HEIGHT - 10
+    assert w.loss_plot.shown_rows() == ("loss", "score", "grads")

@@ -55,7 +55,7 @@ class CsvImportDialog(QDialog):
         self.test.setSuffix(" %")
         self.test.setValue(round(test_fraction * 100))
         self.validation = QSpinBox()
-        self.validation.setRange(0, 80)
+        self.validation.setRange(0, 90)                   # as the data panel
         self.validation.setSuffix(" %")
         self.validation.setValue(round(validation_fraction * 100))
         self.validation.setToolTip("Rows kept apart from training and testing: early stopping "

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .config import OPTIMIZER_FIELDS
+
 #: Ghost-trace colors: colorblind-safe, apart from the train (blue) and test (orange) curves.
 PIN_COLORS = [(0, 158, 115), (204, 121, 167), (86, 180, 233), (213, 94, 0), (90, 90, 90),
               (240, 228, 66), (0, 114, 178), (230, 159, 0)]
@@ -40,6 +42,8 @@ _FIELDS = [
     ("dropout", "dropout", lambda v: f"{v:g}"),
     ("clip_norm", "clip", lambda v: f"{v:g}" if v else "off"),
     ("schedule", "schedule", str),
+    ("early_stopping", "", lambda v: "early stopping" if v else "no early stopping"),
+    ("stop_epoch", "stop at epoch", lambda v: str(v) if v else "off"),
     ("beta", "β", lambda v: f"{v:g}"),
     ("nesterov", "", lambda v: "Nesterov" if v else "no Nesterov"),
     ("beta1", "β₁", lambda v: f"{v:g}"),
@@ -47,8 +51,28 @@ _FIELDS = [
     ("rho", "ρ", lambda v: f"{v:g}"),
     ("eps", "ε", lambda v: f"{v:g}"),
 ]
-#: Settings that never change a curve's meaning (the format's version).
-_UNLABELLED = {"version"}
+#: Settings a label never names: the format's version, and the data's name ("data" above).
+_UNLABELLED = {"version", "dataset"}
+#: Settings that matter to a curve only in some runs (named only when they do, in the pinned
+#: run or the live one): an optimizer's own constants, a schedule's, early stopping's.
+_MATTERS_WHEN = {
+    **{name: (lambda s, n=name: n in OPTIMIZER_FIELDS.get(s.get("optimizer"), ()))
+       for fields in OPTIMIZER_FIELDS.values() for name in fields},
+    "schedule_step": lambda s: s.get("schedule") == "step",
+    "schedule_gamma": lambda s: s.get("schedule") in ("step", "exponential"),
+    "schedule_epochs": lambda s: s.get("schedule") == "cosine",
+    "patience": lambda s: bool(s.get("early_stopping")),
+    "restore_best": lambda s: bool(s.get("early_stopping")),
+}
+
+
+def _differs(name: str, mine, now, pinned: dict, current: dict) -> bool:
+    """True when setting ``name`` is ``mine`` in the pinned run, ``now`` in the live one,
+    and the difference matters to either curve."""
+    if mine is None or _normal(mine) == _normal(now):
+        return False
+    when = _MATTERS_WHEN.get(name)
+    return when is None or when(pinned) or when(current)
 
 
 @dataclass
@@ -64,15 +88,15 @@ class PinnedRun:
         parts = []
         for name, short, fmt in _FIELDS:
             mine, now = self.settings.get(name), current.get(name)
-            if _normal(mine) != _normal(now) and mine is not None:
+            if _differs(name, mine, now, self.settings, current):
                 text = fmt(tuple(mine) if isinstance(mine, list) else mine)
                 parts.append(f"{short} {text}".strip())
-        # Any other setting that differs (a schedule's step, early stopping…) by its name:
+        # Any other setting that differs (a schedule's step, the patience…) by its name:
         # "same settings" only when they are.
         named = {name for name, _, _ in _FIELDS} | _UNLABELLED
         for name in sorted(set(self.settings) - named):
             mine = self.settings[name]
-            if _normal(mine) != _normal(current.get(name)) and mine is not None:
+            if _differs(name, mine, current.get(name), self.settings, current):
                 words = name.replace("_", " ")
                 parts.append(words if mine is True else f"no {words}" if mine is False
                              else f"{words} {mine:g}" if isinstance(mine, float)

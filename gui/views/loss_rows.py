@@ -55,7 +55,8 @@ class FittedRows:
 
     def add_waiting_note(self) -> None:
         """The note in the loss row's corner while ‖dW‖ is ticked but has no row."""
-        self.grads_waiting = pg.TextItem("‖dW‖: no room", anchor=(1, 0))
+        # Bottom left: where a falling loss curve has been highest, a flat one far above.
+        self.grads_waiting = pg.TextItem("‖dW‖: no room", anchor=(0, 1))
         self.grads_waiting.setParentItem(self.loss.getViewBox())
         self.grads_waiting.hide()
         self.loss.getViewBox().sigResized.connect(self._place_waiting_note)
@@ -120,7 +121,7 @@ class FittedRows:
             plot.getAxis("bottom").setStyle(showValues=plot is last)
 
     def _place_waiting_note(self) -> None:
-        self.grads_waiting.setPos(self.loss.getViewBox().width() - 4, 2)
+        self.grads_waiting.setPos(4, self.loss.getViewBox().height() - 2)
 
     def _set_row(self, row: int, plot, legend, on: bool) -> None:
         # A hidden item still holds its row in a QGraphicsGridLayout: squeeze it to nothing.

@@ -121,6 +121,9 @@ class Analyses(QObject):
                                                         self.hidden.request(),
                                                         self._give_room()))
         window.lessons.lessonOpened.connect(self._on_lesson)
+        # A lesson's order of the loss plot's rows ends with its card.
+        window.lesson_card.closeRequested.connect(
+            lambda: window.loss_plot.put_gradient_norms_first(False))
         self._split_chosen = False
         window.center_splitter.splitterMoved.connect(self._split_moved)
         self.lr_finder: LrFinderDialog | None = None

@@ -192,14 +192,16 @@ def share_output_column(w, planar: bool) -> None:
 
 
 #: The most of the right column a lesson card takes when a lesson opens (its text scrolls
-#: beyond), and the height the output and loss plots keep under it at least.
-CARD_SHARE, PLOTS_HEIGHT = 0.4, 480
+#: beyond), the height the output and loss plots keep under it at least, and what the output
+#: plot keeps of it before the card takes from the loss plot's rows.
+CARD_SHARE, PLOTS_HEIGHT, OUTPUT_HEIGHT = 0.4, 480, 260
 
 
 def make_room_for_lesson_card(w) -> None:
     """A lesson opened: its card grows to show the whole lesson where the column has room
-    for it (:data:`CARD_SHARE`, :data:`PLOTS_HEIGHT`), and a card squeezed away gets a
-    quarter again.  It never shrinks here: a card the student made taller stays."""
+    for it (:data:`CARD_SHARE`, :data:`PLOTS_HEIGHT`, :data:`OUTPUT_HEIGHT`), and a card
+    squeezed away gets a quarter again.  It never shrinks here: a card the student made
+    taller stays."""
     if w.presentation.presenting:
         w.stage.fit()
         return
@@ -209,12 +211,24 @@ def make_room_for_lesson_card(w) -> None:
     total = sum(sizes)
     if k < 0 or total <= 0:
         return
+    if card.height() < 80:         # squeezed away: a quarter again, from both plots alike
+        base = max(total // 4, 200)
+        rest = total - sizes[k]
+        sizes = [base if i == k else round(size * (total - base) / rest) if rest else size
+                 for i, size in enumerate(sizes)]
     want = min(card.needed_height(splitter.width()), int(CARD_SHARE * total),
                total - PLOTS_HEIGHT)
-    if card.height() < 80:                     # squeezed away: a quarter, as ever
-        want = max(want, total // 4, 200)
     if sizes[k] < want:
-        others = total - sizes[k]
-        shrink = (want - sizes[k]) / others if others else 0.0
-        sizes = [want if i == k else round(size * (1 - shrink)) for i, size in enumerate(sizes)]
-        splitter.setSizes(sizes)
+        # From the output plot first (a square, it has room to spare in a tall column), then
+        # from the loss plot (whose rows are what a lesson often asks to watch).
+        need = want - sizes[k]
+        sizes[k] = want
+        for view in (w.output_stack, w.loss_box):
+            i = splitter.indexOf(view)
+            if i < 0 or need <= 0:
+                continue
+            keep = OUTPUT_HEIGHT if view is w.output_stack else 0
+            take = min(need, max(0, sizes[i] - keep))
+            sizes[i] -= take
+            need -= take
+    splitter.setSizes(sizes)

@@ -120,6 +120,7 @@ class SessionFiles(QObject):
         finally:
             self._quiet = False
         self.w.lesson_card.hide()
+        self.w.loss_plot.put_gradient_norms_first(False)     # no lesson's row order now
         self._now_at(path, f"Opened {path.name}: epoch {session.epoch}")
         return True
 

@@ -2,28 +2,30 @@
 
 Qt's QStatusBar draws a message clipped at the first permanent widget (the status line, the
 stage's view switcher), so a long message simply stopped mid-word ("…what you h") on the
-stage.  This one elides it and gives the whole message as the bar's tooltip.
+stage.  This one elides it, and its tooltip gives the whole message when it was cut.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QSizeGrip, QStatusBar, QStyle, QStyleOption, QWidget
+from PySide6.QtWidgets import QSizeGrip, QStatusBar, QStyle, QStyleOption, QToolTip, QWidget
 
 
 class ElidingStatusBar(QStatusBar):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.messageChanged.connect(self._tip)
-
     def message_rect(self) -> QRect:
-        """Where the message goes: from the left edge to the first permanent widget shown
-        (left to right; as QStatusBar places it)."""
-        left, right = 6, self.width() - 12
+        """Where the message goes: between the bar's edge and the permanent widgets (the
+        size grip included), on their left — or right, in a right-to-left layout."""
+        if self.layout() is not None:
+            self.layout().activate()             # the widgets where they are drawn
+        rtl = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        left, right = (12, self.width() - 6) if rtl else (6, self.width() - 12)
         for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
-            # (a widget not laid out yet still sits at the left edge)
-            if child.isVisible() and not child.isWindow() and child.x() > left:
-                gap = 0 if isinstance(child, QSizeGrip) else 2
+            if not child.isVisible() or child.isWindow():
+                continue
+            gap = 0 if isinstance(child, QSizeGrip) else 2
+            if rtl:
+                left = max(left, child.geometry().right() + 1 + gap)
+            else:
                 right = min(right, child.x() - gap)
         return QRect(left, 0, max(0, right - left), self.height())
 
@@ -32,12 +34,21 @@ class ElidingStatusBar(QStatusBar):
         return self.fontMetrics().elidedText(self.currentMessage(), Qt.TextElideMode.ElideRight,
                                              self.message_rect().width())
 
-    def _tip(self, message: str) -> None:
-        self.setToolTip(message if message and self.shown_message() != message else "")
+    def tooltip_text(self) -> str:
+        """The whole message when it is cut short ("" otherwise): the tooltip over the bar."""
+        message = self.currentMessage()
+        return message if message and self.shown_message() != message else ""
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._tip(self.currentMessage())
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:      # made when asked: the room changes often
+            text = self.tooltip_text()
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
 
     def paintEvent(self, event) -> None:
         if not self.currentMessage():
