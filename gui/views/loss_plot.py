@@ -45,7 +45,6 @@ class LossPlot(FittedRows, ThinnedCurves, PinnedRunCurves, QWidget):
         self._line = 1.0
         self._table: np.ndarray | None = None
         self._columns: tuple[str, ...] = ()
-        self._grads_wanted = True
         self.ranges = SteppedRanges()
 
         self.values = QLabel("—")

@@ -70,9 +70,9 @@ class FittedRows:
         """Show (or hide) the per-layer ‖dW‖ row under the loss; it appears only where the
         plots have room for it (see :meth:`_fit_rows`)."""
         if self.grads_box.isChecked() != on:
-            self.grads_box.setChecked(on)
-        self._grads_wanted = bool(on)
-        self._fit_rows()
+            self.grads_box.setChecked(on)          # (whose toggle comes back here)
+        else:
+            self._fit_rows()
 
     def set_row_limit(self, rows: int) -> None:
         """Show at most ``rows`` plots (1–3), even where the canvas has room for more."""
@@ -101,7 +101,7 @@ class FittedRows:
         (which row goes first: :func:`choose_rows`)."""
         rows = self.rows_with_room()
         before = self.shown_rows()
-        choice = choose_rows(rows, self._grads_wanted, self.gradient_norms_first,
+        choice = choose_rows(rows, self.grads_box.isChecked(), self.gradient_norms_first,
                              self.gradient_norms_asked)
         self._set_row(1, self.score, None, choice.score)
         self._set_row(2, self.grads, self.grads.legend, choice.grads)

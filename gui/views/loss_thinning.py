@@ -6,6 +6,8 @@ A base class of :class:`~.loss_plot.LossPlot`, whose fields it uses (``loss``, `
 ``pin_curves``, ``_history``…)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .curve_points import peak_points
@@ -41,7 +43,8 @@ class ThinnedCurves:
         """The epochs in view when the student has zoomed or panned, else None."""
         x0, x1 = self.loss.getViewBox().viewRange()[0]
         whole = self._whole_view
-        if whole is None or np.allclose((x0, x1), whole, rtol=1e-9, atol=1e-9):
+        if whole is None or all(math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+                                for a, b in zip((x0, x1), whole)):
             return None
         return float(x0), float(x1)
 
