@@ -235,3 +235,18 @@ def test_the_vanishing_gradients_lesson_puts_the_gradient_row_first(window, qtbo
     open_lesson(window, "19-vanishing-gradients.json")
     window.lesson_card.dismiss()                         # the card's ×: the lesson is over
     assert not plot.gradient_norms_first
+
+
+def test_a_session_file_opened_over_a_lesson_ends_its_card_on_stage_too(window, tmp_path):
+    """Opening a file hid the lesson's card, but the stage (and leaving it) showed it again
+    beside a session that was no longer the lesson's."""
+    path = tmp_path / "mine.bplab"
+    assert window.files.save_to(path)
+    open_lesson(window, "19-vanishing-gradients.json")
+    assert window.files.open_path(path, ask=False)
+    assert not window.lesson_card.isVisible()
+    assert not window.loss_plot.gradient_norms_first
+    present_at(window, (1280, 720))
+    assert not window.lesson_card.isVisible()
+    window.presentation.set_presenting(False)
+    assert not window.lesson_card.isVisible()

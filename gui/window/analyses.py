@@ -121,7 +121,7 @@ class Analyses(QObject):
                                                         self.hidden.request(),
                                                         self._give_room()))
         window.lessons.lessonOpened.connect(self._on_lesson)
-        # A lesson's order of the loss plot's rows ends with its card.
+        # A lesson's order of the loss plot's rows ends with its card (its ×, an opened file).
         window.lesson_card.closeRequested.connect(
             lambda: window.loss_plot.put_gradient_norms_first(False))
         self._split_chosen = False

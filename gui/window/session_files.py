@@ -119,8 +119,7 @@ class SessionFiles(QObject):
                                 "is still open.")
         finally:
             self._quiet = False
-        self.w.lesson_card.hide()
-        self.w.loss_plot.put_gradient_norms_first(False)     # no lesson's row order now
+        self.w.lesson_card.dismiss()        # the lesson is over, on the stage too
         self._now_at(path, f"Opened {path.name}: epoch {session.epoch}")
         return True
 
