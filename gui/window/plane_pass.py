@@ -12,6 +12,7 @@ the same as ``network.forward(grid.inputs)``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -25,16 +26,20 @@ CHUNK = 5120
 class PlaneFrame:
     output: np.ndarray                  # (r, r, n_outputs) the network's output
     kept: np.ndarray | None             # (r, r, n_units) of the layer asked for, else None
-    thumbnails: list[np.ndarray]        # per layer, (h·w, n_units) on the thumbnail points
+    #: Per layer, (h·w, n_units) on the thumbnail points; None when not asked for.
+    thumbnails: list[np.ndarray] | None
 
 
 class PlanePass:
     """Evaluates networks over one :class:`PlaneGrid` (see the module docstring)."""
 
-    def __init__(self, grid: PlaneGrid, step: int, coarse: PlaneGrid | None = None):
+    def __init__(self, grid: PlaneGrid, step: int,
+                 coarse: Callable[[int], PlaneGrid] | None = None):
         self.grid = grid
-        #: A grid of fewer points over the same domain, for frames drawn while training plays.
-        self.coarse = coarse or grid
+        #: Makes a grid of fewer points over the same domain (for frames drawn while
+        #: training plays), given its resolution; each is made once.
+        self._make_coarse = coarse
+        self._coarse: dict[int, PlaneGrid] = {grid.resolution: grid}
         r = grid.resolution
         picks = np.arange(0, r, step)
         #: (h, w) of the thumbnails: every ``step``-th grid row and column.
@@ -65,13 +70,22 @@ class PlanePass:
             self._inputs[key] = np.ascontiguousarray(grid.inputs, dtype=dtype)
         return self._inputs[key]
 
+    def coarse(self, resolution: int) -> PlaneGrid:
+        """The grid of ``resolution`` points a side over the same domain (the fine grid when
+        no maker of coarse grids was given)."""
+        if resolution not in self._coarse:
+            if self._make_coarse is None:
+                return self.grid
+            self._coarse[resolution] = self._make_coarse(resolution)
+        return self._coarse[resolution]
+
     def run(self, network, keep_layer: int | None = None, dtype: str | None = None,
-            coarse: bool = False) -> PlaneFrame:
-        """The output over the grid (or the coarse grid), the activations of layer
-        ``keep_layer`` (0-based) over it, and every layer on the thumbnail points, computed
-        in ``dtype`` (default: the network's).  NaN everywhere when a weight is not a finite
-        number."""
-        grid = self.coarse if coarse else self.grid
+            resolution: int | None = None, thumbnails: bool = True) -> PlaneFrame:
+        """The output over the grid (or the coarse grid of ``resolution`` points a side),
+        the activations of layer ``keep_layer`` (0-based) over it, and (if ``thumbnails``)
+        every layer on the thumbnail points, computed in ``dtype`` (default: the network's).
+        NaN everywhere when a weight is not a finite number."""
+        grid = self.grid if resolution is None else self.coarse(resolution)
         r = grid.resolution
         dtype = dtype or network.dtype_name
         inputs = self._grid_inputs(grid, dtype)
@@ -82,7 +96,7 @@ class PlanePass:
             picks = self._thumbnail_inputs.shape[0]
             return PlaneFrame(nan[-1].reshape(r, r, -1), kept,
                               [np.full((picks, layer.n_out), np.nan)
-                               for layer in network.layers])
+                               for layer in network.layers] if thumbnails else None)
         net = self._private_copy(network, dtype)
         output = np.empty((m, net.n_outputs))
         kept = None if keep_layer is None else np.empty((m, net.layers[keep_layer].n_out))
@@ -92,7 +106,8 @@ class PlanePass:
                 output[start:stop] = net.propagate(inputs[start:stop])
                 if kept is not None:
                     kept[start:stop] = net.layers[keep_layer].A
-            net.propagate(self._thumbnail_inputs.astype(dtype, copy=False))
-        thumbnails = [layer.A.copy() for layer in net.layers]
+            if thumbnails:
+                net.propagate(self._thumbnail_inputs.astype(dtype, copy=False))
         return PlaneFrame(output.reshape(r, r, -1),
-                          None if kept is None else kept.reshape(r, r, -1), thumbnails)
+                          None if kept is None else kept.reshape(r, r, -1),
+                          [layer.A.copy() for layer in net.layers] if thumbnails else None)

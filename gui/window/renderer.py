@@ -4,8 +4,9 @@ The views draw what they are given and never read the session themselves.  Frame
 requested by marking the renderer (:meth:`Renderer.request`) and drawn by one timer at most
 at the display rate.  While training plays, the views that cost most (loss plot, predictions,
 diagnosis) refresh at ~10 Hz, one of them per frame so that no frame carries two (the loss
-plot one row a frame), and views hidden behind a tab wait until they are shown; at rest every
-frame draws everything.  What training publishes while it plays elsewhere
+plot one row a frame), and views hidden behind a tab wait until they are shown; on a machine
+whose frames come late, a :class:`FrameBudget` draws less per frame (a coarser output grid,
+fewer edges, the slow views less often).  At rest every frame draws everything.  What training publishes while it plays elsewhere
 (:attr:`TrainingLoop.live`) and the session does not mirror is drawn from there: the
 timeline's epochs, the latest diagnosis, the last update.
 """
@@ -22,18 +23,14 @@ from backprop_lab.engine.training.inspection import edge_values, phase_unit_valu
 from ..style import colors
 from ..views import heatmaps
 from ..views.image_strip import image_shape
+from .frame_budget import FrameBudget
 from .plane_pass import PlanePass
 
-GRID_RESOLUTION = 160         # output heatmap cells per side
-PLAYING_RESOLUTION = 80       # … while training plays (a quarter of the points)
+GRID_RESOLUTION = 160         # output heatmap cells per side (while playing: FrameBudget's)
 THUMBNAIL_STEP = 6            # thumbnails sample every 6th grid point: 27 × 27 cells
 FRAME_INTERVAL_MS = 16        # redraw at most at ~60 Hz
-SLOW_VIEW_INTERVAL = 0.1      # seconds between loss-plot and predictions redraws while playing
-DIAGNOSIS_INTERVAL = 0.25     # seconds between diagnoses (dead/identical units, gradients)
 #: The output plot is redrawn when some point moved by more than half a color step.
 OUTPUT_STEP = 0.5 / 255
-#: Antialiased edges the graph may redraw per frame while playing (the layers take turns).
-EDGES_PER_FRAME = 100
 
 
 class Renderer(QObject):
@@ -52,6 +49,8 @@ class Renderer(QObject):
         self._loss_rows: list[str] = []      # the loss plot's rows still to redraw
         self._timeline_shown = None
         self._drawn_output: tuple | None = None       # (network, output) last drawn
+        #: How much a frame draws while training plays, fitted to the machine.
+        self.budget = FrameBudget()
         #: Thumbnails each stretched to their own peak, instead of the activation's scale.
         self.per_unit_contrast = False
         self.timer = QTimer(self)
@@ -89,7 +88,7 @@ class Renderer(QObject):
         session = w.controller.session
         data = session.data
         self.grid = plane_grid(data, GRID_RESOLUTION) if data.is_planar else None
-        self.plane = (PlanePass(self.grid, THUMBNAIL_STEP, plane_grid(data, PLAYING_RESOLUTION))
+        self.plane = (PlanePass(self.grid, THUMBNAIL_STEP, lambda r: plane_grid(data, r))
                       if self.grid is not None else None)
         target = None
         if self.grid is not None and data.task == "regression":
@@ -126,7 +125,11 @@ class Renderer(QObject):
         if w.network_view.network is not net:
             w.network_view.set_network(net, session.data.input_titles)
         playing = w.loop.running
-        w.network_view.edges_per_paint = EDGES_PER_FRAME if playing else None
+        if playing:
+            self.budget.frame()
+        else:
+            self.budget.pause()
+        w.network_view.edges_per_paint = self.budget.detail.edges if playing else None
         if self.plane is not None:
             self._render_plane(net, playing)
         w.loop.publish_gradients = state.edge_mode in ("gradient", "update")
@@ -158,17 +161,19 @@ class Renderer(QObject):
         self._loss_rows = []
 
     def _render_slow_view(self, now: float, net, live) -> None:
-        """While playing: the most overdue of the slow views, one per frame; the loss plot
-        one row a frame (its rows together cost a frame up to 20 ms)."""
+        """While playing: the most overdue of the slow views, one per frame (as often as the
+        frame budget's detail says); the loss plot one row a frame (its rows together cost a
+        frame up to 20 ms)."""
         w = self.w
         self._needed = True          # the slow views are owed frames while playing
         if self._loss_rows:
             w.loss_plot.set_history(w.controller.session.history, self._loss_rows[:1])
             del self._loss_rows[:1]
             return
-        jobs = {"loss": SLOW_VIEW_INTERVAL, "diagnosis": DIAGNOSIS_INTERVAL}
+        detail = self.budget.detail
+        jobs = {"loss": detail.slow_interval, "diagnosis": detail.diagnosis_interval}
         if w.output_stack.currentWidget() is w.predictions:
-            jobs["predictions"] = SLOW_VIEW_INTERVAL
+            jobs["predictions"] = detail.slow_interval
         due = [(self._due[job], job) for job in jobs if now >= self._due[job]]
         if due:
             _, job = min(due)
@@ -189,16 +194,18 @@ class Renderer(QObject):
         selected = w.network_view.selected
         keep = selected[0] - 1 if selected is not None and selected[0] > 0 else None
         # While training plays, the output plot changes too fast for the eye to tell float32
-        # from float64, or 80 from 160 cells a side (at rest it holds exactly the engine's
-        # numbers on the fine grid).
-        frame = (self.plane.run(net, keep, "float32", coarse=True) if playing
+        # from float64, or 80 (or fewer: see FrameBudget) from 160 cells a side; at rest it
+        # holds exactly the engine's numbers on the fine grid.
+        frame = (self.plane.run(net, keep, "float32", self.budget.detail.grid,
+                                thumbnails=self.budget.thumbnails_due) if playing
                  else self.plane.run(net, keep))
-        shape = self.plane.thumbnail_shape
-        w.network_view.set_thumbnails(
-            [self._input_indices] + heatmaps.layer_indices(frame.thumbnails, shape,
-                                                           net.activations,
-                                                           self.per_unit_contrast),
-            lut=self.lut)
+        if frame.thumbnails is not None:
+            shape = self.plane.thumbnail_shape
+            w.network_view.set_thumbnails(
+                [self._input_indices] + heatmaps.layer_indices(frame.thumbnails, shape,
+                                                               net.activations,
+                                                               self.per_unit_contrast),
+                lut=self.lut)
         if self._output_changed(net, frame.output, playing):
             w.boundary.set_output(frame.output)
         if selected is None:

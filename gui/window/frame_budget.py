@@ -1,0 +1,97 @@
+"""How much the window draws per frame while training plays, fitted to the machine.
+
+At rest every frame draws everything, exactly.  While training plays, frames should come at
+the display rate (60 Hz), which they do only when the window's thread finishes a frame's work
+within 16.7 ms; machines in a classroom differ by 3–4×, and on a slow one every view would
+stutter.  So :class:`FrameBudget` watches the playing frames and, when they come late, asks
+the renderer to draw less per frame — one :class:`Detail` of :data:`LEVELS` after another:
+
+* the output plot on a coarser grid (the exact grid comes back as soon as training pauses);
+* fewer of the graph's antialiased edges redrawn per frame (its layers take turns), and its
+  thumbnails every other frame;
+* the loss plot, the predictions view and the diagnosis redrawn less often;
+
+and asks for more again when frames have time to spare.  What a frame shows is always the
+state training has reached: only how finely and how often is fitted.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Detail:
+    """What one playing frame draws."""
+
+    grid: int                  # output plot cells per side (at rest: the renderer's fine grid)
+    edges: int                 # antialiased edges of the graph redrawn per frame
+    slow_interval: float       # seconds between redraws of the loss plot and predictions
+    diagnosis_interval: float  # seconds between redraws of the diagnosis (dead units, …)
+    thumbnail_every: int = 1   # frames between redraws of the graph's thumbnails
+
+
+#: From most to least detail; level 0 is what a machine that keeps up draws.
+LEVELS = (
+    Detail(grid=80, edges=100, slow_interval=0.10, diagnosis_interval=0.25),
+    Detail(grid=64, edges=70, slow_interval=0.15, diagnosis_interval=0.35),
+    Detail(grid=48, edges=50, slow_interval=0.20, diagnosis_interval=0.50, thumbnail_every=2),
+    Detail(grid=40, edges=30, slow_interval=0.30, diagnosis_interval=0.75, thumbnail_every=2),
+)
+#: Frames judged together (half a second at 60 Hz): one slow frame alone changes nothing.
+WINDOW = 30
+#: A window whose median time between frames is longer than a 60 Hz frame draws less from
+#: then on (frames on time come every 16 ms: the renderer's timer).
+LATE = 1 / 60
+#: A window whose frames took, at the median, less processor time than this (60 % of a
+#: 60 Hz frame) and came on time draws more from then on.
+SPARE = 0.6 / 60
+
+
+class FrameBudget:
+    """The :class:`Detail` playing frames draw, from how the last frames went."""
+
+    def __init__(self, clock: Callable[[], float] = time.perf_counter,
+                 cpu_clock: Callable[[], float] = time.thread_time):
+        self.level = 0
+        self.frames = 0                 # playing frames so far
+        self._clock, self._cpu_clock = clock, cpu_clock
+        self._last: tuple[float, float] | None = None       # (clock, cpu) at the last frame
+        self._intervals: list[float] = []
+        self._costs: list[float] = []
+
+    @property
+    def detail(self) -> Detail:
+        return LEVELS[self.level]
+
+    def frame(self) -> None:
+        """A playing frame starts: the time since the previous one counts, and every
+        :data:`WINDOW` frames the level may change."""
+        self.frames += 1
+        now, cpu = self._clock(), self._cpu_clock()
+        if self._last is not None:
+            self._intervals.append(now - self._last[0])
+            self._costs.append(cpu - self._last[1])
+        self._last = (now, cpu)
+        if len(self._intervals) >= WINDOW:
+            interval = statistics.median(self._intervals)
+            cost = statistics.median(self._costs)
+            if interval > LATE:
+                self.level = min(self.level + 1, len(LEVELS) - 1)
+            elif cost < SPARE:
+                self.level = max(self.level - 1, 0)
+            self._intervals.clear()
+            self._costs.clear()
+
+    @property
+    def thumbnails_due(self) -> bool:
+        """True when the playing frame begun last redraws the graph's thumbnails."""
+        return self.frames % self.detail.thumbnail_every == 0
+
+    def pause(self) -> None:
+        """Training stopped: the wait until it plays again is not a slow frame."""
+        self._last = None
+        self._intervals.clear()
+        self._costs.clear()

@@ -1,0 +1,94 @@
+"""The frame budget: playing frames that come late draw less, frames with time to spare draw
+more, one window of frames at a time (clocks faked: the rules, not this machine's speed)."""
+import pytest
+
+from backprop_lab.gui.window.frame_budget import LEVELS, WINDOW, FrameBudget
+
+
+class FakeClocks:
+    """A wall clock and a processor clock that move by what the next frame is said to take."""
+
+    def __init__(self):
+        self.now = self.cpu = 0.0
+
+    def frames(self, budget: FrameBudget, n: int, interval: float, cost: float) -> None:
+        for _ in range(n):
+            budget.frame()
+            self.now += interval
+            self.cpu += cost
+
+
+@pytest.fixture
+def clocks():
+    return FakeClocks()
+
+
+@pytest.fixture
+def budget(clocks):
+    return FrameBudget(clock=lambda: clocks.now, cpu_clock=lambda: clocks.cpu)
+
+
+def test_the_levels_draw_less_and_less():
+    for more, less in zip(LEVELS, LEVELS[1:]):
+        assert less.grid < more.grid and less.edges < more.edges
+        assert less.slow_interval > more.slow_interval
+        assert less.diagnosis_interval > more.diagnosis_interval
+        assert less.thumbnail_every >= more.thumbnail_every
+    assert LEVELS[0].thumbnail_every == 1
+
+
+def test_late_frames_draw_less_one_level_per_window_down_to_the_last(budget, clocks):
+    assert budget.level == 0
+    clocks.frames(budget, WINDOW + 1, interval=0.025, cost=0.020)       # 40 frames a second
+    assert budget.level == 1
+    clocks.frames(budget, WINDOW, interval=0.025, cost=0.020)
+    assert budget.level == 2
+    clocks.frames(budget, 5 * WINDOW, interval=0.025, cost=0.020)
+    assert budget.level == len(LEVELS) - 1
+    assert budget.detail is LEVELS[-1]
+
+
+def test_frames_with_time_to_spare_draw_more_again(budget, clocks):
+    budget.level = len(LEVELS) - 1
+    clocks.frames(budget, WINDOW + 1, interval=0.016, cost=0.004)
+    assert budget.level == len(LEVELS) - 2
+    clocks.frames(budget, 5 * WINDOW, interval=0.016, cost=0.004)
+    assert budget.level == 0
+
+
+def test_frames_on_time_without_time_to_spare_keep_the_level(budget, clocks):
+    """Between "late" and "time to spare" nothing changes, so the level does not swing back
+    and forth on a machine that just keeps up."""
+    budget.level = 2
+    clocks.frames(budget, 10 * WINDOW, interval=0.016, cost=0.014)
+    assert budget.level == 2
+
+
+def test_a_few_slow_frames_change_nothing(budget, clocks):
+    for _ in range(5):
+        clocks.frames(budget, WINDOW - 4, interval=0.016, cost=0.014)
+        clocks.frames(budget, 4, interval=0.080, cost=0.060)          # a hiccup
+    assert budget.level == 0
+
+
+def test_a_pause_is_not_a_slow_frame(budget, clocks):
+    for _ in range(3):
+        clocks.frames(budget, WINDOW // 2, interval=0.016, cost=0.012)
+        budget.pause()
+        clocks.now += 5.0                     # training paused for five seconds
+        clocks.cpu += 0.5
+    assert budget.level == 0
+
+
+def test_thumbnails_every_other_frame_only_where_the_level_says(budget, clocks):
+    due = []
+    for _ in range(6):
+        clocks.frames(budget, 1, interval=0.016, cost=0.014)
+        due.append(budget.thumbnails_due)
+    assert due == [True] * 6
+    budget.level = len(LEVELS) - 1
+    due = []
+    for _ in range(6):
+        clocks.frames(budget, 1, interval=0.016, cost=0.014)
+        due.append(budget.thumbnails_due)
+    assert due.count(True) == 3 and due != sorted(due)        # every other frame

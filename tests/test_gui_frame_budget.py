@@ -1,0 +1,86 @@
+"""The window on a machine that cannot keep up: while training plays it draws less per frame
+(a coarser output grid, fewer edges, thumbnails every other frame), and at rest exactly
+everything again (clocks faked, so that any machine is "slow")."""
+import numpy as np
+import pytest
+
+from backprop_lab.gui.model.config import Config
+from backprop_lab.gui.session.training_loop import TrainingLoop
+from backprop_lab.gui.window.frame_budget import LEVELS, WINDOW, FrameBudget
+from backprop_lab.gui.window.renderer import GRID_RESOLUTION
+
+pytestmark = pytest.mark.gui
+
+CONFIG = Config(dataset="moons", n_samples=120, hidden=[6, 6], activations=["tanh", "tanh"],
+                optimizer="adam", learning_rate=0.03, batch_size=16)
+
+
+def slow_machine_budget() -> FrameBudget:
+    """A budget whose every frame comes 40 ms after the one before, 30 ms of it busy."""
+    clock = {"now": 0.0, "cpu": 0.0}
+
+    def now():
+        clock["now"] += 0.040
+        return clock["now"]
+
+    def cpu():
+        clock["cpu"] += 0.030
+        return clock["cpu"]
+    return FrameBudget(clock=now, cpu_clock=cpu)
+
+
+def test_a_slow_machine_draws_less_while_playing_and_everything_at_rest(make_window,
+                                                                         monkeypatch):
+    monkeypatch.setattr(TrainingLoop, "use_process", False)     # frames drawn here, in turn
+    window = make_window(CONFIG)
+    renderer, view = window.renderer, window.network_view
+    renderer.budget = slow_machine_budget()
+    thumbnails = []
+    set_thumbnails = view.set_thumbnails
+    monkeypatch.setattr(view, "set_thumbnails",
+                        lambda *a, **k: (thumbnails.append(1), set_thumbnails(*a, **k)))
+    window.loop.play()
+    assert window.loop.running
+    for _ in range(len(LEVELS) * WINDOW + 1):
+        window.render_now()
+    last = LEVELS[-1]
+    assert renderer.budget.detail is last
+    assert window.boundary.output.shape[:2] == (last.grid, last.grid)
+    assert view.edges_per_paint == last.edges
+    thumbnails.clear()
+    for _ in range(10):
+        window.render_now()
+    assert len(thumbnails) == 10 // last.thumbnail_every < 10
+
+    window.loop.pause()
+    window.render_now()
+    assert view.edges_per_paint is None
+    output = window.boundary.output
+    assert output.shape[:2] == (GRID_RESOLUTION, GRID_RESOLUTION)
+    grid = renderer.grid
+    expected = window.controller.session.network.forward(grid.inputs)
+    np.testing.assert_allclose(output.reshape(-1, 1), expected, rtol=1e-12)
+    assert thumbnails[-1:] == [1] and len(thumbnails) == 10 // last.thumbnail_every + 1
+
+
+def test_a_machine_that_keeps_up_draws_the_full_detail(make_window, monkeypatch):
+    monkeypatch.setattr(TrainingLoop, "use_process", False)
+    window = make_window(CONFIG)
+    clock = {"now": 0.0, "cpu": 0.0}
+
+    def now():
+        clock["now"] += 0.016
+        return clock["now"]
+
+    def cpu():
+        clock["cpu"] += 0.008
+        return clock["cpu"]
+    window.renderer.budget = FrameBudget(clock=now, cpu_clock=cpu)
+    window.loop.play()
+    for _ in range(3 * WINDOW):
+        window.render_now()
+    first = LEVELS[0]
+    assert window.renderer.budget.level == 0
+    assert window.boundary.output.shape[:2] == (first.grid, first.grid)
+    assert window.network_view.edges_per_paint == first.edges
+    window.loop.pause()
