@@ -84,3 +84,27 @@ def test_a_machine_that_keeps_up_draws_the_full_detail(make_window, monkeypatch)
     assert window.boundary.output.shape[:2] == (first.grid, first.grid)
     assert window.network_view.edges_per_paint == first.edges
     window.loop.pause()
+
+
+def test_pauses_between_short_plays_are_not_slow_frames(make_window, monkeypatch):
+    """Play, pause, play again (a student's Space key): the waits at rest do not count."""
+    monkeypatch.setattr(TrainingLoop, "use_process", False)
+    window = make_window(CONFIG)
+    clock = {"now": 0.0, "cpu": 0.0}
+
+    def now():
+        clock["now"] += 0.016
+        return clock["now"]
+
+    def cpu():
+        clock["cpu"] += 0.012
+        return clock["cpu"]
+    window.renderer.budget = FrameBudget(clock=now, cpu_clock=cpu)
+    for _ in range(4 * WINDOW):
+        window.loop.play()
+        window.render_now()
+        window.render_now()
+        window.loop.pause()
+        window.render_now()
+        clock["now"] += 2.0                       # two seconds at rest
+    assert window.renderer.budget.level == 0
