@@ -152,7 +152,8 @@ def paint_from_pictures(view, p: QPainter) -> None:
         if not view._pictures.current(layer, key):
             stale.append(layer)
             cost[layer] = color.size if subset is None else subset.size
-    redraw = edges_to_redraw(stale, cost, view.edges_per_paint, view.next_edge_layer)
+    redraw, view.edge_credit = edges_to_redraw(stale, cost, view.edges_per_paint,
+                                               view.next_edge_layer, view.edge_credit)
     if redraw:
         view.next_edge_layer = redraw[-1] + 1
     for layer, style in enumerate(styles):
@@ -170,21 +171,26 @@ def paint_from_pictures(view, p: QPainter) -> None:
 
 
 def edges_to_redraw(stale: list[int], cost: dict[int, int], budget: int | None,
-                    first: int) -> list[int]:
-    """The layers among ``stale`` (ascending) whose edges this paint redraws: all of them
-    without a ``budget``; else by turns — from layer ``first`` on, wrapping round — while
-    the budget of edges lasts (the layer that exhausts it is still drawn, so at least one
-    is).  Taking turns, every layer is redrawn within a few paints even when the first ones
+                    first: int, credit: int = 0) -> tuple[list[int], int]:
+    """The layers among ``stale`` (ascending) whose edges this paint redraws, and the credit
+    of edges left for the next paint: all of them without a ``budget``; else by turns —
+    from layer ``first`` on, wrapping round — each paint adding ``budget`` edges to the
+    credit and a layer being drawn when the credit covers its edges.  The first layer that
+    does not fit waits (keeping its turn) until the credit grown over the next paints covers
+    it: a layer wider than the budget is redrawn every few paints, not in every paint, and
+    taking turns, every layer is redrawn within a few paints even when the first ones
     change in every frame."""
-    if budget is None:
-        return stale
+    if budget is None or not stale:
+        return stale, 0
+    # Credit is saved only towards the widest layer waiting (none is hoarded).
+    credit = min(credit + budget, budget + max(cost[layer] for layer in stale))
     chosen = []
     for layer in sorted(stale, key=lambda k: (k < first, k)):
-        if budget <= 0:
+        if cost[layer] > credit:
             break
         chosen.append(layer)
-        budget -= cost[layer]
-    return chosen
+        credit -= cost[layer]
+    return chosen, credit
 
 
 def _new_image(view, width: float, height: float) -> QImage:

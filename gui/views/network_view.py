@@ -50,12 +50,15 @@ class NetworkView(EdgeStyles, QWidget):
     layersChangeRequested = Signal(int)      # +1/−1
     weightTyped = Signal(int, int, int, float)   # layer, i, j, value
 
-    #: How many edges one paint may redraw (None: all that changed).  While training plays,
-    #: the renderer sets a budget so that no frame redraws every layer's antialiased edges
-    #: (a layer that waits keeps its picture of one frame ago).
+    #: How many edges one paint may redraw on average (None: all that changed).  While
+    #: training plays on a machine that cannot keep up, the renderer sets a budget so that
+    #: no frame redraws every layer's antialiased edges (a layer that waits keeps its
+    #: picture of a few frames ago).
     edges_per_paint: int | None = None
-    #: The layer whose edges are redrawn first when the budget allows only some of them.
+    #: The layer whose edges are redrawn first when the budget allows only some of them,
+    #: and the edges the budget saved towards it over the last paints.
     next_edge_layer = 0
+    edge_credit = 0
 
     def __init__(self, parent=None):
         super().__init__(parent)

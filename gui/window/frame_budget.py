@@ -7,8 +7,8 @@ stutter.  So :class:`FrameBudget` watches the playing frames and, when they come
 the renderer to draw less per frame — one :class:`Detail` of :data:`LEVELS` after another:
 
 * the output plot on a coarser grid (the exact grid comes back as soon as training pauses);
-* fewer of the graph's antialiased edges redrawn per frame (its layers take turns), and its
-  thumbnails every other frame;
+* the graph's antialiased edges rationed, so many a frame on average (its layers take
+  turns), and its thumbnails every other frame;
 * the loss plot, the predictions view and the diagnosis redrawn less often;
 
 and asks for more again when frames have time to spare.  What a frame shows is always the
@@ -27,7 +27,7 @@ class Detail:
     """What one playing frame draws."""
 
     grid: int                  # output plot cells per side (at rest: the renderer's fine grid)
-    edges: int                 # antialiased edges of the graph redrawn per frame
+    edges: int | None          # antialiased edges of the graph redrawn per frame (None: all)
     slow_interval: float       # seconds between redraws of the loss plot and predictions
     diagnosis_interval: float  # seconds between redraws of the diagnosis (dead units, …)
     thumbnail_every: int = 1   # frames between redraws of the graph's thumbnails
@@ -35,10 +35,10 @@ class Detail:
 
 #: From most to least detail; level 0 is what a machine that keeps up draws.
 LEVELS = (
-    Detail(grid=80, edges=100, slow_interval=0.10, diagnosis_interval=0.25),
-    Detail(grid=64, edges=70, slow_interval=0.15, diagnosis_interval=0.35),
-    Detail(grid=48, edges=50, slow_interval=0.20, diagnosis_interval=0.50, thumbnail_every=2),
-    Detail(grid=40, edges=30, slow_interval=0.30, diagnosis_interval=0.75, thumbnail_every=2),
+    Detail(grid=80, edges=None, slow_interval=0.10, diagnosis_interval=0.25),
+    Detail(grid=64, edges=150, slow_interval=0.15, diagnosis_interval=0.35),
+    Detail(grid=48, edges=80, slow_interval=0.20, diagnosis_interval=0.50, thumbnail_every=2),
+    Detail(grid=40, edges=40, slow_interval=0.30, diagnosis_interval=0.75, thumbnail_every=2),
 )
 #: Frames judged together (half a second at 60 Hz): one slow frame alone changes nothing.
 WINDOW = 30
