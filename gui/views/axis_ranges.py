@@ -70,12 +70,15 @@ class SteppedRanges:
     def __init__(self):
         self._set: dict[tuple[int, str], Span] = {}
 
-    def apply(self, plot, axis: str, span: Span | None) -> None:
+    def apply(self, plot, axis: str, span: Span | None) -> bool:
+        """Set ``span`` on ``plot``'s ``axis`` ("x" or "y") unless it holds it already; True
+        when it was set (the axis then lays its ticks out anew at the next repaint)."""
         key = (id(plot), axis)
         if span is None or self._set.get(key) == span:
-            return
+            return False
         self._set[key] = span
         if axis == "x":
             plot.setXRange(*span, padding=0.02)
         else:
             plot.setYRange(*span, padding=0.04)
+        return True

@@ -194,10 +194,11 @@ class LossPlot(FittedRows, ThinnedCurves, PinnedRunCurves, QWidget):
         # Accuracy lives in [0, 1]; R² can start far below 0, which would squash the curve.
         self.score.setYRange(0 if metric == "accuracy" else -1, 1.02, padding=0)
 
-    def set_history(self, history, rows: tuple[str, ...] = ROWS) -> None:
+    def set_history(self, history, rows: tuple[str, ...] = ROWS) -> bool:
         """Redraw ``rows`` (default all) from a :class:`~backprop_lab.engine.training.history.History`.
         While training plays the window redraws the rows one a frame: all at once cost a
-        frame up to 20 ms."""
+        frame up to 20 ms.  True when an axis stepped to a new range: the next repaint then
+        lays the axes out anew and redraws every curve of the rows it moved (~15 ms)."""
         self._history = history
         self.drawn_columns = self.pixel_columns()
         table = history.table()
@@ -227,22 +228,24 @@ class LossPlot(FittedRows, ThinnedCurves, PinnedRunCurves, QWidget):
             self._show_in_legend(self.val_curve, "validation", has_val)
         if "grads" in rows:
             self._set_gradient_norms(table, col)
-        self._fit_ranges()
+        stepped = self._fit_ranges()
         marked = history.row_at(self._marked) if self._marked is not None else {}
         summary = summary_html(marked or history.latest, has_test,
                                self.metric_name, self.theme, self._marked)
         if summary != self.values.text():
             self.values.setText(summary)
             self.caption_bar.relayout()
+        return stepped
 
-    def _fit_ranges(self) -> None:
-        """Axes that grow in steps, not with every epoch (see :mod:`.axis_ranges`)."""
+    def _fit_ranges(self) -> bool:
+        """Axes that grow in steps, not with every epoch (see :mod:`.axis_ranges`); True
+        when one stepped."""
         table = self._table if self._table is not None else np.zeros((0, 1))
         x, y, grads = history_spans(table, self._columns, [c.pin for c in self.pin_curves],
                                     self.log_box.isChecked())
-        self.fit_epochs(x)
-        self.ranges.apply(self.loss, "y", y)
-        self.ranges.apply(self.grads, "y", grads)
+        stepped = self.fit_epochs(x)
+        stepped |= self.ranges.apply(self.loss, "y", y)
+        return self.ranges.apply(self.grads, "y", grads) or stepped
 
     def _set_gradient_norms(self, table: np.ndarray, col: dict) -> None:
         """One curve per layer: ‖dW‖ of its last step in each epoch, on a log axis."""

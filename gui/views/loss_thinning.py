@@ -73,11 +73,12 @@ class ThinnedCurves:
                                   or self._drawn_zoom is not None):
             self.redraw_curves()
 
-    def fit_epochs(self, span) -> None:
+    def fit_epochs(self, span) -> bool:
         """Show ``span`` of epochs when it is a new step of the axis (a zoom stays until
-        then), and redraw curves that were thinned for the zoom this step ends."""
+        then), and redraw curves that were thinned for the zoom this step ends.  True when
+        the axis stepped."""
         if span is None or span == self._epoch_span:
-            return
+            return False
         self._epoch_span = span
         self._fitting = True
         try:
@@ -88,3 +89,4 @@ class ThinnedCurves:
         self._whole_view = (float(x0), float(x1))
         if self._drawn_zoom is not None:
             self.redraw_curves()
+        return True

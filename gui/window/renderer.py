@@ -127,6 +127,12 @@ class Renderer(QObject):
         playing = w.loop.running
         if playing:
             self.budget.frame()
+            if self._render_slow_view(start, net, live):
+                # The loss plot's axes stepped: its repaint lays them out anew and redraws
+                # every curve (~15 ms), so the graph and the output plot wait for the next
+                # frame — no frame carries both.
+                self._frame_done(start)
+                return
         else:
             self.budget.pause()
         w.network_view.edges_per_paint = self.budget.detail.edges if playing else None
@@ -141,10 +147,11 @@ class Renderer(QObject):
         if w.network_view.selected is not None and (not playing
                                                     or w.unit_inspector.isVisible()):
             w.unit_inspector.show_unit(session, *w.network_view.selected)
-        if playing:
-            self._render_slow_view(start, net, live)
-        else:
+        if not playing:
             self._render_slow_views(net, live)
+        self._frame_done(start)
+
+    def _frame_done(self, start: float) -> None:
         self.frame_times.append(time.perf_counter() - start)
         if len(self.frame_times) > 600:
             del self.frame_times[:300]
@@ -160,16 +167,15 @@ class Renderer(QObject):
         self._due = dict.fromkeys(self._due, 0.0)
         self._loss_rows = []
 
-    def _render_slow_view(self, now: float, net, live) -> None:
+    def _render_slow_view(self, now: float, net, live) -> bool:
         """While playing: the most overdue of the slow views, one per frame (as often as the
         frame budget's detail says); the loss plot one row a frame (its rows together cost a
-        frame up to 20 ms)."""
+        frame up to 20 ms).  True when the loss plot's axes stepped."""
         w = self.w
         self._needed = True          # the slow views are owed frames while playing
         if self._loss_rows:
-            w.loss_plot.set_history(w.controller.session.history, self._loss_rows[:1])
-            del self._loss_rows[:1]
-            return
+            row = self._loss_rows.pop(0)
+            return w.loss_plot.set_history(w.controller.session.history, (row,))
         detail = self.budget.detail
         jobs = {"loss": detail.slow_interval, "diagnosis": detail.diagnosis_interval}
         if w.output_stack.currentWidget() is w.predictions:
@@ -177,17 +183,18 @@ class Renderer(QObject):
         due = [(self._due[job], job) for job in jobs if now >= self._due[job]]
         if due:
             _, job = min(due)
+            self._due[job] = now + jobs[job]
             if job == "loss":
                 rows = list(w.loss_plot.shown_rows())
-                w.loss_plot.set_history(w.controller.session.history, rows[:1])
                 self._loss_rows = rows[1:]
-            elif job == "predictions":
+                return w.loss_plot.set_history(w.controller.session.history, tuple(rows[:1]))
+            if job == "predictions":
                 self._render_predictions(net)
             else:
                 self.diagnose(live)
                 if w.activation_view.isVisible():
                     w.activation_view.refresh()
-            self._due[job] = now + jobs[job]
+        return False
 
     def _render_plane(self, net, playing: bool) -> None:
         w = self.w
