@@ -108,3 +108,37 @@ def test_pauses_between_short_plays_are_not_slow_frames(make_window, monkeypatch
         window.render_now()
         clock["now"] += 2.0                       # two seconds at rest
     assert window.renderer.budget.level == 0
+
+
+def test_a_frame_whose_loss_plot_axes_step_leaves_the_graph_to_the_next(make_window,
+                                                                        monkeypatch):
+    """An axis step's repaint (~15 ms) and the graph's and output plot's share no frame."""
+    monkeypatch.setattr(TrainingLoop, "use_process", False)
+    window = make_window(CONFIG)
+    window.renderer.budget = FrameBudget(clock=iter(range(10**6)).__next__,
+                                         cpu_clock=lambda: 0.0)   # late frames: no matter
+    calls = []
+    for owner, name in ((window.network_view, "set_thumbnails"),
+                        (window.network_view, "set_edge_values"),
+                        (window.boundary, "set_output"),
+                        (window.loss_plot, "set_history")):
+        original = getattr(owner, name)
+
+        def record(*a, _name=name, _original=original, **k):
+            calls.append(_name)
+            result = _original(*a, **k)
+            return True if _name == "set_history" and stepping else result
+        monkeypatch.setattr(owner, name, record)
+    window.controller.session.run(3)
+    window.loop.play()
+    due = window.renderer._due
+    due.update(dict.fromkeys(due, float("inf")), loss=0.0)          # the loss plot due
+    stepping = True
+    calls.clear()
+    window.render_now()
+    assert calls == ["set_history"]
+    stepping = False
+    calls.clear()
+    window.render_now()
+    assert {"set_thumbnails", "set_edge_values", "set_output"} <= set(calls)
+    window.loop.pause()

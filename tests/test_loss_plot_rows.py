@@ -109,3 +109,27 @@ def test_a_ticked_gradient_row_without_room_is_said_not_dropped(qtbot):
     assert not plot.grads_waiting.isVisible()
     plot.set_row_limit(3)
     assert plot.shown_rows() == ("loss", "score")
+
+
+def test_set_history_says_when_an_axis_stepped(qtbot):
+    """The window gives a frame whose loss-plot update steps an axis to the plot alone
+    (that repaint lays the axes out anew): set_history says when it happened."""
+    from backprop_lab.engine.training.evaluation import history_columns
+    from backprop_lab.engine.training.history import History
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    history = History(history_columns("accuracy", 2, validation=False))
+
+    def epochs(first, last):
+        for epoch in range(first, last + 1):
+            history.append(epoch, [0.5, 0.6, 0.7, 0.6, 0.2, 0.1])   # steady values
+
+    epochs(1, 5)
+    assert plot.set_history(history) is True                 # the first ranges
+    epochs(6, 9)
+    assert plot.set_history(history, ("loss",)) is False      # still 0…10 epochs
+    epochs(10, 12)
+    assert plot.set_history(history, ("score",)) is True      # 0…20 epochs
+    assert plot.set_history(history, ("grads",)) is False
+    history.append(13, [0.5, 0.6, 0.7, 0.6, 0.2, 1e-6])        # a new decade of ‖dW‖
+    assert plot.set_history(history, ("grads",)) is True
