@@ -13,6 +13,12 @@ from .flow_layout import FlowLayout
 
 
 class CaptionBar(QWidget):
+    #: Back on one line only with this many digits' width to spare beyond what stacking
+    #: needed: a caption whose numbers change many times a second (the loss plot's values
+    #: while training plays) would otherwise flip between one line and two as its numbers
+    #: gain and lose digits, and each flip re-lays the plot under it out (~15 ms).
+    SPARE_DIGITS = 4
+
     def __init__(self, caption: QLabel, controls: list[QWidget], parent=None):
         super().__init__(parent)
         self.caption = caption
@@ -49,11 +55,15 @@ class CaptionBar(QWidget):
         return text + self.controls.sizeHint().width() + 16
 
     def relayout(self) -> None:
-        self._place(self.width() < self.needed_width())
+        """The caption's text changed: one line or two for it (see :data:`SPARE_DIGITS`)."""
+        needed = self.needed_width()
+        if self.stacked:
+            needed += self.SPARE_DIGITS * self.caption.fontMetrics().horizontalAdvance("0")
+        self._place(self.width() < needed)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self.relayout()
+        self._place(self.width() < self.needed_width())
 
 
 def _plain(html: str) -> str:
