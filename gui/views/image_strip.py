@@ -91,20 +91,24 @@ class ImageStrip(QWidget):
         return rows * (self.cell + self._caption_height())
 
     def paintEvent(self, event) -> None:
+        # In passes, each with one pen: the images, their frames in one call (a cosmetic
+        # pen: a frame at a time with a one-pixel pen cost more than the images), captions.
         p = QPainter(self)
         columns = self._columns()
         line = self.fontMetrics().height()
-        captions = self.cell >= self.MIN_CAPTIONED
-        for n, (image, (_rgb, caption, color)) in enumerate(zip(self._images, self.items)):
-            x = (n % columns) * (self.cell + 6)
-            y = (n // columns) * (self.cell + self._caption_height())
-            target = QRectF(x, y, self.cell, self.cell)
+        row_height = self.cell + self._caption_height()
+        targets = [QRectF((n % columns) * (self.cell + 6), (n // columns) * row_height,
+                          self.cell, self.cell) for n in range(len(self._images))]
+        for target, image in zip(targets, self._images):
             p.drawImage(target, image)
-            p.setPen(QPen(QColor(128, 128, 128), 1))
-            p.drawRect(target)
-            if not captions:
-                continue
-            p.setPen(color or self.palette().text().color())
-            p.drawText(QRectF(x - 3, y + self.cell + 1, self.cell + 6, line + 4),
-                       int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), caption)
+        p.setPen(QPen(QColor(128, 128, 128), 0))
+        p.drawRects(targets)
+        if self.cell >= self.MIN_CAPTIONED:
+            text = self.palette().text().color()
+            for target, (_rgb, caption, color) in zip(targets, self.items):
+                p.setPen(color or text)
+                p.drawText(QRectF(target.x() - 3, target.y() + self.cell + 1, self.cell + 6,
+                                  line + 4),
+                           int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
+                           caption)
         p.end()
