@@ -11,6 +11,9 @@ for ``--seconds``:
 * **frames/s** — window repaints that follow a new frame of the renderer, per second;
 * **worst frame** — the longest gap between two consecutive repaints;
 * **epochs/s** — training epochs completed per second, while drawing;
+* **detail** — the level of detail the window's frame budget settled at by the end of the
+  run (see ``gui/window/frame_budget.py``: 0 draws everything in every frame; a machine
+  whose frames come late draws less per frame);
 * **render** — the median time on the clock the window's thread spends on one frame (the
   renderer's grid pass and view updates, then Qt's repaint), and the processor time the
   window's thread used per frame (all it did, divided by the frames), also as a multiple of
@@ -48,6 +51,7 @@ threadpool_limits(1)
 
 import machine  # noqa: E402
 from backprop_lab.gui.model.config import Config  # noqa: E402
+from backprop_lab.gui.window.frame_budget import LEVELS  # noqa: E402
 
 # Qt and the window are imported in main(): the training process the window starts imports
 # this script again (as multiprocessing does), and needs none of them.
@@ -105,6 +109,7 @@ def measure(app, config: Config, seconds: float, warmup: float) -> dict:
     elapsed = time.perf_counter() - start
     cpu = time.thread_time() - start_cpu
     epochs = loop.epoch - start_epoch
+    level = window.renderer.budget.level
     probe.stop()
     thread.join()
     app.processEvents()
@@ -121,7 +126,8 @@ def measure(app, config: Config, seconds: float, warmup: float) -> dict:
             "worst_ms": 1000 * max(gaps) if gaps else float("nan"),
             "render_ms": 1000 * statistics.median(costs) if costs else float("nan"),
             "latency_ms": 1000 * statistics.median(probe.waits) if probe.waits else float("nan"),
-            "worst_latency_ms": 1000 * max(probe.waits) if probe.waits else float("nan")}
+            "worst_latency_ms": 1000 * max(probe.waits) if probe.waits else float("nan"),
+            "level": level}
 
 
 def frames_of(renders, paints) -> tuple[list[float], list[float]]:
@@ -245,6 +251,8 @@ def main() -> int:
             ("epochs/s", f"{mid['epochs_per_s']:,.0f} {spread('epochs_per_s', '{:,.0f}')}",
              f"≥ {target_epochs:,}" if target_epochs else "",
              None if target_epochs is None else mid["epochs_per_s"] >= target_epochs),
+            ("detail", f"level {mid['level']} of {len(LEVELS) - 1} "
+             f"{spread('level', '{}')} (0: everything in every frame)", "", None),
             ("render per frame", f"{mid['render_ms']:.1f} ms on the clock", "", None),
             ("  processor time", f"{mid['cpu_ms']:.1f} ms = {mid['cpu_ms'] / reference:.1f}× "
              "reference", "", None),
