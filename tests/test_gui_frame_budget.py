@@ -51,10 +51,18 @@ def test_a_slow_machine_draws_less_while_playing_and_everything_at_rest(make_win
     for _ in range(10):
         window.render_now()
     assert len(thumbnails) == 10 // last.thumbnail_every < 10
+    # The coarse grid's cells are blended into their neighbours, not drawn as blocks.
+    boundary = window.boundary
+    assert boundary.image.interpolated
+    blended = boundary.plot.grab().toImage()
+    boundary.set_interpolated(False)
+    assert boundary.plot.grab().toImage() != blended
+    boundary.set_interpolated(True)
 
     window.loop.pause()
     window.render_now()
     assert view.edges_per_paint is None
+    assert not boundary.image.interpolated                # at rest: each cell its value
     output = window.boundary.output
     assert output.shape[:2] == (GRID_RESOLUTION, GRID_RESOLUTION)
     grid = renderer.grid

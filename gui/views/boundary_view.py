@@ -13,7 +13,7 @@ import math
 import numpy as np
 from ..style.plotting import pg
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
-from PySide6.QtGui import QFontMetricsF
+from PySide6.QtGui import QFontMetricsF, QPainter
 from PySide6.QtWidgets import (QApplication, QCheckBox, QGraphicsItem, QHBoxLayout, QLabel,
                                QSizePolicy, QVBoxLayout, QWidget)
 
@@ -30,6 +30,23 @@ DRAW_HELP = ("Draw your own data: click adds a point of the chosen class (class 
              "(blue), keys 0–7 choose the class, Ctrl-click (⌘-click) removes the nearest point")
 VIRIDIS = (pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=False)
            .astype(np.uint8))
+
+
+class HeatmapImage(pg.ImageItem):
+    """An image item whose cells are drawn as blocks (each cell one value of the grid), or
+    blended into their neighbours when :attr:`interpolated` — for the coarser grids drawn while
+    training plays, whose blocks would show."""
+
+    interpolated = False
+
+    def paint(self, painter, *args) -> None:
+        smooth = QPainter.RenderHint.SmoothPixmapTransform
+        before = painter.testRenderHint(smooth)
+        painter.setRenderHint(smooth, self.interpolated)
+        try:
+            super().paint(painter, *args)
+        finally:
+            painter.setRenderHint(smooth, before)
 
 
 def _plot() -> pg.PlotWidget:
@@ -91,7 +108,7 @@ class BoundaryView(QWidget):
                                       [self.draw_box, self.test_box, self.discrete_box])
 
         self.plot = _plot()
-        self.image = pg.ImageItem()
+        self.image = HeatmapImage()
         self.plot.addItem(self.image)
         self.train_points = pg.ScatterPlotItem(size=8, pxMode=True)
         self.test_points = pg.ScatterPlotItem(size=8, pxMode=True, symbol="s")
@@ -201,6 +218,13 @@ class BoundaryView(QWidget):
         self.traced.setData(pos=np.zeros((0, 2)) if point is None else np.asarray([point]))
 
     # ------------------------------------------------------------------ output
+    def set_interpolated(self, on: bool) -> None:
+        """Cells blended into their neighbours (a coarse grid while training plays), or drawn
+        as blocks: each the value computed there (at rest)."""
+        if self.image.interpolated != on:
+            self.image.interpolated = on
+            self.image.update()
+
     def set_output(self, output: np.ndarray) -> None:
         """The network's output on the grid, (r, r, k)."""
         self.output = output

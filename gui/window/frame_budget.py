@@ -6,7 +6,8 @@ within 16.7 ms; machines in a classroom differ by 3–4×, and on a slow one eve
 stutter.  So :class:`FrameBudget` watches the playing frames and, when they come late, asks
 the renderer to draw less per frame — one :class:`Detail` of :data:`LEVELS` after another:
 
-* the output plot on a coarser grid (the exact grid comes back as soon as training pauses);
+* the output plot on a coarser grid, its cells blended into their neighbours (the exact
+  grid, each cell its own value, comes back as soon as training pauses);
 * the graph's antialiased edges rationed, so many a frame on average (its layers take
   turns), and its thumbnails every other frame;
 * the loss plot, the predictions view and the diagnosis redrawn less often;

@@ -213,6 +213,7 @@ class Renderer(QObject):
                                                                net.activations,
                                                                self.per_unit_contrast),
                 lut=self.lut)
+        w.boundary.set_interpolated(playing)
         if self._output_changed(net, frame.output, playing):
             w.boundary.set_output(frame.output)
         if selected is None:
