@@ -15,18 +15,19 @@ CONFIG = Config(dataset="moons", n_samples=120, hidden=[6, 6], activations=["tan
                 optimizer="adam", learning_rate=0.03, batch_size=16)
 
 
-def slow_machine_budget() -> FrameBudget:
-    """A budget whose every frame comes 40 ms after the one before, 30 ms of it busy."""
+def budget_of_a_machine(interval: float, busy: float) -> tuple[FrameBudget, dict]:
+    """A budget whose every frame comes ``interval`` seconds after the one before, ``busy``
+    of them spent drawing; and its clocks (to move them by hand)."""
     clock = {"now": 0.0, "cpu": 0.0}
 
     def now():
-        clock["now"] += 0.040
+        clock["now"] += interval
         return clock["now"]
 
     def cpu():
-        clock["cpu"] += 0.030
+        clock["cpu"] += busy
         return clock["cpu"]
-    return FrameBudget(clock=now, cpu_clock=cpu)
+    return FrameBudget(clock=now, cpu_clock=cpu), clock
 
 
 def test_a_slow_machine_draws_less_while_playing_and_everything_at_rest(make_window,
@@ -34,7 +35,7 @@ def test_a_slow_machine_draws_less_while_playing_and_everything_at_rest(make_win
     monkeypatch.setattr(TrainingLoop, "use_process", False)     # frames drawn here, in turn
     window = make_window(CONFIG)
     renderer, view = window.renderer, window.network_view
-    renderer.budget = slow_machine_budget()
+    renderer.budget, _ = budget_of_a_machine(0.040, 0.030)
     thumbnails = []
     set_thumbnails = view.set_thumbnails
     monkeypatch.setattr(view, "set_thumbnails",
@@ -74,16 +75,7 @@ def test_a_slow_machine_draws_less_while_playing_and_everything_at_rest(make_win
 def test_a_machine_that_keeps_up_draws_the_full_detail(make_window, monkeypatch):
     monkeypatch.setattr(TrainingLoop, "use_process", False)
     window = make_window(CONFIG)
-    clock = {"now": 0.0, "cpu": 0.0}
-
-    def now():
-        clock["now"] += 0.016
-        return clock["now"]
-
-    def cpu():
-        clock["cpu"] += 0.008
-        return clock["cpu"]
-    window.renderer.budget = FrameBudget(clock=now, cpu_clock=cpu)
+    window.renderer.budget, _ = budget_of_a_machine(0.016, 0.008)
     window.loop.play()
     for _ in range(3 * WINDOW):
         window.render_now()
@@ -98,16 +90,7 @@ def test_pauses_between_short_plays_are_not_slow_frames(make_window, monkeypatch
     """Play, pause, play again (a student's Space key): the waits at rest do not count."""
     monkeypatch.setattr(TrainingLoop, "use_process", False)
     window = make_window(CONFIG)
-    clock = {"now": 0.0, "cpu": 0.0}
-
-    def now():
-        clock["now"] += 0.016
-        return clock["now"]
-
-    def cpu():
-        clock["cpu"] += 0.012
-        return clock["cpu"]
-    window.renderer.budget = FrameBudget(clock=now, cpu_clock=cpu)
+    window.renderer.budget, clock = budget_of_a_machine(0.016, 0.012)
     for _ in range(4 * WINDOW):
         window.loop.play()
         window.render_now()
@@ -123,8 +106,7 @@ def test_a_frame_whose_loss_plot_axes_step_leaves_the_graph_to_the_next(make_win
     """An axis step's repaint (~15 ms) and the graph's and output plot's share no frame."""
     monkeypatch.setattr(TrainingLoop, "use_process", False)
     window = make_window(CONFIG)
-    window.renderer.budget = FrameBudget(clock=iter(range(10**6)).__next__,
-                                         cpu_clock=lambda: 0.0)   # late frames: no matter
+    window.renderer.budget, _ = budget_of_a_machine(0.040, 0.030)   # the level: no matter
     calls = []
     for owner, name in ((window.network_view, "set_thumbnails"),
                         (window.network_view, "set_edge_values"),
