@@ -73,12 +73,41 @@ def test_a_few_slow_frames_change_nothing(budget, clocks):
 
 
 def test_a_pause_is_not_a_slow_frame(budget, clocks):
-    for _ in range(3):
-        clocks.frames(budget, WINDOW // 2, interval=0.016, cost=0.012)
+    """Short plays between long pauses (a student's Space key): counted, the pauses would be
+    half of the window's intervals."""
+    for _ in range(3 * WINDOW):
+        clocks.frames(budget, 2, interval=0.016, cost=0.012)
         budget.pause()
         clocks.now += 5.0                     # training paused for five seconds
         clocks.cpu += 0.5
     assert budget.level == 0
+
+
+def test_late_frames_of_an_idle_thread_keep_the_level(budget, clocks):
+    """Frames late while the window's thread idles (another process holds the core): drawing
+    less would not bring them sooner."""
+    clocks.frames(budget, 10 * WINDOW, interval=0.025, cost=0.006)
+    assert budget.level == 0
+
+
+def test_a_level_too_slow_again_at_once_is_tried_again_later_and_later(budget, clocks):
+    """A machine on the edge: level 1 late, level 2 with time to spare.  The budget comes
+    back down to 1 less and less often instead of swinging every half second."""
+    def window():
+        late = budget.level == 1
+        clocks.frames(budget, WINDOW, interval=0.020 if late else 0.016,
+                      cost=0.014 if late else 0.008)
+
+    clocks.frames(budget, 1, interval=0.016, cost=0.008)
+    budget.level = 1
+    levels = []
+    for _ in range(60):
+        window()
+        levels.append(budget.level)
+    assert set(levels) == {1, 2}
+    ones = [k for k, level in enumerate(levels) if level == 1]
+    gaps = [b - a for a, b in zip(ones, ones[1:])]
+    assert len(ones) <= 7 and gaps == sorted(gaps) and gaps[-1] > 4 * gaps[0]
 
 
 def test_thumbnails_every_other_frame_only_where_the_level_says(budget, clocks):

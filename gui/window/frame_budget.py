@@ -44,11 +44,19 @@ LEVELS = (
 #: Frames judged together (half a second at 60 Hz): one slow frame alone changes nothing.
 WINDOW = 30
 #: A window whose median time between frames is longer than a 60 Hz frame draws less from
-#: then on (frames on time come every 16 ms: the renderer's timer).
+#: then on (frames on time come every 16 ms: the renderer's timer) — if the window's thread
+#: was busy: more processor time per frame than :data:`BUSY`, at the median.  Frames that
+#: come late while the thread idles wait for something else (another process on the same
+#: core), which drawing less would not help.
 LATE = 1 / 60
+BUSY = 0.75 / 60
 #: A window whose frames took, at the median, less processor time than this (60 % of a
-#: 60 Hz frame) and came on time draws more from then on.
+#: 60 Hz frame) and came on time draws more from then on …
 SPARE = 0.6 / 60
+#: … unless the level it would go back to proved too slow right after the last time it was
+#: tried: then it waits twice as many windows as the time before (one at first, at most this
+#: many: half a minute), so that a machine on the edge between two levels does not swing.
+MAX_HOLD = 64
 
 
 class FrameBudget:
@@ -62,6 +70,9 @@ class FrameBudget:
         self._last: tuple[float, float] | None = None       # (clock, cpu) at the last frame
         self._intervals: list[float] = []
         self._costs: list[float] = []
+        self._hold = 1              # windows to wait before drawing more again
+        self._since = 0             # windows since the level last changed
+        self._came_down = False     # the last change drew more
 
     @property
     def detail(self) -> Detail:
@@ -77,14 +88,24 @@ class FrameBudget:
             self._costs.append(cpu - self._last[1])
         self._last = (now, cpu)
         if len(self._intervals) >= WINDOW:
-            interval = statistics.median(self._intervals)
-            cost = statistics.median(self._costs)
-            if interval > LATE:
-                self.level = min(self.level + 1, len(LEVELS) - 1)
-            elif cost < SPARE:
-                self.level = max(self.level - 1, 0)
+            self._judge(statistics.median(self._intervals), statistics.median(self._costs))
             self._intervals.clear()
             self._costs.clear()
+
+    def _judge(self, interval: float, cost: float) -> None:
+        """One window's median time between frames and processor time per frame."""
+        self._since += 1
+        if interval > LATE and cost > BUSY:
+            if self.level < len(LEVELS) - 1:
+                if self._came_down and self._since <= 2:     # back up at once: wait longer
+                    self._hold = min(2 * self._hold, MAX_HOLD)
+                self.level += 1
+                self._since, self._came_down = 0, False
+        elif cost < SPARE and self.level > 0 and self._since >= self._hold:
+            self.level -= 1
+            self._since, self._came_down = 0, True
+        elif self._came_down and self._since > 2:              # the level came down to holds
+            self._hold = 1
 
     @property
     def thumbnails_due(self) -> bool:
