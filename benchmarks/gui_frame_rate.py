@@ -16,7 +16,8 @@ for ``--seconds``:
   whose frames come late draws less per frame);
 * **render** — the median time on the clock the window's thread spends on one frame (the
   renderer's grid pass and view updates, then Qt's repaint), and the processor time the
-  window's thread used per frame (all it did, divided by the frames), also as a multiple of
+  window's thread used per frame (all it did, divided by the frames; its event loop sleeps
+  when it has nothing to do, as the app's does), also as a multiple of
   the NumPy reference workload timed in the same run (see ``machine.py``): processor time is
   what a busy machine stretches least, and the multiple compares across machines;
 * **input latency** — a thread posts an event to the window every 30–90 ms; the time until
@@ -92,20 +93,15 @@ def measure(app, config: Config, seconds: float, warmup: float) -> dict:
     window.renderer.render = timed_render           # the renderer's timer calls self.render()
     loop = window.loop
     loop.play()
-    started = time.perf_counter()                  # until the training process has it
-    while loop.live is None and time.perf_counter() - started < 60:
-        app.processEvents()
-    end_warmup = time.perf_counter() + warmup
-    while time.perf_counter() < end_warmup:
-        app.processEvents()
+    run_events(60, until=lambda: loop.live is not None)   # the training process has it
+    run_events(warmup)
     probe = LatencyProbe()
     thread = probe.start()
     renders.clear()
     app.paints.clear()
     start_epoch = loop.epoch
     start, start_cpu = time.perf_counter(), time.thread_time()
-    while time.perf_counter() - start < seconds:
-        app.processEvents()
+    run_events(seconds)
     elapsed = time.perf_counter() - start
     cpu = time.thread_time() - start_cpu
     epochs = loop.epoch - start_epoch
@@ -128,6 +124,21 @@ def measure(app, config: Config, seconds: float, warmup: float) -> dict:
             "latency_ms": 1000 * statistics.median(probe.waits) if probe.waits else float("nan"),
             "worst_latency_ms": 1000 * max(probe.waits) if probe.waits else float("nan"),
             "level": level}
+
+
+def run_events(seconds: float, until=None) -> None:
+    """Run the window's event loop for ``seconds`` (or until ``until()`` is true), sleeping
+    when it has nothing to do as the app's own loop does: a loop of processEvents() would
+    spin, and the window's thread would seem busy all the time."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    events = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), events.quit)
+    check = QTimer()
+    if until is not None:
+        check.timeout.connect(lambda: until() and events.quit())
+        check.start(10)
+    events.exec()
+    check.stop()
 
 
 def frames_of(renders, paints) -> tuple[list[float], list[float]]:
