@@ -78,3 +78,16 @@ def test_every_layer_is_redrawn_within_a_few_paints_when_all_change_every_frame(
             last_drawn[layer] = frame
         waited = {layer: frame - seen for layer, seen in last_drawn.items()}
         assert max(waited.values()) < 3, waited       # 280 edges, 150 a paint: turns of 2
+
+
+def test_the_edge_scale_follows_weights_changed_in_place(view):
+    """The weights' scale (twice their median |w|, at least 1) is kept between paints, and
+    taken again when the weights change, even in place (as training changes them)."""
+    theta = view.network.theta
+    theta[:] = np.linspace(-3.0, 3.0, theta.size)
+    first = view.edge_scale(0)
+    assert first == pytest.approx(2 * np.median(np.abs(theta)))
+    theta *= 10.0
+    assert view.edge_scale(0) == pytest.approx(10 * first)
+    theta[:] = 0.01
+    assert view.edge_scale(0) == view.EDGE_SCALE

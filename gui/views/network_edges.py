@@ -40,9 +40,15 @@ class EdgeStyles:
         median |w| once training has grown them (so big nets do not all saturate); gradients
         and updates: each layer's largest."""
         if self.edge_values is None or not self._fits(self.edge_values):
-            weights = np.abs(self.network.theta[np.isfinite(self.network.theta)])
-            typical = 2.0 * float(np.median(weights)) if weights.size else 0.0
-            return max(self.EDGE_SCALE, typical)
+            # Asked twice a paint (the styles, the legend) and at every frame while training
+            # plays: the median is kept for the weights it was taken of.
+            theta = self.network.theta
+            key = (id(theta), theta.tobytes())
+            if self._weights_scale is None or self._weights_scale[0] != key:
+                weights = np.abs(theta[np.isfinite(theta)])
+                typical = 2.0 * float(np.median(weights)) if weights.size else 0.0
+                self._weights_scale = (key, max(self.EDGE_SCALE, typical))
+            return self._weights_scale[1]
         finite = np.abs(self.edge_values[layer][np.isfinite(self.edge_values[layer])])
         return float(finite.max()) if finite.size and finite.max() > 0 else 1.0
 
@@ -54,7 +60,9 @@ class EdgeStyles:
 
     def edge_style(self, layer: int, scale: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(color step index, width in quarter pixels), each (n_in, n_out), for a layer's edges."""
-        values = np.nan_to_num(self.edge_values_of(layer), nan=0.0, posinf=1e9, neginf=-1e9)
+        values = self.edge_values_of(layer)
+        if not np.isfinite(values).all():
+            values = np.nan_to_num(values, nan=0.0, posinf=1e9, neginf=-1e9)
         relative = values / (self.edge_scale(layer) if scale is None else scale)
         t = np.clip(relative, -1.0, 1.0)
         color = np.round((t + 1.0) * 0.5 * (self.COLOR_STEPS - 1)).astype(int)

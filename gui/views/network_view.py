@@ -78,6 +78,7 @@ class NetworkView(EdgeStyles, QWidget):
         self._pictures = GraphPictures()
         self._layout_version = 0
         self._palette: tuple | None = None       # (theme, [QColor] of the color steps)
+        self._weights_scale: tuple | None = None  # (weights it was taken of, edge scale)
         self.selected: tuple[int, int] | None = None
         self.edge_values: list[np.ndarray] | None = None   # per layer (n_in, n_out); None: weights
         self.edge_subsets: list[np.ndarray | None] = []    # per layer: the edges drawn (None: all)
