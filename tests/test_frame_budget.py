@@ -114,11 +114,18 @@ def test_thumbnails_every_other_frame_only_where_the_level_says(budget, clocks):
     due = []
     for _ in range(6):
         clocks.frames(budget, 1, interval=0.016, cost=0.014)
-        due.append(budget.thumbnails_due)
+        due.append(budget.thumbnails_due())
     assert due == [True] * 6
     budget.level = len(LEVELS) - 1
     due = []
     for _ in range(6):
         clocks.frames(budget, 1, interval=0.016, cost=0.014)
-        due.append(budget.thumbnails_due)
+        due.append(budget.thumbnails_due())
     assert due.count(True) == 3 and due != sorted(due)        # every other frame
+
+
+def test_below_the_full_detail_a_frame_with_a_slow_view_leaves_the_thumbnails(budget, clocks):
+    clocks.frames(budget, 2, interval=0.016, cost=0.014)
+    assert budget.thumbnails_due(slow_view=True)            # the full detail: everything
+    budget.level = 1
+    assert budget.thumbnails_due() and not budget.thumbnails_due(slow_view=True)

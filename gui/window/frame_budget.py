@@ -8,8 +8,9 @@ the renderer to draw less per frame — one :class:`Detail` of :data:`LEVELS` af
 
 * the output plot on a coarser grid, its cells blended into their neighbours (the exact
   grid, each cell its own value, comes back as soon as training pauses);
-* the graph's antialiased edges rationed, so many a frame on average (its layers take
-  turns), and its thumbnails every other frame;
+* the graph's antialiased edges rationed, so many a paint on average (its layers take
+  turns), and its thumbnails not in a frame that redraws a slow view, later every other
+  frame;
 * the loss plot, the predictions view and the diagnosis redrawn less often;
 
 and asks for more again when frames have time to spare.  What a frame shows is always the
@@ -107,9 +108,12 @@ class FrameBudget:
         elif self._came_down and self._since > 2:              # the level came down to holds
             self._hold = 1
 
-    @property
-    def thumbnails_due(self) -> bool:
-        """True when the playing frame begun last redraws the graph's thumbnails."""
+    def thumbnails_due(self, slow_view: bool = False) -> bool:
+        """True when the playing frame begun last redraws the graph's thumbnails: every
+        ``thumbnail_every``-th frame — and below the full detail not in a frame that also
+        redraws one of the slow views (``slow_view``), which would make it a late one."""
+        if slow_view and self.level > 0:
+            return False
         return self.frames % self.detail.thumbnail_every == 0
 
     def pause(self) -> None:

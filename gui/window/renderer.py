@@ -125,9 +125,11 @@ class Renderer(QObject):
         if w.network_view.network is not net:
             w.network_view.set_network(net, session.data.input_titles)
         playing = w.loop.running
+        slow = ""
         if playing:
             self.budget.frame()
-            if self._render_slow_view(start, net, live):
+            slow = self._render_slow_view(start, net, live)
+            if slow == "axes":
                 # The loss plot's axes stepped: its repaint lays them out anew and redraws
                 # every curve (~15 ms), so the graph and the output plot wait for the next
                 # frame — no frame carries both.
@@ -137,7 +139,7 @@ class Renderer(QObject):
             self.budget.pause()
         w.network_view.edges_per_paint = self.budget.detail.edges if playing else None
         if self.plane is not None:
-            self._render_plane(net, playing)
+            self._render_plane(net, playing, self.budget.thumbnails_due(slow_view=bool(slow)))
         w.loop.publish_gradients = state.edge_mode in ("gradient", "update")
         w.network_view.set_edge_values(
             None if state.looking_back else
@@ -167,15 +169,17 @@ class Renderer(QObject):
         self._due = dict.fromkeys(self._due, 0.0)
         self._loss_rows = []
 
-    def _render_slow_view(self, now: float, net, live) -> bool:
+    def _render_slow_view(self, now: float, net, live) -> str:
         """While playing: the most overdue of the slow views, one per frame (as often as the
         frame budget's detail says); the loss plot one row a frame (its rows together cost a
-        frame up to 20 ms).  True when the loss plot's axes stepped."""
+        frame up to 20 ms).  Says what it did: "" nothing, "view" a view redrawn, "axes" the
+        loss plot redrawn and its axes stepped."""
         w = self.w
         self._needed = True          # the slow views are owed frames while playing
         if self._loss_rows:
             row = self._loss_rows.pop(0)
-            return w.loss_plot.set_history(w.controller.session.history, (row,))
+            stepped = w.loss_plot.set_history(w.controller.session.history, (row,))
+            return "axes" if stepped else "view"
         detail = self.budget.detail
         jobs = {"loss": detail.slow_interval, "diagnosis": detail.diagnosis_interval}
         if w.output_stack.currentWidget() is w.predictions:
@@ -187,16 +191,19 @@ class Renderer(QObject):
             if job == "loss":
                 rows = list(w.loss_plot.shown_rows())
                 self._loss_rows = rows[1:]
-                return w.loss_plot.set_history(w.controller.session.history, tuple(rows[:1]))
+                stepped = w.loss_plot.set_history(w.controller.session.history,
+                                                  tuple(rows[:1]))
+                return "axes" if stepped else "view"
             if job == "predictions":
                 self._render_predictions(net)
             else:
                 self.diagnose(live)
                 if w.activation_view.isVisible():
                     w.activation_view.refresh()
-        return False
+            return "view"
+        return ""
 
-    def _render_plane(self, net, playing: bool) -> None:
+    def _render_plane(self, net, playing: bool, thumbnails: bool) -> None:
         w = self.w
         selected = w.network_view.selected
         keep = selected[0] - 1 if selected is not None and selected[0] > 0 else None
@@ -204,7 +211,7 @@ class Renderer(QObject):
         # from float64, or 80 (or fewer: see FrameBudget) from 160 cells a side; at rest it
         # holds exactly the engine's numbers on the fine grid.
         frame = (self.plane.run(net, keep, "float32", self.budget.detail.grid,
-                                thumbnails=self.budget.thumbnails_due) if playing
+                                thumbnails=thumbnails) if playing
                  else self.plane.run(net, keep))
         if frame.thumbnails is not None:
             shape = self.plane.thumbnail_shape
