@@ -34,8 +34,10 @@ class ConfusionMatrix(QWidget):
         side = max(min((self.width() - left - 4) / k, (self.height() - top - 4) / k), 4)
         return left, top, side
 
-    def cell_rect(self, i: int, j: int) -> QRectF:
-        left, top, side = self._grid()
+    def cell_rect(self, i: int, j: int,
+                  grid: tuple[float, float, float] | None = None) -> QRectF:
+        """Row ``i``, column ``j``'s cell (``grid``: :meth:`_grid`, when known already)."""
+        left, top, side = grid or self._grid()
         return QRectF(left + j * side, top + i * side, side, side)
 
     def paintEvent(self, event) -> None:
@@ -47,10 +49,7 @@ class ConfusionMatrix(QWidget):
         rows = self.matrix.sum(axis=1, keepdims=True)
         share = self.matrix / np.where(rows > 0, rows, 1)
         text = self.theme.qcolor("text")
-        left, top, side = self._grid()
-
-        def cell(i: int, j: int) -> QRectF:
-            return QRectF(left + j * side, top + i * side, side, side)
+        grid = left, top, side = self._grid()
 
         p.setPen(text)
         metrics = self.fontMetrics()
@@ -62,7 +61,7 @@ class ConfusionMatrix(QWidget):
             for j in range(k):
                 base = colors.POSITIVE if i == j else colors.NEGATIVE
                 alpha = round(230 * shares[i][j]) if counts[i][j] else 0
-                p.fillRect(cell(i, j), QColor(*base, alpha))
+                p.fillRect(self.cell_rect(i, j, grid), QColor(*base, alpha))
         # The grid as lines, one call (a rectangle per cell cost 2 ms).
         right, bottom = left + k * side, top + k * side
         p.setPen(QPen(self.theme.qcolor("neutral"), 0))      # cosmetic: one pixel, fast
@@ -75,11 +74,12 @@ class ConfusionMatrix(QWidget):
         white = QColor(255, 255, 255)
         for i, j in zip(*np.nonzero(self.matrix)):
             p.setPen(white if shares[i][j] > 0.55 else text)
-            p.drawText(cell(i, j), int(Qt.AlignmentFlag.AlignCenter), str(counts[i][j]))
+            p.drawText(self.cell_rect(i, j, grid), int(Qt.AlignmentFlag.AlignCenter),
+                       str(counts[i][j]))
         p.setFont(self.font())
         p.setPen(text)
         for i in range(k):
-            row = cell(i, 0)
+            row = self.cell_rect(i, 0, grid)
             p.drawText(QRectF(0, row.top(), row.left() - 4, row.height()),
                        int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                        ("true " if i == 0 else "") + self.names[i])

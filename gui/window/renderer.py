@@ -3,12 +3,13 @@
 The views draw what they are given and never read the session themselves.  Frames are
 requested by marking the renderer (:meth:`Renderer.request`) and drawn by one timer at most
 at the display rate.  While training plays, the views that cost most (loss plot, predictions,
-diagnosis) refresh at ~10 Hz, one of them per frame so that no frame carries two (the loss
-plot one row a frame), and views hidden behind a tab wait until they are shown; on a machine
-whose frames come late, a :class:`FrameBudget` draws less per frame (a coarser output grid,
-fewer edges, the slow views less often).  At rest every frame draws everything.  What training publishes while it plays elsewhere
-(:attr:`TrainingLoop.live`) and the session does not mirror is drawn from there: the
-timeline's epochs, the latest diagnosis, the last update.
+diagnosis) refresh at ~3–10 Hz, one of them per frame so that no frame carries two (the loss
+plot one row a frame), and views hidden behind a tab wait until they are shown; a
+:class:`FrameBudget` fits how much a frame draws to the machine (a coarser output grid,
+fewer edges, the slow views less often where frames come late).  At rest every frame draws
+everything.  What training publishes while it plays elsewhere (:attr:`TrainingLoop.live`)
+and the session does not mirror is drawn from there: the timeline's epochs, the latest
+diagnosis, the last update.
 """
 from __future__ import annotations
 
