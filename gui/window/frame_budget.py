@@ -42,9 +42,12 @@ LEVELS = (
     Detail(grid=48, edges=80, slow_interval=0.20, diagnosis_interval=0.50, thumbnail_every=2),
     Detail(grid=40, edges=40, slow_interval=0.30, diagnosis_interval=0.75, thumbnail_every=2),
 )
-#: Frames judged together (half a second at 60 Hz): one slow frame alone changes nothing.
+#: Frames judged together (half a second at 60 Hz) …
 WINDOW = 30
-#: A window whose median time between frames is longer than a 60 Hz frame draws less from
+#: … leaving out their two slowest: a slow frame or two alone (a loss-plot axis laid out
+#: anew, Python collecting garbage) change nothing.
+HICCUPS = 2
+#: A window whose mean time between frames is longer than a 60 Hz frame draws less from
 #: then on (frames on time come every 16 ms: the renderer's timer) — if the window's thread
 #: was busy: more processor time per frame than :data:`BUSY`, at the median.  Frames that
 #: come late while the thread idles wait for something else (another process on the same
@@ -89,12 +92,14 @@ class FrameBudget:
             self._costs.append(cpu - self._last[1])
         self._last = (now, cpu)
         if len(self._intervals) >= WINDOW:
-            self._judge(statistics.median(self._intervals), statistics.median(self._costs))
+            kept = sorted(self._intervals)[:len(self._intervals) - HICCUPS]
+            self._judge(statistics.fmean(kept), statistics.median(self._costs))
             self._intervals.clear()
             self._costs.clear()
 
     def _judge(self, interval: float, cost: float) -> None:
-        """One window's median time between frames and processor time per frame."""
+        """One window's mean time between frames (its slowest left out) and median processor
+        time per frame."""
         self._since += 1
         if interval > LATE and cost > BUSY:
             if self.level < len(LEVELS) - 1:
