@@ -29,7 +29,7 @@ class Detail:
     """What one playing frame draws."""
 
     grid: int                  # output plot cells per side (at rest: the renderer's fine grid)
-    edges: int | None          # antialiased edges of the graph redrawn per frame (None: all)
+    edges: int | None          # graph edges redrawn per paint on average (None: all changed)
     slow_interval: float       # seconds between redraws of the loss plot and predictions
     diagnosis_interval: float  # seconds between redraws of the diagnosis (dead units, …)
     thumbnail_every: int = 1   # frames between redraws of the graph's thumbnails
