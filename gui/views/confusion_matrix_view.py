@@ -3,7 +3,7 @@ diagonal."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtCore import QLineF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -18,12 +18,23 @@ class ConfusionMatrix(QWidget):
         self.theme = colors.LIGHT
         self.matrix = np.zeros((2, 2), dtype=np.int64)
         self.names: tuple[str, ...] = ("0", "1")
-        self.setMinimumSize(200, 200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_matrix(self, matrix: np.ndarray, names) -> None:
-        self.matrix, self.names = np.asarray(matrix), tuple(names)
+        names = tuple(names)
+        if len(names) != len(self.names):
+            self.updateGeometry()                # another number of classes: another size
+        self.matrix, self.names = np.asarray(matrix), names
         self.update()
+
+    def minimumSizeHint(self) -> QSize:
+        """Room for the labels and a cell of at least a line of text per class (a 200-pixel
+        square squeezed ten classes' labels over each other in presentation type)."""
+        k = len(self.names)
+        m = self.fontMetrics()
+        left = m.horizontalAdvance("true ") + max(m.horizontalAdvance(n) for n in self.names) + 8
+        side = max(200.0, k * 1.2 * m.height())
+        return QSize(int(left + side), int(2 * m.height() + 6 + side))
 
     def _grid(self) -> tuple[float, float, float]:
         """(left, top, side): where the first cell's top-left corner is, and a cell's side."""

@@ -70,10 +70,11 @@ class PredictionsView(QWidget):
         self.samples = ImageStrip()
         self.samples_text = QLabel()
         self.samples_text.setTextFormat(Qt.TextFormat.RichText)
-        # Weights across the top; the matrix (or scatter) beside the sample predictions.  In a
-        # scroll area, so a short window scrolls instead of overlapping the parts.
+        # Weights across the top; the matrix (or scatter) beside the sample predictions, or
+        # above them in a narrow column (see _arrange).  In a scroll area, so a short window
+        # scrolls instead of overlapping the parts.
         body = QWidget()
-        grid = QGridLayout(body)
+        self._grid = grid = QGridLayout(body)
         grid.setContentsMargins(4, 4, 4, 4)
         grid.addLayout(top, 0, 0, 1, 2)
         grid.addWidget(self.weights_title, 1, 0, 1, 2)
@@ -82,15 +83,14 @@ class PredictionsView(QWidget):
         grid.addWidget(self.matrix, 4, 0)
         grid.addWidget(self.scatter, 4, 0)
         grid.addWidget(self.scores, 5, 0, 1, 2)
-        grid.addWidget(self.samples_title, 3, 1)
-        samples = QVBoxLayout()
-        samples.addWidget(self.samples)
-        samples.addWidget(self.samples_text)
-        samples.addStretch(1)
-        grid.addLayout(samples, 4, 1)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        self._samples = QVBoxLayout()
+        self._samples.addWidget(self.samples)
+        self._samples.addWidget(self.samples_text)
+        self._samples.addStretch(1)
         grid.setRowStretch(4, 1)
+        self._network = None
+        self.narrow: bool | None = None
+        self._arrange(False)
         for label in (self.matrix_title, self.samples_title):
             label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
@@ -103,7 +103,33 @@ class PredictionsView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
         self.split.currentIndexChanged.connect(lambda _i: self._changed())
-        self._network = None
+
+    #: Below this width (in widths of "0" of the view's font) the sample predictions go under
+    #: the matrix and the scores become a table of a class a row: side by side, with the
+    #: scores a class a column, the body was wider than a 1024- or 1280-pixel window's
+    #: column and was cut at its right (the view does not scroll sideways).
+    WIDE = 64
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange(self.width() < self.WIDE * self.fontMetrics().horizontalAdvance("0"))
+
+    def _arrange(self, narrow: bool) -> None:
+        if narrow == self.narrow:
+            return
+        self.narrow = narrow
+        grid = self._grid
+        grid.removeWidget(self.samples_title)
+        grid.removeItem(self._samples)
+        if narrow:
+            grid.addWidget(self.samples_title, 6, 0, 1, 2)
+            grid.addLayout(self._samples, 7, 0, 1, 2)
+        else:
+            grid.addWidget(self.samples_title, 3, 1)
+            grid.addLayout(self._samples, 4, 1)
+        grid.setColumnStretch(1, 0 if narrow else 1)
+        grid.setColumnStretch(0, 1)
+        self._changed()
 
     def set_theme(self, theme, scale: float = 1.0) -> None:
         self.theme = theme
@@ -184,7 +210,7 @@ class PredictionsView(QWidget):
         matrix = confusion_matrix(y, predicted, k)
         names = tuple(data_name(data, c) for c in range(k))
         self.matrix.set_matrix(matrix, names)
-        self.scores.setText(scores_table(matrix, names))
+        self.scores.setText(scores_table(matrix, names, by_row=bool(self.narrow)))
         right = int(np.trace(matrix))
         self.matrix_title.setText(f"<b>Confusion matrix</b> ({which}): {right}/{len(y)} "
                                   f"right, {right / max(len(y), 1):.1%}")
@@ -225,18 +251,27 @@ class PredictionsView(QWidget):
                                   f"<th>prediction</th></tr>{rows}</table>")
 
 
-def scores_table(matrix: np.ndarray, names) -> str:
-    """Precision and recall of every class, as a small table (names escaped)."""
+def scores_table(matrix: np.ndarray, names, by_row: bool = False) -> str:
+    """Precision and recall of every class, as a small table (names escaped): a class a
+    column, or a class a row (``by_row``: narrow, and as tall as the classes are many)."""
     precision, recall = precision_recall(matrix)
 
     def pct(v):
         return "—" if not np.isfinite(v) else f"{v:.0%}"
-    head = "".join(f"<th>{html.escape(str(n))}</th>" for n in names)
-    rows = (f"<tr><td>precision</td>{''.join(f'<td>{pct(v)}</td>' for v in precision)}</tr>"
-            f"<tr><td>recall</td>{''.join(f'<td>{pct(v)}</td>' for v in recall)}</tr>")
-    return ("<table cellspacing=4><tr><th align=left>per class</th>" + head + "</tr>" + rows
-            + "</table><small>precision: of the samples predicted as the class, the share that "
-              "is; recall: of the samples of the class, the share found</small>")
+    names = [html.escape(str(n)) for n in names]
+    if by_row:
+        rows = "".join(f"<tr><td>{n}</td><td align=right>{pct(p)}</td>"
+                       f"<td align=right>{pct(r)}</td></tr>"
+                       for n, p, r in zip(names, precision, recall))
+        table = ("<table cellspacing=4><tr><th align=left>class</th><th>precision</th>"
+                 f"<th>recall</th></tr>{rows}</table>")
+    else:
+        head = "".join(f"<th>{n}</th>" for n in names)
+        rows = (f"<tr><td>precision</td>{''.join(f'<td>{pct(v)}</td>' for v in precision)}"
+                f"</tr><tr><td>recall</td>{''.join(f'<td>{pct(v)}</td>' for v in recall)}</tr>")
+        table = f"<table cellspacing=4><tr><th align=left>per class</th>{head}</tr>{rows}</table>"
+    return (table + "<small>precision: of the samples predicted as the class, the share that "
+                    "is; recall: of the samples of the class, the share found</small>")
 
 
 def data_name(data, label: int) -> str:
