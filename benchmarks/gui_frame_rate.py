@@ -133,12 +133,11 @@ def run_events(seconds: float, until=None) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     events = QEventLoop()
     QTimer.singleShot(int(seconds * 1000), events.quit)
-    check = QTimer()
+    check = QTimer(events)                # deleted with the loop
     if until is not None:
         check.timeout.connect(lambda: until() and events.quit())
         check.start(10)
     events.exec()
-    check.stop()
 
 
 def frames_of(renders, paints) -> tuple[list[float], list[float]]:

@@ -22,26 +22,28 @@ class ConfusionMatrix(QWidget):
 
     def set_matrix(self, matrix: np.ndarray, names) -> None:
         names = tuple(names)
-        if len(names) != len(self.names):
-            self.updateGeometry()                # another number of classes: another size
+        if names != self.names:
+            self.updateGeometry()             # other classes: other labels, another size
         self.matrix, self.names = np.asarray(matrix), names
         self.update()
+
+    def _corner(self) -> tuple[float, float]:
+        """(left, top) of the first cell: room for the row labels and the column heads."""
+        m = self.fontMetrics()
+        left = m.horizontalAdvance("true ") + max(m.horizontalAdvance(n) for n in self.names) + 8
+        return left, 2 * m.height() + 6
 
     def minimumSizeHint(self) -> QSize:
         """Room for the labels and a cell of at least a line of text per class (a 200-pixel
         square squeezed ten classes' labels over each other in presentation type)."""
-        k = len(self.names)
-        m = self.fontMetrics()
-        left = m.horizontalAdvance("true ") + max(m.horizontalAdvance(n) for n in self.names) + 8
-        side = max(200.0, k * 1.2 * m.height())
-        return QSize(int(left + side), int(2 * m.height() + 6 + side))
+        left, top = self._corner()
+        square = max(200.0, len(self.names) * 1.2 * self.fontMetrics().height())
+        return QSize(int(left + square), int(top + square))
 
     def _grid(self) -> tuple[float, float, float]:
         """(left, top, side): where the first cell's top-left corner is, and a cell's side."""
         k = len(self.names)
-        m = self.fontMetrics()
-        left = m.horizontalAdvance("true ") + max(m.horizontalAdvance(n) for n in self.names) + 8
-        top = 2 * m.height() + 6
+        left, top = self._corner()
         side = max(min((self.width() - left - 4) / k, (self.height() - top - 4) / k), 4)
         return left, top, side
 
