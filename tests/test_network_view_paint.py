@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from backprop_lab.engine import Network
-from backprop_lab.gui.views import network_layers
+from backprop_lab.gui.views import network_edges, network_layers
 from backprop_lab.gui.views.network_layers import edges_to_redraw
 from backprop_lab.gui.views.network_view import NetworkView
 
@@ -78,6 +78,12 @@ def test_every_layer_is_redrawn_within_a_few_paints_when_all_change_every_frame(
             last_drawn[layer] = frame
         waited = {layer: frame - seen for layer, seen in last_drawn.items()}
         assert max(waited.values()) < 3, waited       # 280 edges, 150 a paint: turns of 2
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 7, 10, 101])
+def test_the_edge_scale_median_is_numpys_for_odd_and_even_counts(n):
+    values = np.random.default_rng(n).standard_normal(n)
+    assert network_edges._median(values) == pytest.approx(np.median(values), abs=1e-15)
 
 
 def test_the_edge_scale_follows_weights_changed_in_place(view):

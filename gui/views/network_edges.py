@@ -46,7 +46,7 @@ class EdgeStyles:
             key = (id(theta), theta.tobytes())
             if self._weights_scale is None or self._weights_scale[0] != key:
                 weights = np.abs(theta[np.isfinite(theta)])
-                typical = 2.0 * float(np.median(weights)) if weights.size else 0.0
+                typical = 2.0 * _median(weights) if weights.size else 0.0
                 self._weights_scale = (key, max(self.EDGE_SCALE, typical))
             return self._weights_scale[1]
         finite = np.abs(self.edge_values[layer][np.isfinite(self.edge_values[layer])])
@@ -98,3 +98,11 @@ class EdgeStyles:
         if self.thumbnail_note:
             legend += f" · {self.thumbnail_note}"
         return legend
+
+
+def _median(values: np.ndarray) -> float:
+    """The median of finite ``values`` (n ≥ 1), by one partial sort.  ``np.median`` would
+    also check for NaNs through ``np.ma``, whose import costs 20 ms at start-up."""
+    n = values.size
+    middle = np.partition(values, [(n - 1) // 2, n // 2])
+    return 0.5 * (float(middle[(n - 1) // 2]) + float(middle[n // 2]))
