@@ -231,3 +231,15 @@ def test_a_network_with_a_step_unit_cannot_be_checked():
     net = Network([2, 1], output="step")
     with pytest.raises(ValueError, match="step unit cannot be trained"):
         check_gradients(net, [[0.0, 1.0]], [1.0], loss="mse")
+
+
+@pytest.mark.parametrize("sizes", [[2, 1], [2, 4, 1], [3, 1, 5, 2], [2] + [8] * 6 + [1]])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_weight_gradient_norms_are_each_layers_dW_norm(sizes, dtype):
+    """‖dW‖ per layer from one pass over the flat gradient: the biases left out, no layer's
+    sum running into the next's."""
+    rng = np.random.default_rng(len(sizes))
+    net = Network(sizes, dtype=dtype, seed=3)
+    net.grad[:] = rng.normal(size=net.grad.size) * rng.uniform(0.1, 10.0, size=net.grad.size)
+    expected = [np.linalg.norm(layer.dW.astype(np.float64)) for layer in net.layers]
+    assert net.weight_gradient_norms() == pytest.approx(expected, rel=1e-5)

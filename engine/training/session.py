@@ -312,7 +312,7 @@ class TrainingSession(TrainingSettings, Branching, Evaluation, NotebookView, Han
     # ------------------------------------------------------------------ epochs and history
     def _end_epoch(self) -> None:
         self.epoch += 1
-        norms = np.sqrt([np.vdot(layer.dW, layer.dW) for layer in self.network.layers])
+        norms = self.network.weight_gradient_norms()
         factor = self._clip[1]
         self._last_grad_norms = norms if factor == 1.0 else norms / factor
         loss = self._record()
