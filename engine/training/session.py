@@ -45,13 +45,11 @@ from .timeline import Timeline
 Listener = Callable[[str, "TrainingSession"], None]
 
 #: A network left to the default dtype trains in float32 when one pass over the training set
-#: takes at least this many multiply-adds (m · Σ n_in·n_out).  From about here the arrays of a
-#: pass outgrow the processor's first-level cache in float64 and float32 runs 10–20 % faster
-#: (2-8-8-1 on 500 points, 44,000), up to twice as fast for large data; below it the time is
-#: NumPy's per-call cost and float32 gains nothing, so the hand-sized examples keep float64.
-#: float32's seven digits lie far below what any view shows.  Step and the step inspector
-#: compute the same float32 numbers; the gradient check always works on a float64 copy.
-FLOAT32_WORK = 25_000
+#: takes at least this many multiply-adds (m · Σ n_in·n_out): the memory-bound passes of
+#: large data run twice as fast, and float32's seven digits lie far below what any view
+#: shows.  Step and the step inspector compute the same float32 numbers; the gradient check
+#: always works on a float64 copy.
+FLOAT32_WORK = 1_000_000
 
 
 class TrainingSession(TrainingSettings, Branching, Evaluation, NotebookView, Handover):
