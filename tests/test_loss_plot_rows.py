@@ -133,3 +133,17 @@ def test_set_history_says_when_an_axis_stepped(qtbot):
     assert plot.set_history(history, ("grads",)) is False
     history.append(13, [0.5, 0.6, 0.7, 0.6, 0.2, 1e-6])        # a new decade of ‖dW‖
     assert plot.set_history(history, ("grads",)) is True
+
+
+def test_only_the_last_row_lays_out_epoch_ticks(qtbot):
+    """The rows share the epoch axis: the rows above draw its line alone, so a step of the
+    axis regenerates one axis picture, not three; the row that becomes last gets the ticks."""
+    plot = plot_with_room_for(qtbot, 3)
+    plot.set_history(trained(30).history)
+
+    def ticked(row) -> bool:              # explicit empty ticks: pyqtgraph lays none out
+        return row.getAxis("bottom")._tickLevels != [[]]
+    assert [ticked(row) for row in (plot.loss, plot.score, plot.grads)] == [False, False, True]
+    plot.show_gradient_norms(False)
+    assert [ticked(row) for row in (plot.loss, plot.score)] == [False, True]
+    assert plot.score.getAxis("bottom").style["showValues"]

@@ -22,6 +22,7 @@ from ..style import colors
 from ..style.plotting import pg
 from .confusion_matrix_view import ConfusionMatrix
 from .image_strip import CELL, ImageStrip, gray_image, image_shape, weight_images
+from .steady_label import SteadyLabel, padded
 
 N_SAMPLES = 24          # sample predictions shown
 WEIGHTS_TITLE = "<b>First-layer weights</b> of each hidden unit (blue +, orange −)"
@@ -50,8 +51,10 @@ class PredictionsView(QWidget):
                                       "responds to")
         self.weights_title.setWordWrap(True)
         self.weights = ImageStrip(max_rows=3)
-        self.matrix_title = QLabel()
-        self.scores = QLabel()
+        # Texts that change with every update while training plays keep their size while
+        # their shape stays (see SteadyLabel): each change had re-laid the view out.
+        self.matrix_title = SteadyLabel()
+        self.scores = SteadyLabel()
         self.scores.setTextFormat(Qt.TextFormat.RichText)
         self.scores.setWordWrap(True)
         self.matrix = ConfusionMatrix()
@@ -68,7 +71,7 @@ class PredictionsView(QWidget):
         self.scatter.addItem(self.diagonal)
         self.samples_title = QLabel()
         self.samples = ImageStrip()
-        self.samples_text = QLabel()
+        self.samples_text = SteadyLabel()
         self.samples_text.setTextFormat(Qt.TextFormat.RichText)
         # Weights across the top; the matrix (or scatter) beside the sample predictions, or
         # above them in a narrow column (see _arrange).  In a scroll area, so a short window
@@ -112,6 +115,8 @@ class PredictionsView(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        for label in (self.matrix_title, self.scores, self.samples_text):
+            label.release()
         self._arrange(self.width() < self.WIDE * self.fontMetrics().horizontalAdvance("0"))
 
     def _arrange(self, narrow: bool) -> None:
@@ -212,8 +217,10 @@ class PredictionsView(QWidget):
         self.matrix.set_matrix(matrix, names)
         self.scores.setText(scores_table(matrix, names, by_row=bool(self.narrow)))
         right = int(np.trace(matrix))
-        self.matrix_title.setText(f"<b>Confusion matrix</b> ({which}): {right}/{len(y)} "
-                                  f"right, {right / max(len(y), 1):.1%}")
+        count = padded(str(right), len(str(len(y))))
+        share = padded(f"{right / max(len(y), 1):.1%}", 6)
+        self.matrix_title.setText(f"<b>Confusion matrix</b> ({which}): {count}/{len(y)} "
+                                  f"right, {share}")
         n = min(N_SAMPLES, len(y))
         confidence = A[:n].max(axis=1) if A.shape[1] > 1 else np.where(
             predicted[:n] == 1, A[:n, 0], 1 - A[:n, 0])
@@ -257,7 +264,7 @@ def scores_table(matrix: np.ndarray, names, by_row: bool = False) -> str:
     precision, recall = precision_recall(matrix)
 
     def pct(v):
-        return "—" if not np.isfinite(v) else f"{v:.0%}"
+        return "—" if not np.isfinite(v) else padded(f"{v:.0%}", 4)
     names = [html.escape(str(n)) for n in names]
     if by_row:
         rows = "".join(f"<tr><td>{n}</td><td align=right>{pct(p)}</td>"
