@@ -147,3 +147,37 @@ def test_only_the_last_row_lays_out_epoch_ticks(qtbot):
     plot.show_gradient_norms(False)
     assert [ticked(row) for row in (plot.loss, plot.score)] == [False, True]
     assert plot.score.getAxis("bottom").style["showValues"]
+
+
+def test_the_rows_value_axes_are_equally_wide_so_their_epochs_line_up(qtbot, qapp):
+    """‖dW‖'s labels ("0.0001", "10⁻⁶") are wider than the loss's ("0.8"): each axis sized to
+    its own labels put epoch 0 of the ‖dW‖ row further right than the rows above it, and a
+    label that gained a digit laid the plot out anew."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from backprop_lab.gui.style import colors
+    from backprop_lab.gui.style.appearance import style_plot
+    from backprop_lab.gui.views.loss_rows import WIDEST_TICK
+    plot = plot_with_room_for(qtbot, 3)
+    plot.set_history(trained(200).history)
+    plot.grads.setYRange(-7, 0, padding=0)          # norms down to 10⁻⁷: labels "0.0001"
+    rows = (plot.loss, plot.score, plot.grads)
+
+    def lefts() -> set[int]:
+        return {round(row.getViewBox().sceneBoundingRect().left()) for row in rows}
+
+    def room_for_the_widest() -> bool:
+        for row in rows:
+            axis = row.getAxis("left")
+            widest = QFontMetricsF(axis.style["tickFont"] or axis.font()).horizontalAdvance(
+                WIDEST_TICK)
+            if axis.style["autoExpandTextSpace"] or axis.style["tickTextWidth"] < widest:
+                return False
+        return True
+    qtbot.waitUntil(lambda: len(lefts()) == 1)
+    assert room_for_the_widest()
+    for row in rows:                                # the stage's large type
+        style_plot(row, plot.canvas, colors.LIGHT, 2.0)
+    plot.align_value_axes()
+    qtbot.waitUntil(lambda: len(lefts()) == 1)
+    assert room_for_the_widest() and min(lefts()) > 40

@@ -14,12 +14,16 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from PySide6.QtGui import QFontMetricsF
+
 from ..style.plotting import pg
 
 #: The height (pixels at line scale 1) below which a plot row is too short to read.
 ROW_MIN_HEIGHT = 72
 #: The plot's rows, top to bottom: loss, accuracy (or R²), the per-layer ‖dW‖.
 ROWS = ("loss", "score", "grads")
+#: The widest tick label the rows' value axes make room for (‖dW‖ reads "0.0001").
+WIDEST_TICK = "0.0001"
 
 
 class RowChoice(NamedTuple):
@@ -122,6 +126,17 @@ class FittedRows:
             axis = plot.getAxis("bottom")
             axis.setStyle(showValues=plot is last)
             axis.setTicks(None if plot is last else [[]])
+
+    def align_value_axes(self) -> None:
+        """The three rows' value axes equally wide, room for :data:`WIDEST_TICK` in their
+        tick font: the rows share the epoch axis, and an axis sized to its own labels (‖dW‖'s
+        "0.0001" against the loss's "0.8") put epoch 0 of each row at another place; a label
+        that gained a digit laid the whole plot out anew.  Again after a new tick font."""
+        for plot in (self.loss, self.score, self.grads):
+            axis = plot.getAxis("left")
+            font = axis.style.get("tickFont") or axis.font()
+            width = QFontMetricsF(font).horizontalAdvance(WIDEST_TICK)
+            axis.setStyle(autoExpandTextSpace=False, tickTextWidth=int(width) + 2)
 
     def _place_waiting_note(self) -> None:
         self.grads_waiting.setPos(4, self.loss.getViewBox().height() - 2)
