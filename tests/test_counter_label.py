@@ -1,21 +1,10 @@
 """The epoch counters change their text every frame without asking the window for a new layout
 (a whole-window layout pass per frame was a measurable share of a frame while playing)."""
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
 from backprop_lab.gui.views.counter_label import CounterLabel
-
-
-class LayoutRequests(QObject):
-    def __init__(self):
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, _watched, event) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:
-            self.count += 1
-        return False
+from tests.layout_requests import LayoutRequests
 
 
 def counted(qtbot, label: QLabel) -> tuple[QWidget, LayoutRequests]:

@@ -3,24 +3,14 @@ keep the size their layout gave them while the text keeps its shape, so that eac
 longer lays the view out anew (7–13 ms a time for a rich-text table); a text of another
 shape, a new font or a resize sizes them afresh."""
 import numpy as np
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QScrollArea, QVBoxLayout, QWidget
 
 from backprop_lab.engine import Network, TrainingSession, datasets
 from backprop_lab.gui.views.predictions_view import PredictionsView, scores_table
 from backprop_lab.gui.views.steady_label import FIGURE_SPACE, SteadyLabel, padded
+from tests.layout_requests import LayoutRequests
 
-
-class LayoutRequests(QObject):
-    def __init__(self):
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, _watched, event) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:
-            self.count += 1
-        return False
 
 
 def laid_out(qtbot, label) -> tuple[QWidget, LayoutRequests]:
