@@ -151,33 +151,47 @@ def test_only_the_last_row_lays_out_epoch_ticks(qtbot):
 
 def test_the_rows_value_axes_are_equally_wide_so_their_epochs_line_up(qtbot, qapp):
     """‖dW‖'s labels ("0.0001", "10⁻⁶") are wider than the loss's ("0.8"): each axis sized to
-    its own labels put epoch 0 of the ‖dW‖ row further right than the rows above it, and a
-    label that gained a digit laid the plot out anew."""
-    from PySide6.QtGui import QFontMetricsF
-
+    its own labels put epoch 0 of the ‖dW‖ row further right than the rows above it.  The
+    axes share the widest labels drawn so far, and start afresh after a new tick font."""
     from backprop_lab.gui.style import colors
     from backprop_lab.gui.style.appearance import style_plot
-    from backprop_lab.gui.views.loss_rows import WIDEST_TICK
     plot = plot_with_room_for(qtbot, 3)
     plot.set_history(trained(200).history)
-    plot.grads.setYRange(-7, 0, padding=0)          # norms down to 10⁻⁷: labels "0.0001"
     rows = (plot.loss, plot.score, plot.grads)
+    plot.loss.setYRange(0, 1, padding=0)             # labels "0", "0.5", "1"
+    plot.grads.setYRange(-7, 0, padding=0)           # labels down to "0.0001" and "10⁻⁶"
 
     def lefts() -> set[int]:
         return {round(row.getViewBox().sceneBoundingRect().left()) for row in rows}
 
-    def room_for_the_widest() -> bool:
-        for row in rows:
-            axis = row.getAxis("left")
-            widest = QFontMetricsF(axis.style["tickFont"] or axis.font()).horizontalAdvance(
-                WIDEST_TICK)
-            if axis.style["autoExpandTextSpace"] or axis.style["tickTextWidth"] < widest:
-                return False
-        return True
-    qtbot.waitUntil(lambda: len(lefts()) == 1)
-    assert room_for_the_widest()
-    for row in rows:                                # the stage's large type
+    def widths() -> list[float]:
+        return [row.getAxis("left").width() for row in rows]
+    qtbot.waitUntil(lambda: len(lefts()) == 1 and widths()[0] > 45)
+    wide = widths()[0]
+    plot.grads.setYRange(-1, 0, padding=0)           # narrow labels again: no narrowing
+    qapp.processEvents()
+    assert widths() == [wide] * 3
+    for row in rows:                                 # the stage's large type
         style_plot(row, plot.canvas, colors.LIGHT, 2.0)
     plot.align_value_axes()
-    qtbot.waitUntil(lambda: len(lefts()) == 1)
-    assert room_for_the_widest() and min(lefts()) > 40
+    plot.grads.setYRange(-7, 0, padding=0)
+    qtbot.waitUntil(lambda: len(lefts()) == 1 and widths()[0] > wide)
+
+
+def test_the_epoch_labels_never_meet_on_a_narrow_plot_in_large_type(qtbot):
+    """The stage's loss plot at 1024×768 is ~120 pixels wide: pyqtgraph's ticks every 50
+    epochs printed "50100150"."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from backprop_lab.gui.style import colors
+    from backprop_lab.gui.style.appearance import style_plot
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    style_plot(plot.grads, plot.canvas, colors.LIGHT, 2.0)
+    axis = plot.grads.getAxis("bottom")
+    metrics = QFontMetricsF(axis.style["tickFont"])
+    for low, high, pixels in ((0, 200, 120), (0, 3000, 150), (0, 50_000, 130), (0, 10, 400)):
+        major = axis.tickSpacing(low, high, pixels)[0][0]
+        labels = axis.tickStrings([low + major, high], 1.0, major)
+        assert major * pixels / (high - low) >= max(map(metrics.horizontalAdvance, labels)), (
+            low, high, pixels)

@@ -129,22 +129,30 @@ def no_si_prefix(axis: pg.AxisItem) -> None:
 
 
 def fitting_ticks(axis: pg.AxisItem) -> None:
-    """Major ticks of a vertical axis at least 1.2 lines of its tick text apart: pyqtgraph
-    keeps two intervals or more whatever the length, and a 35-pixel loss plot printed five
-    labels over each other.  The spacing grows 2×, 5×, 10×… until the labels fit."""
+    """Major ticks whose labels never meet: on a vertical axis at least 1.2 lines of its
+    tick text apart, on a horizontal one the widest label and two digits apart.  pyqtgraph
+    keeps two intervals or more whatever the length (a 35-pixel loss plot printed five
+    labels over each other; the stage's narrow loss plot printed "50100150").  The spacing
+    grows 2×, 5×, 10×… until the labels fit."""
     if getattr(axis, "fits_its_labels", False):
         return
     plain = axis.tickSpacing
+    vertical = axis.orientation in ("left", "right")
 
     def spacing(low, high, size):
         levels = plain(low, high, size)
-        if not levels:
+        if not levels or high == low:
             return levels
-        font = axis.style.get("tickFont") or axis.font()
-        gap = 1.2 * QFontMetricsF(font).height()             # pixels between two labels
+        metrics = QFontMetricsF(axis.style.get("tickFont") or axis.font())
         per_unit = size / abs(high - low)
         major = levels[0][0]
         for factor in (1, 2, 5, 10, 20, 50, 100):
+            if vertical:
+                gap = 1.2 * metrics.height()                 # pixels between two labels
+            else:
+                labels = axis.tickStrings([low, high], 1.0, major * factor)
+                gap = max(map(metrics.horizontalAdvance, labels)) + metrics.horizontalAdvance(
+                    "00")
             if major * factor * per_unit >= gap:
                 break
         major *= factor
@@ -178,6 +186,7 @@ def plain_axes(plot: pg.PlotItem) -> None:
         no_si_prefix(plot.getAxis(name))
     fitting_ticks(plot.getAxis("left"))
     compact_thousands(plot.getAxis("bottom"))
+    fitting_ticks(plot.getAxis("bottom"))
 
 
 def apply_appearance(window, theme: Theme, scale: float = 1.0) -> None:

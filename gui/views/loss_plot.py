@@ -18,7 +18,7 @@ from ..style.plotting import pg
 from .axis_ranges import SteppedRanges, history_spans
 from .caption_bar import CaptionBar
 from .loss_pins import CURVE, PinnedRunCurves, positive_only
-from .loss_rows import ROW_MIN_HEIGHT, ROWS, FittedRows  # noqa: F401  (re-exported)
+from .loss_rows import ROW_MIN_HEIGHT, ROWS, FittedRows, RowValueAxis  # noqa: F401  (re-exported)
 from .loss_thinning import ThinnedCurves
 from .loss_text import hover_lines, summary_html
 
@@ -77,9 +77,11 @@ class LossPlot(FittedRows, ThinnedCurves, PinnedRunCurves, QWidget):
         # The values' whole text as their tooltip (they may be cut short), made when asked
         # for: setting a tooltip with every new epoch cost 2 ms.
         self.values.installEventFilter(self)
-        self.loss = self.canvas.addPlot(row=0, col=0, enableMenu=False)
-        self.score = self.canvas.addPlot(row=1, col=0, enableMenu=False)
-        self.grads = self.canvas.addPlot(row=2, col=0, enableMenu=False)
+        value_axes: list[RowValueAxis] = []            # one width for the three rows
+        self.loss, self.score, self.grads = (
+            self.canvas.addPlot(row=row, col=0, enableMenu=False,
+                                axisItems={"left": RowValueAxis(value_axes)})
+            for row in range(3))
         self.canvas.ci.layout.setRowStretchFactor(0, 3)
         self.canvas.ci.layout.setRowStretchFactor(1, 2)
         self.canvas.ci.layout.setRowStretchFactor(2, 2)

@@ -22,8 +22,6 @@ from ..style.plotting import pg
 ROW_MIN_HEIGHT = 72
 #: The plot's rows, top to bottom: loss, accuracy (or R²), the per-layer ‖dW‖.
 ROWS = ("loss", "score", "grads")
-#: The widest tick label the rows' value axes make room for (‖dW‖ reads "0.0001").
-WIDEST_TICK = "0.0001"
 
 
 class RowChoice(NamedTuple):
@@ -128,15 +126,12 @@ class FittedRows:
             axis.setTicks(None if plot is last else [[]])
 
     def align_value_axes(self) -> None:
-        """The three rows' value axes equally wide, room for :data:`WIDEST_TICK` in their
-        tick font: the rows share the epoch axis, and an axis sized to its own labels (‖dW‖'s
-        "0.0001" against the loss's "0.8") put epoch 0 of each row at another place; a label
-        that gained a digit laid the whole plot out anew.  Again after a new tick font."""
+        """The rows' value axes (:class:`RowValueAxis`) start afresh, narrow, in their tick
+        font: after a new font (the stage's large type) they grow again to the labels."""
         for plot in (self.loss, self.score, self.grads):
             axis = plot.getAxis("left")
             font = axis.style.get("tickFont") or axis.font()
-            width = QFontMetricsF(font).horizontalAdvance(WIDEST_TICK)
-            axis.setStyle(autoExpandTextSpace=False, tickTextWidth=int(width) + 2)
+            axis.setStyle(tickTextWidth=int(QFontMetricsF(font).horizontalAdvance("0.0")) + 1)
 
     def _place_waiting_note(self) -> None:
         self.grads_waiting.setPos(4, self.loss.getViewBox().height() - 2)
@@ -156,3 +151,26 @@ class FittedRows:
         return ("loss",) + tuple(row for row, plot in (("score", self.score),
                                                        ("grads", self.grads))
                                  if plot.isVisible())
+
+
+class RowValueAxis(pg.AxisItem):
+    """A row's value axis, as wide as the widest tick labels any of the rows has drawn
+    since its font was set.
+
+    The rows share the epoch axis, so their plots must begin at the same x: each axis sized
+    to its own labels put ‖dW‖'s epoch 0 (beside "0.0001") right of the loss's (beside
+    "0.8").  And an axis that only widens lays the plot out once per new widest label, not
+    each time a label gains or loses a digit.
+    """
+
+    def __init__(self, rows: list[RowValueAxis]):
+        super().__init__("left")
+        self.rows = rows
+        rows.append(self)
+        self.setStyle(autoExpandTextSpace=False)
+
+    def _updateMaxTextSize(self, x: int) -> None:
+        # pyqtgraph's report of how wide the labels it has just drawn are.
+        if x > self.style["tickTextWidth"]:
+            for axis in self.rows:
+                axis.setStyle(tickTextWidth=int(x))
