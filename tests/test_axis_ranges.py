@@ -1,7 +1,8 @@
 """The loss plot's axis ranges: stepped, so a redraw per epoch does not lay ticks out anew."""
 import numpy as np
 
-from backprop_lab.gui.views.axis_ranges import history_spans, nice_ceiling, value_range
+from backprop_lab.gui.views.axis_ranges import (SteppedRanges, history_spans, nice_ceiling,
+                                                value_range)
 
 
 def test_nice_ceilings_step_through_1_15_2_3_4_5_6_8():
@@ -47,3 +48,28 @@ def test_pinned_runs_widen_the_epoch_and_loss_ranges():
     pin = (1, np.arange(0.0, 130.0), np.linspace(2.5, 0.1, 130))
     x, y, _ = history_spans(table, columns, [pin], log=False)
     assert x == (0.0, 200.0) and y == (0.0, 3.0)
+
+
+class _Plot:
+    """Records the ranges set on it, as a pyqtgraph PlotItem would show them."""
+
+    def __init__(self):
+        self.set: list[tuple[float, float]] = []
+
+    def setYRange(self, low, high, padding):
+        self.set.append((low, high))
+
+
+def test_a_slack_keeps_a_range_that_still_holds_the_values():
+    """‖dW‖ of mini-batches jumps a decade up and down: the axis keeps up to two spare
+    decades rather than stepping back and forth (each step lays its ticks out anew)."""
+    ranges, plot = SteppedRanges(), _Plot()
+    assert ranges.apply(plot, "y", (-7.0, 0.0), slack=2.0)
+    assert not ranges.apply(plot, "y", (-6.0, -1.0), slack=2.0)     # inside, 2 decades spare
+    assert not ranges.apply(plot, "y", (-7.0, 0.0), slack=2.0)
+    assert ranges.apply(plot, "y", (-8.0, 0.0), slack=2.0)          # beyond: a step
+    assert ranges.apply(plot, "y", (-5.0, -2.0), slack=2.0)         # 5 decades spare: a step
+    assert not ranges.apply(plot, "y", (-5.0, -2.0), slack=2.0)
+    assert plot.set == [(-7.0, 0.0), (-8.0, 0.0), (-5.0, -2.0)]
+    plain = SteppedRanges()
+    assert plain.apply(plot, "y", (-7.0, 0.0)) and plain.apply(plot, "y", (-6.0, -1.0))

@@ -70,11 +70,17 @@ class SteppedRanges:
     def __init__(self):
         self._set: dict[tuple[int, str], Span] = {}
 
-    def apply(self, plot, axis: str, span: Span | None) -> bool:
-        """Set ``span`` on ``plot``'s ``axis`` ("x" or "y") unless it holds it already; True
-        when it was set (the axis then lays its ticks out anew at the next repaint)."""
+    def apply(self, plot, axis: str, span: Span | None, slack: float = 0.0) -> bool:
+        """Set ``span`` on ``plot``'s ``axis`` ("x" or "y") unless it holds it already, or
+        holds a span around it at most ``slack`` longer (an axis of noisy values then does
+        not step back and forth across a boundary); True when it was set (the axis then lays
+        its ticks out anew at the next repaint)."""
         key = (id(plot), axis)
-        if span is None or self._set.get(key) == span:
+        held = self._set.get(key)
+        if span is None or held == span:
+            return False
+        if (held is not None and held[0] <= span[0] and span[1] <= held[1]
+                and (held[1] - held[0]) - (span[1] - span[0]) <= slack):
             return False
         self._set[key] = span
         if axis == "x":

@@ -248,7 +248,8 @@ class LossPlot(FittedRows, ThinnedCurves, PinnedRunCurves, QWidget):
                                     self.log_box.isChecked())
         stepped = self.fit_epochs(x)
         stepped |= self.ranges.apply(self.loss, "y", y)
-        return self.ranges.apply(self.grads, "y", grads) or stepped
+        # ‖dW‖ of mini-batches jumps up and down a decade: up to two spare decades are kept.
+        return self.ranges.apply(self.grads, "y", grads, slack=2.0) or stepped
 
     def _set_gradient_norms(self, table: np.ndarray, col: dict) -> None:
         """One curve per layer: ‖dW‖ of its last step in each epoch, on a log axis."""
