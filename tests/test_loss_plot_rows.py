@@ -179,8 +179,10 @@ def test_the_rows_value_axes_are_equally_wide_so_their_epochs_line_up(qtbot, qap
 
 
 def test_the_epoch_labels_never_meet_on_a_narrow_plot_in_large_type(qtbot):
-    """The stage's loss plot at 1024×768 is ~120 pixels wide: pyqtgraph's ticks every 50
-    epochs printed "50100150"."""
+    """The stage's loss plot at 1024×768 is ~120–300 pixels wide: pyqtgraph's ticks every 50
+    epochs printed "50100150".  Steps stay 1, 2 or 5 × 10ᵏ, labels a space apart, and no
+    coarser than that: a 240-pixel axis over 200 epochs keeps its labels every 50."""
+    import numpy as np
     from PySide6.QtGui import QFontMetricsF
 
     from backprop_lab.gui.style import colors
@@ -190,8 +192,58 @@ def test_the_epoch_labels_never_meet_on_a_narrow_plot_in_large_type(qtbot):
     style_plot(plot.grads, plot.canvas, colors.LIGHT, 2.0)
     axis = plot.grads.getAxis("bottom")
     metrics = QFontMetricsF(axis.style["tickFont"])
-    for low, high, pixels in ((0, 200, 120), (0, 3000, 150), (0, 50_000, 130), (0, 10, 400)):
+    for low, high, pixels in ((-4, 204, 130), (-4, 204, 240), (0, 3000, 150), (0, 50_000, 300),
+                              (0, 12_345.6, 300), (0, 10, 400)):
         major = axis.tickSpacing(low, high, pixels)[0][0]
-        labels = axis.tickStrings([low + major, high], 1.0, major)
-        assert major * pixels / (high - low) >= max(map(metrics.horizontalAdvance, labels)), (
-            low, high, pixels)
+        assert major / 10 ** np.floor(np.log10(major)) in (1, 2, 5), (low, high, major)
+        ticks = np.arange(np.ceil(low / major) * major, high + 1e-9, major)
+        labels = axis.tickStrings(list(ticks), 1.0, major)
+        if len(ticks) > 1:
+            assert major * pixels / (high - low) >= max(map(metrics.horizontalAdvance, labels)) \
+                + metrics.horizontalAdvance(" "), (low, high, pixels, major)
+    assert axis.tickSpacing(-4, 204, 240)[0][0] == 50
+
+
+def test_a_row_shown_after_a_restyle_gets_its_value_axis_back(qtbot, qapp):
+    """pyqtgraph gives an axis hidden with its row no width; shown again after a new theme
+    or type size, the row takes the shared width (it had kept none: no labels, its plot
+    starting at the left edge)."""
+    from backprop_lab.gui.style import colors
+    from backprop_lab.gui.style.appearance import style_plot
+    plot = plot_with_room_for(qtbot, 1)
+    plot.set_history(trained(50).history)
+    qapp.processEvents()
+    for row in (plot.loss, plot.score, plot.grads):
+        style_plot(row, plot.canvas, colors.DARK, 1.0)
+    plot.align_value_axes()
+    qapp.processEvents()
+    plot.resize(400, plot.caption_bar.height() + int(2.5 * ROW_MIN_HEIGHT))
+    qtbot.waitUntil(lambda: plot.score.isVisible())
+    qtbot.waitUntil(lambda: plot.score.getAxis("left").width() == plot.loss.getAxis("left").width()
+                    > 20)
+
+
+
+def test_the_value_axes_rest_when_nothing_changes(qtbot, qapp, monkeypatch):
+    """pyqtgraph reports label widths in fractions of a pixel: widening every row to the
+    whole pixels below made the rows lay their ticks out anew at every repaint, for ever."""
+    import pyqtgraph as pg
+
+    from backprop_lab.gui.style import colors
+    from backprop_lab.gui.style.appearance import style_plot
+    layouts = []
+    original = pg.AxisItem.generateDrawSpecs
+    monkeypatch.setattr(pg.AxisItem, "generateDrawSpecs", lambda self, painter: (
+        layouts.append(self.orientation), original(self, painter))[1])
+    plot = plot_with_room_for(qtbot, 3)
+    for row in (plot.loss, plot.score, plot.grads):       # as the window styles them
+        style_plot(row, plot.canvas, colors.LIGHT, 1.0)
+    plot.align_value_axes()
+    plot.set_history(trained(50).history)
+    for low, high in ((0.9, 0.96), (0.0, 30.0)):
+        plot.loss.setYRange(low, high, padding=0)         # the same labels on two rows
+        plot.score.setYRange(low, high, padding=0)
+        qtbot.wait(300)
+        layouts.clear()
+        qtbot.wait(500)
+        assert layouts.count("left") <= 2, (low, high)

@@ -4,7 +4,7 @@ longer lays the view out anew (7–13 ms a time for a rich-text table); a text o
 shape, a new font or a resize sizes them afresh."""
 import numpy as np
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from backprop_lab.engine import Network, TrainingSession, datasets
 from backprop_lab.gui.views.predictions_view import PredictionsView, scores_table
@@ -70,9 +70,16 @@ def test_a_new_shape_a_font_or_a_release_lets_the_layout_size_it(qtbot, qapp):
     assert not label.held and label.maximumWidth() > 10_000
 
 
-def test_percentages_keep_their_width_with_figure_spaces():
-    assert padded("7%", 4) == FIGURE_SPACE * 2 + "7%"
-    assert padded("100%", 4) == "100%"
+def test_padded_percentages_keep_their_width_in_rich_text(qtbot):
+    """Qt's rich text takes figure spaces for white space and collapses them unless told
+    to keep them: "7%" would be narrower than "100%" and a held label would cut text off."""
+    def width(text: str) -> int:
+        label = QLabel(f"<b>right</b>, {text} and more")
+        qtbot.addWidget(label)
+        return label.sizeHint().width()
+    assert width(padded("7%", 4)) == width(padded("100%", 4)) == width(padded("42%", 4))
+    assert width(padded("7%", 4)) > width("7%")
+    assert padded("100%", 4).count(FIGURE_SPACE) == 0
     assert "—" in scores_table(np.array([[0, 0], [0, 3]]), ["a", "b"])   # no samples: a dash
 
 
@@ -113,3 +120,53 @@ def test_the_predictions_view_is_not_laid_out_anew_while_its_numbers_change(qtbo
     qapp.processEvents()
     view.show_network(net)
     assert view.scores.held and view.scores.width() <= width - 20
+
+
+def held_view(qtbot, qapp, width: int, hidden: int = 16, height: int = 900):
+    view = PredictionsView()
+    qtbot.addWidget(view)
+    data = datasets.load("digits", seed=0)
+    view.set_data(data)
+    net = Network([64, hidden, 10], hidden="tanh", output="softmax", seed=0)
+    TrainingSession(net, data, loss="cross_entropy", optimizer="adam",
+                    learning_rate=0.01).run(15)
+    view.resize(width, height)
+    view.show()
+    qtbot.waitExposed(view)
+    for _ in range(3):
+        view.show_network(net)
+        qapp.processEvents()
+    assert view.scores.held and view.matrix_title.held
+    return view, data
+
+
+def fits(view) -> bool:
+    scroll = view.findChild(QScrollArea)
+    return scroll.widget().width() <= scroll.viewport().width()
+
+
+def test_let_go_labels_shrink_even_after_a_layout_pass_while_held(qtbot, qapp):
+    """QLabel keeps the size hints it worked out while held; a release must drop them, or
+    the view's body stays as wide as before and its right part is cut off at rest."""
+    view, _data = held_view(qtbot, qapp, 700)
+    view.title.setText(view.title.text() + " ")          # a layout pass while held
+    qapp.processEvents()
+    view.resize(600, 900)
+    assert not view.narrow
+    qtbot.waitUntil(lambda: fits(view))
+
+
+def test_labels_let_go_when_the_scroll_bar_takes_room(qtbot, qapp):
+    """A network whose weights strip is taller brings the vertical scroll bar, which
+    narrows the room without resizing the view (the texts keep their shape)."""
+    view, data = held_view(qtbot, qapp, 620, hidden=64, height=520)
+    scroll_bar = view.findChild(QScrollArea).verticalScrollBar()
+    assert not scroll_bar.isVisible()
+    narrow = Network([64, 16, 10], hidden="tanh", output="softmax", seed=0)
+    TrainingSession(narrow, data, loss="cross_entropy", optimizer="adam",
+                    learning_rate=0.01).run(15)
+    shapes = (view.scores.text().count("%"), len(view.matrix_title.text()))
+    view.show_network(narrow)
+    assert (view.scores.text().count("%"), len(view.matrix_title.text())) == shapes
+    qtbot.waitUntil(scroll_bar.isVisible)
+    qtbot.waitUntil(lambda: fits(view))

@@ -6,6 +6,10 @@ change everything at once.
 """
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
 from .plotting import pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
@@ -129,33 +133,41 @@ def no_si_prefix(axis: pg.AxisItem) -> None:
 
 
 def fitting_ticks(axis: pg.AxisItem) -> None:
-    """Major ticks whose labels never meet: on a vertical axis at least 1.2 lines of its
-    tick text apart, on a horizontal one the widest label and two digits apart.  pyqtgraph
-    keeps two intervals or more whatever the length (a 35-pixel loss plot printed five
-    labels over each other; the stage's narrow loss plot printed "50100150").  The spacing
-    grows 2×, 5×, 10×… until the labels fit."""
+    """Major ticks whose labels never meet.  A vertical axis keeps its labels at least 1.2
+    lines of its tick text apart: pyqtgraph keeps two intervals or more whatever the length,
+    and a 35-pixel loss plot printed five labels over each other; the spacing grows 2×, 5×,
+    10×… until they fit.  A horizontal axis takes the finest step of 1, 2 or 5 × 10ᵏ (no
+    finer than pyqtgraph's own) whose labels, as drawn, leave a space between them (the
+    stage's narrow loss plot printed "50100150")."""
     if getattr(axis, "fits_its_labels", False):
         return
     plain = axis.tickSpacing
     vertical = axis.orientation in ("left", "right")
 
+    def labels_fit(low, high, step, per_unit, metrics) -> bool:
+        ticks = np.arange(math.ceil(low / step) * step, high + step * 1e-9, step)
+        if len(ticks) < 2:
+            return True                               # a lone label meets no other
+        widest = max(map(metrics.horizontalAdvance, axis.tickStrings(list(ticks), 1.0, step)))
+        return step * per_unit >= widest + metrics.horizontalAdvance(" ")
+
     def spacing(low, high, size):
         levels = plain(low, high, size)
-        if not levels or high == low:
+        if not levels or high <= low:
             return levels
         metrics = QFontMetricsF(axis.style.get("tickFont") or axis.font())
-        per_unit = size / abs(high - low)
+        per_unit = size / (high - low)
         major = levels[0][0]
-        for factor in (1, 2, 5, 10, 20, 50, 100):
-            if vertical:
-                gap = 1.2 * metrics.height()                 # pixels between two labels
-            else:
-                labels = axis.tickStrings([low, high], 1.0, major * factor)
-                gap = max(map(metrics.horizontalAdvance, labels)) + metrics.horizontalAdvance(
-                    "00")
-            if major * factor * per_unit >= gap:
-                break
-        major *= factor
+        if vertical:
+            for factor in (1, 2, 5, 10, 20, 50, 100):
+                if major * factor * per_unit >= 1.2 * metrics.height():
+                    break
+            major *= factor
+        else:
+            decade = 10.0 ** math.floor(math.log10(major))
+            steps = [d * decade * 10 ** k for k in range(5) for d in (1, 2, 5)]
+            major = next((step for step in steps if step >= major * (1 - 1e-9)
+                          and labels_fit(low, high, step, per_unit, metrics)), steps[-1])
         return [(major, 0)] + [level for level in levels[1:] if level[0] < major]
 
     axis.tickSpacing = spacing

@@ -12,6 +12,7 @@ the plot says so, so that a lesson that says "look at the ‖dW‖ plot" never p
 """
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 from PySide6.QtGui import QFontMetricsF
@@ -143,6 +144,8 @@ class FittedRows:
             if item is not None:
                 item.setVisible(on)
                 item.setMaximumHeight(10_000 if on else 0)
+        if on:
+            plot.getAxis("left").refit()
         layout.setRowStretchFactor(row, 2 if on else 0)
         layout.setRowMaximumHeight(row, 10_000 if on else 0)
 
@@ -169,8 +172,23 @@ class RowValueAxis(pg.AxisItem):
         rows.append(self)
         self.setStyle(autoExpandTextSpace=False)
 
-    def _updateMaxTextSize(self, x: int) -> None:
-        # pyqtgraph's report of how wide the labels it has just drawn are.
-        if x > self.style["tickTextWidth"]:
-            for axis in self.rows:
-                axis.setStyle(tickTextWidth=int(x))
+    def _updateMaxTextSize(self, x: float) -> None:
+        # pyqtgraph's report of how wide the labels it has just drawn are (a fraction of a
+        # pixel: rounded up, or the widest row would widen all three at every repaint).
+        width = math.ceil(x)
+        for axis in self.rows:
+            if axis.style["tickTextWidth"] < width:
+                axis.setStyle(tickTextWidth=width)
+
+    def _updateWidth(self) -> None:
+        super()._updateWidth()
+        # In whole pixels (pyqtgraph adds 0.8 of the title's height): the plots beside the
+        # axis then start on a pixel, and their axes' kept pictures match a fresh drawing.
+        width = math.ceil(self.maximumWidth())
+        self.setMaximumWidth(width)
+        self.setMinimumWidth(width)
+
+    def refit(self) -> None:
+        """Take the shared width again: pyqtgraph gives an axis hidden with its row no width
+        at all, and this axis no longer widens by itself when its row is shown again."""
+        self._updateWidth()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -71,7 +71,7 @@ class PredictionsView(QWidget):
         self.scatter.addItem(self.diagonal)
         self.samples_title = QLabel()
         self.samples = ImageStrip()
-        self.samples_text = SteadyLabel()
+        self.samples_text = QLabel()        # predicted names change width, not shape
         self.samples_text.setTextFormat(Qt.TextFormat.RichText)
         # Weights across the top; the matrix (or scatter) beside the sample predictions, or
         # above them in a narrow column (see _arrange).  In a scroll area, so a short window
@@ -102,6 +102,9 @@ class PredictionsView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The held labels let go when their room changes: the view resized, or its vertical
+        # scroll bar come or gone.
+        scroll.viewport().installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
@@ -115,9 +118,13 @@ class PredictionsView(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        for label in (self.matrix_title, self.scores, self.samples_text):
-            label.release()
         self._arrange(self.width() < self.WIDE * self.fontMetrics().horizontalAdvance("0"))
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            for label in (self.matrix_title, self.scores):
+                label.release()
+        return False
 
     def _arrange(self, narrow: bool) -> None:
         if narrow == self.narrow:

@@ -6,10 +6,10 @@ view that is a rich-text table laid out anew, 7–13 ms, five times a second whi
 trains.  Qt skips the request for a widget whose minimum and maximum sizes are equal.  So
 once the layout has given the label its size (at the second text of a shape: events, the
 layout among them, have run between the two), the label holds that size for as long as its
-text keeps its shape: the same text with other digits (digits are equally wide in the app's fonts;
-a number that may lose a digit is padded with FIGURE SPACE, as wide as a digit: see
-:func:`padded`).  A text of another shape, a new font, or :meth:`release` (the view was resized) lets
-the layout size it afresh.
+text keeps its shape: the same text with other digits (digits are equally wide in the
+app's fonts; a number that may lose a digit is padded with FIGURE SPACE, as wide as a digit:
+see :func:`padded`).  A text of another shape, a new font, or :meth:`release` (the room
+changed) lets the layout size it afresh.
 """
 from __future__ import annotations
 
@@ -29,8 +29,10 @@ UNBOUNDED = 16_777_215
 
 def padded(number: str, width: int) -> str:
     """``number`` padded on the left with figure spaces to ``width`` characters ("98%" →
-    " 98%" for a width of 4): it keeps its width and its shape as its digits change."""
-    return number.rjust(width, FIGURE_SPACE)
+    " 98%" for a width of 4), for rich text: it keeps its width and its shape as its digits
+    change.  (Qt's rich text takes U+2007 for white space and collapses it, unless the
+    span keeps its spaces.)"""
+    return f"<span style='white-space:pre'>{number.rjust(width, FIGURE_SPACE)}</span>"
 
 
 class SteadyLabel(QLabel):
@@ -69,6 +71,9 @@ class SteadyLabel(QLabel):
             self._held = False
             self.setMinimumSize(0, 0)
             self.setMaximumSize(UNBOUNDED, UNBOUNDED)
+            # QLabel keeps the size hints it worked out while held (at the held width);
+            # setting its word wrap, even to what it was, makes it work them out again.
+            self.setWordWrap(self.wordWrap())
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
