@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -97,14 +97,14 @@ class PredictionsView(QWidget):
         for label in (self.matrix_title, self.samples_title):
             label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft)
-        scroll = QScrollArea()
+        scroll = _RoomyScrollArea()
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # The held labels let go when their room changes: the view resized, or its vertical
         # scroll bar come or gone.
-        scroll.viewport().installEventFilter(self)
+        scroll.roomChanged.connect(self._room_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
@@ -120,11 +120,9 @@ class PredictionsView(QWidget):
         super().resizeEvent(event)
         self._arrange(self.width() < self.WIDE * self.fontMetrics().horizontalAdvance("0"))
 
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.Resize:
-            for label in (self.matrix_title, self.scores):
-                label.release()
-        return False
+    def _room_changed(self) -> None:
+        for label in (self.matrix_title, self.scores):
+            label.release()
 
     def _arrange(self, narrow: bool) -> None:
         if narrow == self.narrow:
@@ -263,6 +261,18 @@ class PredictionsView(QWidget):
                        f"</tr>" for i in range(min(len(y), 8)))
         self.samples_text.setText("<table cellspacing=6><tr><th>#</th><th>target</th>"
                                   f"<th>prediction</th></tr>{rows}</table>")
+
+
+class _RoomyScrollArea(QScrollArea):
+    """A scroll area that says when the room for its contents changes (its viewport
+    resized: the area itself, or its scroll bar come or gone)."""
+
+    roomChanged = Signal()
+
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.roomChanged.emit()
+        return super().viewportEvent(event)
 
 
 def scores_table(matrix: np.ndarray, names, by_row: bool = False) -> str:
