@@ -18,7 +18,8 @@ from ..style.plotting import pg
 from .axis_ranges import SteppedRanges, history_spans
 from .caption_bar import CaptionBar
 from .loss_pins import CURVE, PinnedRunCurves, positive_only
-from .loss_rows import ROW_MIN_HEIGHT, ROWS, FittedRows, RowValueAxis  # noqa: F401  (re-exported)
+from .loss_rows import ROWS, FittedRows, RowValueAxis
+from .loss_rows import ROW_MIN_HEIGHT  # noqa: F401  (re-exported)
 from .loss_thinning import ThinnedCurves
 from .loss_text import hover_lines, summary_html
 

@@ -120,8 +120,8 @@ class FittedRows:
         for plot in (self.loss, self.score, self.grads):
             plot.setLabel("bottom", "epoch" if plot is last and titled else "")
             # The rows share the epoch axis: its ticks and numbers once, under the last row.
-            # The rows above draw the axis's line alone (no ticks to lay out), so that a
-            # step of the epoch axis regenerates one axis picture, not three (~3 ms each).
+            # The rows above draw the axis's line alone, so that a step of the epoch axis
+            # lays out the ticks of one axis, not three (~3 ms each).
             axis = plot.getAxis("bottom")
             axis.setStyle(showValues=plot is last)
             axis.setTicks(None if plot is last else [[]])

@@ -71,7 +71,8 @@ class PredictionsView(QWidget):
         self.scatter.addItem(self.diagonal)
         self.samples_title = QLabel()
         self.samples = ImageStrip()
-        self.samples_text = QLabel()        # predicted names change width, not shape
+        # A plain label: its predicted class names change width without changing shape.
+        self.samples_text = QLabel()
         self.samples_text.setTextFormat(Qt.TextFormat.RichText)
         # Weights across the top; the matrix (or scatter) beside the sample predictions, or
         # above them in a narrow column (see _arrange).  In a scroll area, so a short window
