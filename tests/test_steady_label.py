@@ -77,8 +77,10 @@ def test_padded_percentages_keep_their_width_in_rich_text(qtbot):
         label = QLabel(f"<b>right</b>, {text} and more")
         qtbot.addWidget(label)
         return label.sizeHint().width()
-    assert width(padded("7%", 4)) == width(padded("100%", 4)) == width(padded("42%", 4))
-    assert width(padded("7%", 4)) > width("7%")
+    full = width(padded("100%", 4))
+    # (Within a pixel or two: a font without U+2007 borrows another font's figure space.)
+    assert abs(width(padded("7%", 4)) - full) <= 2 and abs(width(padded("42%", 4)) - full) <= 2
+    assert width(padded("7%", 4)) > width("7%") + 5
     assert padded("100%", 4).count(FIGURE_SPACE) == 0
     assert "—" in scores_table(np.array([[0, 0], [0, 3]]), ["a", "b"])   # no samples: a dash
 
