@@ -173,7 +173,6 @@ def test_the_rows_value_axes_are_equally_wide_so_their_epochs_line_up(qtbot, qap
     assert widths() == [wide] * 3
     for row in rows:                                 # the stage's large type
         style_plot(row, plot.canvas, colors.LIGHT, 2.0)
-    plot.align_value_axes()
     plot.grads.setYRange(-7, 0, padding=0)
     qtbot.waitUntil(lambda: len(lefts()) == 1 and widths()[0] > wide)
 
@@ -219,7 +218,6 @@ def test_a_row_shown_after_a_restyle_gets_its_value_axis_back(qtbot, qapp):
     qapp.processEvents()
     for row in (plot.loss, plot.score, plot.grads):
         style_plot(row, plot.canvas, colors.DARK, 1.0)
-    plot.align_value_axes()
     qapp.processEvents()
     plot.resize(400, plot.caption_bar.height() + int(2.5 * ROW_MIN_HEIGHT))
     qtbot.waitUntil(lambda: plot.score.isVisible())
@@ -242,7 +240,6 @@ def test_the_value_axes_rest_when_nothing_changes(qtbot, qapp, monkeypatch):
     plot = plot_with_room_for(qtbot, 3)
     for row in (plot.loss, plot.score, plot.grads):       # as the window styles them
         style_plot(row, plot.canvas, colors.LIGHT, 1.0)
-    plot.align_value_axes()
     plot.set_history(trained(50).history)
     for low, high in ((0.9, 0.96), (0.0, 30.0)):
         plot.loss.setYRange(low, high, padding=0)         # the same labels on two rows

@@ -221,4 +221,3 @@ def apply_appearance(window, theme: Theme, scale: float = 1.0) -> None:
     window.step_inspector.theme = theme
     for item, widget in window.presentation.plots():
         style_plot(item, widget, theme, scale)
-    window.loss_plot.align_value_axes()            # to the new tick font

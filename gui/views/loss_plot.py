@@ -103,7 +103,6 @@ class LossPlot(FittedRows, ThinnedCurves, PinnedRunCurves, QWidget):
             plot.setMenuEnabled(False)
             plot.hideButtons()
             plain_axes(plot)
-        self.align_value_axes()
         self.loss.legend = self._side_legend(row=0)
         train_pen = pg.mkPen(TRAIN_COLOR, width=2)
         test_pen = pg.mkPen(TEST_COLOR, width=2, style=Qt.PenStyle.DashLine)

@@ -126,14 +126,6 @@ class FittedRows:
             axis.setStyle(showValues=plot is last)
             axis.setTicks(None if plot is last else [[]])
 
-    def align_value_axes(self) -> None:
-        """The rows' value axes (:class:`RowValueAxis`) start afresh, narrow, in their tick
-        font: after a new font (the stage's large type) they grow again to the labels."""
-        for plot in (self.loss, self.score, self.grads):
-            axis = plot.getAxis("left")
-            font = axis.style.get("tickFont") or axis.font()
-            axis.setStyle(tickTextWidth=int(QFontMetricsF(font).horizontalAdvance("0.0")) + 1)
-
     def _place_waiting_note(self) -> None:
         self.grads_waiting.setPos(4, self.loss.getViewBox().height() - 2)
 
@@ -170,7 +162,14 @@ class RowValueAxis(pg.AxisItem):
         super().__init__("left")
         self.rows = rows
         rows.append(self)
-        self.setStyle(autoExpandTextSpace=False)
+        self.setStyle(autoExpandTextSpace=False, tickTextWidth=_narrow(self.font()))
+
+    def setStyle(self, **kwargs) -> None:
+        # A new tick font (a theme, the stage's large type) starts the width afresh, narrow:
+        # the rows grow it again to their labels.
+        if "tickFont" in kwargs and "tickTextWidth" not in kwargs:
+            kwargs["tickTextWidth"] = _narrow(kwargs["tickFont"] or self.font())
+        super().setStyle(**kwargs)
 
     def _updateMaxTextSize(self, x: float) -> None:
         # pyqtgraph's report of how wide the labels it has just drawn are (a fraction of a
@@ -192,3 +191,8 @@ class RowValueAxis(pg.AxisItem):
         """Take the shared width again: pyqtgraph gives an axis hidden with its row no width
         at all, and this axis no longer widens by itself when its row is shown again."""
         self._updateWidth()
+
+
+def _narrow(font) -> int:
+    """A value axis's width before any label is drawn: "0.0" in its tick font."""
+    return int(QFontMetricsF(font).horizontalAdvance("0.0")) + 1
